@@ -1,0 +1,67 @@
+/**
+ * `@thunderagent/protocol`: zod schemas, each with its TypeScript type under the same name, for
+ * every shape that crosses a process boundary.
+ * @module
+ */
+export {
+  ChatCompletionRequest,
+  ChatContentPart,
+  ChatMessage,
+  ChatRole,
+  DEFAULT_PROGRAM_ID,
+  ProgramId,
+  RouterFields,
+  StreamOptions,
+  resolveRouting,
+  stripRouterFields,
+} from "./chat-request.js";
+export type { ResolvedRouting } from "./chat-request.js";
+export {
+  OpenAIErrorBody,
+  errorTypeForStatus,
+  openAIError,
+  upstreamErrorMessage,
+} from "./openai-error.js";
+export {
+  BackendHealth,
+  BackendMetricsInfo,
+  BackendScrapedMetrics,
+  CacheConfigInfo,
+  HealthResponse,
+  MetricsResponse,
+  ProfileResponse,
+  ProfilesResponse,
+  ProgramInfo,
+  ProgramProfileSummary,
+  ProgramsResponse,
+  ProgramState,
+  ProgramStatus,
+  ReleaseRequest,
+  ReleaseResponse,
+  RouterMode,
+} from "./router-api.js";
+export {
+  STEP_PROFILE_COLUMNS,
+  STEP_PROFILE_HEADER,
+  StepProfileRow,
+  decodeStepProfileCsv,
+  encodeStepProfileRow,
+  formatSeconds,
+} from "./step-profile.js";
+export type { DecodeStepProfilesOptions } from "./step-profile.js";
+export { Prediction, Predictions, SweBenchInstance, sweBenchImageName } from "./swebench.js";
+export { ExitStatus, StepTiming, Trajectory, TrajectoryMessage } from "./trajectory.js";
+export {
+  MeasurementWindow,
+  ReproduceReport,
+  ReproduceRun,
+  ReproduceSystem,
+} from "./reproduce-report.js";
+export {
+  ProtocolValidationError,
+  formatIssues,
+  formatPath,
+  parseOrThrow,
+  parseWith,
+} from "./validation.js";
+export type { ParseResult } from "./validation.js";
