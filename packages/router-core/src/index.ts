@@ -1,1 +1,40 @@
-export {};
+/**
+ * `@thunderagent/router-core`: ThunderAgent's program-aware scheduler as pure logic. The proxy
+ * and the virtual-time simulation both drive exactly this code (docs/boundaries.md).
+ * @module
+ */
+export { Router } from "./router.js";
+export type { ProgramSnapshot } from "./router.js";
+export { DEFAULT_ROUTER_OPTIONS } from "./types.js";
+export type {
+  ArriveDecision,
+  ArriveInput,
+  BackendSnapshot,
+  ReleaseResult,
+  ResumedRequest,
+  RouterMode,
+  RouterOptions,
+  StepProfileRow,
+  TickResult,
+  Usage,
+} from "./types.js";
+export type { BackendStats, RouterStats } from "./stats.js";
+export type { HistogramSnapshot } from "./histogram.js";
+export { PAUSE_TIME_BUCKETS } from "./histogram.js";
+export {
+  indexByName,
+  parsePrometheusText,
+  parsePromLine,
+  parsePromValue,
+  sumOf,
+} from "./prometheus-text.js";
+export type { PromSample } from "./prometheus-text.js";
+export { hasVllmStats, parseVllmMetrics } from "./vllm-metrics.js";
+export { parseSglangMetrics, SglangServerInfo } from "./sglang-metrics.js";
+export { parseSkyrlMetrics, SKYRL_DEFAULT_ENGINE_CAPACITY, SkyrlMetrics } from "./skyrl-metrics.js";
+export { TokenEstimator } from "./token-estimator.js";
+export { decayedActingWeight } from "./acting-decay.js";
+export { planRestore } from "./restore-policy.js";
+export type { Placement, RestoreCandidate, Room } from "./restore-policy.js";
+export { buildStepRow, ProfileAccumulator } from "./step-profile.js";
+export { emptySnapshot } from "./snapshot.js";

@@ -1,0 +1,12 @@
+/**
+ * `--use-acting-token-decay`: while restoring (only then), an acting program's tokens weigh
+ * w·2^(−t), t = seconds since it began acting. The longer a tool runs, the likelier its KV has
+ * been evicted already, so it is counted as freeing room.
+ * @module
+ */
+
+/** The weight of an acting program's tokens after `actingForS` seconds (never negative t). */
+export function decayedActingWeight(weight: number, actingForS: number): number {
+  const t = actingForS > 0 ? actingForS : 0;
+  return weight * Math.pow(2, -t);
+}

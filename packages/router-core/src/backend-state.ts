@@ -1,0 +1,124 @@
+/**
+ * One backend as the router sees it: health, the last metrics snapshot, the programs registered on
+ * it, and incremental token sums over them (reasoning, acting, marked), so nothing rescans all
+ * programs per request. A program's contribution is recorded on attach and subtracted on detach.
+ * @module
+ */
+import type { Program } from "./program.js";
+import type { BackendSnapshot } from "./types.js";
+
+/** How many scrapes `history_size` counts at most (the original keeps 12). */
+export const METRICS_HISTORY_SIZE = 12;
+
+export class BackendState {
+  readonly url: string;
+  healthy = true;
+  snapshot: BackendSnapshot | null = null;
+  lastUpdated: number | null = null;
+  historySize = 0;
+  /** Programs registered here, in registration order. */
+  readonly programs = new Set<Program>();
+  reasoningTokens = 0;
+  actingTokens = 0;
+  reasoningCount = 0;
+  actingCount = 0;
+  /** Tokens of reasoning programs marked for pause (`future_paused_tokens`). */
+  markedTokens = 0;
+  markedCount = 0;
+  /** Prefix-sharing credit, refreshed at each tick from the last snapshot. */
+  sharedTokens = 0;
+
+  constructor(url: string) {
+    this.url = url;
+  }
+
+  /** KV capacity in tokens, or null while unknown (no snapshot with a capacity yet). */
+  get capacity(): number | null {
+    return this.snapshot?.capacityTokens ?? null;
+  }
+
+  get programCount(): number {
+    return this.programs.size;
+  }
+
+  recordSnapshot(snapshot: BackendSnapshot, now: number): void {
+    this.snapshot = snapshot;
+    this.lastUpdated = now;
+    this.historySize = Math.min(METRICS_HISTORY_SIZE, this.historySize + 1);
+  }
+
+  /** Registers `p` and adds its current tokens/status/mark to the sums. */
+  attach(p: Program): void {
+    if (p.account) throw new Error(`program ${p.id} is already attached`);
+    const acting = p.status === "acting";
+    const tokens = p.totalTokens;
+    if (acting) {
+      this.actingTokens += tokens;
+      this.actingCount++;
+    } else {
+      this.reasoningTokens += tokens;
+      this.reasoningCount++;
+    }
+    if (p.markedForPause) {
+      this.markedTokens += tokens;
+      this.markedCount++;
+    }
+    p.account = { tokens, acting, marked: p.markedForPause };
+    this.programs.add(p);
+  }
+
+  /** Unregisters `p`, subtracting exactly what attach() added. */
+  detach(p: Program): void {
+    const acc = p.account;
+    if (!acc) return;
+    if (acc.acting) {
+      this.actingTokens -= acc.tokens;
+      this.actingCount--;
+    } else {
+      this.reasoningTokens -= acc.tokens;
+      this.reasoningCount--;
+    }
+    if (acc.marked) {
+      this.markedTokens -= acc.tokens;
+      this.markedCount--;
+    }
+    p.account = null;
+    this.programs.delete(p);
+  }
+
+  /** Re-reads `p`'s tokens/status/mark after a change (O(1)). */
+  refresh(p: Program): void {
+    const acc = p.account;
+    if (!acc) return;
+    const acting = p.status === "acting";
+    if (acc.tokens === p.totalTokens && acc.acting === acting && acc.marked === p.markedForPause) {
+      return;
+    }
+    if (acc.acting) {
+      this.actingTokens -= acc.tokens;
+      this.actingCount--;
+    } else {
+      this.reasoningTokens -= acc.tokens;
+      this.reasoningCount--;
+    }
+    if (acc.marked) {
+      this.markedTokens -= acc.tokens;
+      this.markedCount--;
+    }
+    const tokens = p.totalTokens;
+    if (acting) {
+      this.actingTokens += tokens;
+      this.actingCount++;
+    } else {
+      this.reasoningTokens += tokens;
+      this.reasoningCount++;
+    }
+    if (p.markedForPause) {
+      this.markedTokens += tokens;
+      this.markedCount++;
+    }
+    acc.tokens = tokens;
+    acc.acting = acting;
+    acc.marked = p.markedForPause;
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Capacity arithmetic of one backend (DESIGN.md, "The proxy"):
+ *
+ *   used      = reasoning + w·acting − shared + bufferPerProgram · programs
+ *   shared    = max(0, reasoning − ⌊kvCacheUsage · capacity⌋)        (prefix sharing)
+ *   remaining = capacity − used
+ *
+ * `shared` is clamped at 0, as the original's `calculate_shared_tokens` does: when vLLM holds
+ * more KV than our reasoning programs account for (acting programs' cache, other clients), that is
+ * not sharing, and a negative credit would double-count the acting tokens. It is refreshed once per
+ * tick (the original's "updated only during the thrashing check").
+ *
+ * A backend whose capacity is unknown (no snapshot with a capacity yet) has unbounded room: it is
+ * never over capacity, admits and restores anything. That is what the original effectively does
+ * (`remaining_capacity()` is +inf without a cache config) and it keeps a router that cannot scrape
+ * metrics working as a plain proxy instead of queueing everything forever.
+ * @module
+ */
+import { decayedActingWeight } from "./acting-decay.js";
+import type { BackendState } from "./backend-state.js";
+
+export interface CapacityParams {
+  actingTokenWeight: number;
+  bufferPerProgram: number;
+}
+
+/** The prefix-sharing credit for the backend's current reasoning tokens and last snapshot. */
+export function computeSharedTokens(b: BackendState): number {
+  const cap = b.capacity;
+  const snap = b.snapshot;
+  if (cap === null || snap === null) return 0;
+  const usage = Number.isFinite(snap.kvCacheUsage) ? snap.kvCacheUsage : 0;
+  const actualUsed = Math.floor(usage * cap);
+  return Math.max(0, b.reasoningTokens - actualUsed);
+}
+
+/** reasoning + w·acting (the original's active_program_tokens, before flooring). */
+export function activeTokens(b: BackendState, w: number): number {
+  return b.reasoningTokens + w * b.actingTokens;
+}
+
+export function usedTokens(b: BackendState, p: CapacityParams): number {
+  return (
+    activeTokens(b, p.actingTokenWeight) - b.sharedTokens + p.bufferPerProgram * b.programs.size
+  );
+}
+
+/** capacity − used; +Infinity while the capacity is unknown. May be negative. */
+export function remainingCapacity(b: BackendState, p: CapacityParams): number {
+  const cap = b.capacity;
+  if (cap === null) return Number.POSITIVE_INFINITY;
+  return cap - usedTokens(b, p);
+}
+
+/** used − capacity when positive, else 0 (0 while the capacity is unknown). */
+export function capacityOverflow(b: BackendState, p: CapacityParams): number {
+  const cap = b.capacity;
+  if (cap === null) return 0;
+  return Math.max(0, usedTokens(b, p) - cap);
+}
+
+/** Used tokens with each acting program weighted w·2^(−t) (restore only). O(programs here). */
+export function usedTokensWithDecay(b: BackendState, p: CapacityParams, now: number): number {
+  let acting = 0;
+  for (const prog of b.programs) {
+    if (prog.status !== "acting") continue;
+    const since = prog.actingSince ?? now;
+    acting += decayedActingWeight(p.actingTokenWeight, now - since) * prog.totalTokens;
+  }
+  return b.reasoningTokens + acting - b.sharedTokens + p.bufferPerProgram * b.programs.size;
+}
+
+export function remainingCapacityWithDecay(
+  b: BackendState,
+  p: CapacityParams,
+  now: number,
+): number {
+  const cap = b.capacity;
+  if (cap === null) return Number.POSITIVE_INFINITY;
+  return cap - usedTokensWithDecay(b, p, now);
+}

@@ -1,0 +1,178 @@
+/**
+ * The request lifecycle as the proxy drives it: arrive → (wait →) forwarded → firstToken →
+ * streamChunk… → complete | fail; or arrive → wait → cancelPending. Each function is O(1) apart
+ * from the backend scan at admission (O(backends)).
+ * @module
+ */
+import type { Program, RequestRecord } from "./program.js";
+import type { RouterState } from "./router-state.js";
+import { buildStepRow } from "./step-profile.js";
+import type { ArriveDecision, ArriveInput, StepProfileRow, Usage } from "./types.js";
+
+export function arrive(s: RouterState, input: ArriveInput, now: number): ArriveDecision {
+  if (s.requests.has(input.requestId)) {
+    throw new Error(`router-core: request id ${input.requestId} is already in use`);
+  }
+  const p = s.getOrCreateProgram(input.programId, now);
+  p.lastActivity = now;
+  p.stepCount++;
+  const chars = input.payloadChars > 0 ? Math.floor(input.payloadChars) : 0;
+  p.contextChars = chars;
+  if (input.dockerIds) for (const d of input.dockerIds) p.dockerIds.add(d);
+  const toolCallS = p.lastResponseEnd !== null ? Math.max(0, now - p.lastResponseEnd) : 0;
+  p.status = "reasoning";
+  p.actingSince = null;
+  s.setTokens(p, s.estimator.estimate(chars)); // also re-syncs the status change
+
+  const rec: RequestRecord = {
+    id: input.requestId,
+    program: p,
+    step: p.stepCount,
+    chars,
+    arrivedAt: now,
+    toolCallS,
+    phase: "pending",
+    backend: null,
+    resumedAt: null,
+    forwardedAt: null,
+    firstTokenAt: null,
+    chunks: 0,
+  };
+  s.requests.set(rec.id, rec);
+
+  if (s.opts.mode === "default") {
+    const current = p.backend !== null ? s.backends.get(p.backend) : undefined;
+    if (!current || !current.healthy) s.attach(p, s.leastLoadedByCount());
+    if (p.state === "paused") {
+      s.queue.delete(p.id);
+      p.state = "active";
+    }
+    return forward(p, rec);
+  }
+
+  if (p.state === "paused") return wait(s, p, rec);
+  if (p.backend === null) {
+    // A new program: straight in only when nobody waits and some backend has room.
+    const url = s.queue.size === 0 ? s.admissionBackend(p.totalTokens) : null;
+    if (url === null) {
+      s.pause(p, now);
+      return wait(s, p, rec);
+    }
+    s.attach(p, url);
+  }
+  return forward(p, rec);
+}
+
+function forward(p: Program, rec: RequestRecord): ArriveDecision {
+  rec.phase = "in_flight";
+  rec.backend = p.backend!;
+  p.inFlight++;
+  return { kind: "forward", backend: rec.backend };
+}
+
+function wait(s: RouterState, p: Program, rec: RequestRecord): ArriveDecision {
+  p.pending.add(rec.id);
+  s.pendingRequests.set(rec.id, rec);
+  return { kind: "wait" };
+}
+
+export function forwarded(s: RouterState, requestId: string, now: number): void {
+  const rec = s.requests.get(requestId);
+  if (rec && rec.phase === "in_flight" && rec.forwardedAt === null) rec.forwardedAt = now;
+}
+
+export function firstToken(s: RouterState, requestId: string, now: number): void {
+  const rec = s.requests.get(requestId);
+  if (rec && rec.phase === "in_flight" && rec.firstTokenAt === null) rec.firstTokenAt = now;
+}
+
+export function streamChunk(s: RouterState, requestId: string, now: number): void {
+  const rec = s.requests.get(requestId);
+  if (!rec || rec.phase !== "in_flight") return;
+  if (rec.firstTokenAt === null) rec.firstTokenAt = now;
+  rec.chunks++;
+  const every = s.opts.streamUpdateEveryChunks;
+  if (every > 0 && rec.chunks % every === 0 && rec.program.state !== "terminated") {
+    s.setTokens(rec.program, rec.program.totalTokens + every);
+  }
+}
+
+export function complete(
+  s: RouterState,
+  requestId: string,
+  usage: Usage,
+  now: number,
+): StepProfileRow | null {
+  const rec = s.requests.get(requestId);
+  if (!rec) return null;
+  if (rec.phase === "pending") {
+    cancelPending(s, requestId, now);
+    return null;
+  }
+  s.requests.delete(requestId);
+  const p = rec.program;
+  s.counters.requests++;
+  s.counters.promptTokens += finiteOrZero(usage.promptTokens);
+  s.counters.completionTokens += finiteOrZero(usage.completionTokens);
+  s.estimator.observe(rec.chars, usage.promptTokens);
+  const row = s.opts.profile
+    ? buildStepRow({
+        programId: p.id,
+        step: rec.step,
+        arrivedAt: rec.arrivedAt,
+        forwardedAt: rec.forwardedAt ?? rec.resumedAt,
+        firstTokenAt: rec.firstTokenAt,
+        completedAt: now,
+        toolCallS: rec.toolCallS,
+        promptTokens: usage.promptTokens,
+        cachedTokens: usage.cachedTokens,
+      })
+    : null;
+  if (p.state === "terminated") return row;
+  p.lastActivity = now;
+  p.lastResponseEnd = now;
+  if (Number.isFinite(usage.totalTokens) && usage.totalTokens >= 0) {
+    s.setTokens(p, usage.totalTokens);
+  }
+  p.inFlight = Math.max(0, p.inFlight - 1);
+  s.settle(p, now);
+  if (row && p.profile) p.profile.add(row);
+  return row;
+}
+
+export function fail(s: RouterState, requestId: string, now: number): void {
+  const rec = s.requests.get(requestId);
+  if (!rec) return;
+  if (rec.phase === "pending") {
+    cancelPending(s, requestId, now);
+    return;
+  }
+  s.requests.delete(requestId);
+  s.counters.failedRequests++;
+  const p = rec.program;
+  if (p.state === "terminated") return;
+  p.lastActivity = now;
+  p.lastResponseEnd = now;
+  p.inFlight = Math.max(0, p.inFlight - 1);
+  s.settle(p, now);
+}
+
+export function cancelPending(s: RouterState, requestId: string, now: number): void {
+  const rec = s.requests.get(requestId);
+  if (!rec) return;
+  if (rec.phase === "in_flight") {
+    fail(s, requestId, now);
+    return;
+  }
+  s.requests.delete(requestId);
+  s.pendingRequests.delete(requestId);
+  const p = rec.program;
+  p.pending.delete(requestId);
+  if (p.state === "terminated") return;
+  p.lastActivity = now;
+  s.settle(p, now);
+}
+
+function finiteOrZero(x: number): number {
+  return Number.isFinite(x) && x > 0 ? x : 0;
+}

@@ -1,0 +1,55 @@
+/**
+ * The pause policy of one tick, for one backend over capacity (no decay here):
+ *
+ * 1. while used > capacity, pause acting programs, smallest first (each frees w·tokens + buffer);
+ * 2. then, while used − future_paused_tokens > capacity, mark reasoning programs (not yet marked),
+ *    smallest first. A marked program pauses when its in-flight requests end.
+ *
+ * Step 2 counts the tokens already marked as leaving (the original's `include_future_release`), so
+ * a backend does not mark every reasoning program because the marks do not change `used` yet.
+ * This module only plans; the router applies the plan.
+ * @module
+ */
+import type { BackendState } from "./backend-state.js";
+import { type CapacityParams, usedTokens } from "./capacity.js";
+import type { Program } from "./program.js";
+
+export interface PausePlan {
+  pause: Program[];
+  mark: Program[];
+}
+
+const bySizeAscending = (a: Program, b: Program): number => a.totalTokens - b.totalTokens;
+
+export function planPauses(b: BackendState, params: CapacityParams): PausePlan {
+  const plan: PausePlan = { pause: [], mark: [] };
+  const cap = b.capacity;
+  if (cap === null || !b.healthy) return plan;
+  let used = usedTokens(b, params);
+  if (used <= cap) return plan;
+
+  if (b.actingCount > 0) {
+    const acting: Program[] = [];
+    for (const p of b.programs) if (p.status === "acting") acting.push(p);
+    acting.sort(bySizeAscending);
+    for (const p of acting) {
+      if (used <= cap) break;
+      plan.pause.push(p);
+      used -= params.actingTokenWeight * p.totalTokens + params.bufferPerProgram;
+    }
+  }
+
+  let future = b.markedTokens;
+  if (used - future > cap) {
+    const reasoning: Program[] = [];
+    for (const p of b.programs)
+      if (p.status === "reasoning" && !p.markedForPause) reasoning.push(p);
+    reasoning.sort(bySizeAscending);
+    for (const p of reasoning) {
+      if (used - future <= cap) break;
+      plan.mark.push(p);
+      future += p.totalTokens;
+    }
+  }
+  return plan;
+}

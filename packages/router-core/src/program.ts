@@ -1,0 +1,101 @@
+/**
+ * One program (an agent trajectory) as the router tracks it, and one request of it.
+ *
+ * Invariants the router keeps: `status` is "reasoning" exactly while the program has a request in
+ * flight or waiting (`inFlight + pending.size > 0`); `backend` is set only while `state` is
+ * "active"; `originBackend` only while "paused" (null for a new program that never ran).
+ * @module
+ */
+import type { ProgramState, ProgramStatus } from "@thunderagent/protocol";
+import type { ProfileAccumulator } from "./step-profile.js";
+
+/** What a backend currently counts for a program (so detaching subtracts exactly that). */
+export interface ProgramAccount {
+  tokens: number;
+  acting: boolean;
+  marked: boolean;
+}
+
+export interface Program {
+  readonly id: string;
+  status: ProgramStatus;
+  state: ProgramState;
+  /** The backend it is registered on (active only). */
+  backend: string | null;
+  /** The backend it was paused from (paused only; null for a new program). */
+  originBackend: string | null;
+  totalTokens: number;
+  /** Characters of its latest request payload (`context_len`). */
+  contextChars: number;
+  /** Requests arrived so far (the original's step_count). */
+  stepCount: number;
+  markedForPause: boolean;
+  actingSince: number | null;
+  /** Requests forwarded (or told to be forwarded) and not yet complete/failed. */
+  inFlight: number;
+  /** Request ids waiting for this program to be restored. */
+  readonly pending: Set<string>;
+  readonly dockerIds: Set<string>;
+  /** Last arrive/complete/fail/release-relevant event, for the abandon timeout. */
+  lastActivity: number;
+  pausedAt: number | null;
+  /** When its previous response ended (tool time of the next step starts there). */
+  lastResponseEnd: number | null;
+  profile: ProfileAccumulator | null;
+  /** Non-null while registered on a backend: what that backend's sums hold for it. */
+  account: ProgramAccount | null;
+}
+
+export function createProgram(
+  id: string,
+  now: number,
+  profile: ProfileAccumulator | null,
+): Program {
+  return {
+    id,
+    status: "reasoning",
+    state: "active",
+    backend: null,
+    originBackend: null,
+    totalTokens: 0,
+    contextChars: 0,
+    stepCount: 0,
+    markedForPause: false,
+    actingSince: null,
+    inFlight: 0,
+    pending: new Set(),
+    dockerIds: new Set(),
+    lastActivity: now,
+    pausedAt: null,
+    lastResponseEnd: null,
+    profile,
+    account: null,
+  };
+}
+
+export type RequestPhase = "pending" | "in_flight";
+
+/** One chat request of a program, from arrive() to complete()/fail()/cancelPending(). */
+export interface RequestRecord {
+  readonly id: string;
+  readonly program: Program;
+  /** The program's step number this request is (1-based). */
+  readonly step: number;
+  readonly chars: number;
+  readonly arrivedAt: number;
+  /** Seconds from the previous response's end to this arrival (0 for the first step). */
+  readonly toolCallS: number;
+  phase: RequestPhase;
+  backend: string | null;
+  /** When it was released from waiting (resumed), null if it never waited. */
+  resumedAt: number | null;
+  forwardedAt: number | null;
+  firstTokenAt: number | null;
+  chunks: number;
+}
+
+/** Restore priority group: 0 reasoning with a pending request, 1 new, 2 acting (lowest). */
+export function restoreGroup(p: Program): 0 | 1 | 2 {
+  if (p.stepCount <= 1) return 1;
+  return p.status === "reasoning" ? 0 : 2;
+}

@@ -1,0 +1,212 @@
+/**
+ * The router's state and the primitive transitions every policy goes through (attach, pause,
+ * restore, settle, release), so the per-backend sums, the paused queue and the request table stay
+ * consistent whatever sequence of events arrives. The Router facade (router.ts) drives it.
+ * @module
+ */
+import { BackendState } from "./backend-state.js";
+import { activeTokens, type CapacityParams, remainingCapacity } from "./capacity.js";
+import { Histogram, PAUSE_TIME_BUCKETS } from "./histogram.js";
+import { createProgram, type Program, type RequestRecord } from "./program.js";
+import { ProfileAccumulator } from "./step-profile.js";
+import { TokenEstimator } from "./token-estimator.js";
+import type { ResumedRequest, RouterOptions } from "./types.js";
+
+export interface RouterCounters {
+  pauses: number;
+  marks: number;
+  restores: number;
+  migrations: number;
+  forcedResumes: number;
+  reclaimed: number;
+  released: number;
+  requests: number;
+  failedRequests: number;
+  promptTokens: number;
+  completionTokens: number;
+  queuedNew: number;
+}
+
+export class RouterState {
+  readonly opts: RouterOptions;
+  readonly cap: CapacityParams;
+  readonly backends = new Map<string, BackendState>();
+  readonly backendList: BackendState[];
+  readonly programs = new Map<string, Program>();
+  /** Paused programs, in the order they were paused (ties in the policies keep this order). */
+  readonly queue = new Map<string, Program>();
+  readonly requests = new Map<string, RequestRecord>();
+  /** The subset of `requests` waiting for a restore. */
+  readonly pendingRequests = new Map<string, RequestRecord>();
+  readonly estimator: TokenEstimator;
+  readonly pauseTime = new Histogram(PAUSE_TIME_BUCKETS);
+  readonly counters: RouterCounters = {
+    pauses: 0,
+    marks: 0,
+    restores: 0,
+    migrations: 0,
+    forcedResumes: 0,
+    reclaimed: 0,
+    released: 0,
+    requests: 0,
+    failedRequests: 0,
+    promptTokens: 0,
+    completionTokens: 0,
+    queuedNew: 0,
+  };
+
+  constructor(opts: RouterOptions, backends: readonly string[]) {
+    if (backends.length === 0) throw new Error("router-core: at least one backend is required");
+    this.opts = opts;
+    this.cap = {
+      actingTokenWeight: opts.actingTokenWeight,
+      bufferPerProgram: opts.bufferPerProgram,
+    };
+    for (const url of backends) {
+      if (!this.backends.has(url)) this.backends.set(url, new BackendState(url));
+    }
+    this.backendList = [...this.backends.values()];
+    this.estimator = new TokenEstimator(opts.initialCharsPerToken);
+  }
+
+  getOrCreateProgram(id: string, now: number): Program {
+    let p = this.programs.get(id);
+    if (!p) {
+      p = createProgram(id, now, this.opts.profile ? new ProfileAccumulator() : null);
+      this.programs.set(id, p);
+    }
+    return p;
+  }
+
+  /** Re-syncs `p`'s contribution to its backend's sums after a change of tokens/status/mark. */
+  touch(p: Program): void {
+    if (p.account && p.backend !== null) this.backends.get(p.backend)?.refresh(p);
+  }
+
+  setTokens(p: Program, tokens: number): void {
+    p.totalTokens = tokens > 0 && Number.isFinite(tokens) ? Math.floor(tokens) : 0;
+    this.touch(p);
+  }
+
+  attach(p: Program, url: string): void {
+    const b = this.backends.get(url);
+    if (!b) throw new Error(`router-core: unknown backend ${url}`);
+    this.detach(p);
+    p.backend = url;
+    b.attach(p);
+  }
+
+  detach(p: Program): void {
+    if (p.backend !== null) this.backends.get(p.backend)?.detach(p);
+    p.backend = null;
+  }
+
+  /** Takes an active program off its backend into the paused queue. */
+  pause(p: Program, now: number): void {
+    const origin = p.backend;
+    p.markedForPause = false;
+    this.detach(p);
+    p.originBackend = origin;
+    p.state = "paused";
+    p.pausedAt = now;
+    this.queue.delete(p.id);
+    this.queue.set(p.id, p);
+    if (origin !== null) this.counters.pauses++;
+    else this.counters.queuedNew++;
+  }
+
+  /** Registers a paused program on `url` and releases its pending requests to it. */
+  restore(p: Program, url: string, now: number, forced: boolean, out: ResumedRequest[]): void {
+    this.queue.delete(p.id);
+    p.state = "active";
+    p.pausedAt = null;
+    const from = p.originBackend;
+    p.originBackend = null;
+    this.attach(p, url);
+    if (forced) this.counters.forcedResumes++;
+    else this.counters.restores++;
+    if (from !== null && from !== url) this.counters.migrations++;
+    this.releasePending(p, url, now, forced, out);
+  }
+
+  /** Moves every pending request of `p` in flight towards `url`. */
+  releasePending(
+    p: Program,
+    url: string,
+    now: number,
+    forced: boolean,
+    out: ResumedRequest[],
+  ): void {
+    if (p.pending.size === 0) return;
+    for (const reqId of p.pending) {
+      const rec = this.requests.get(reqId);
+      this.pendingRequests.delete(reqId);
+      if (!rec) continue;
+      rec.phase = "in_flight";
+      rec.backend = url;
+      rec.resumedAt = now;
+      p.inFlight++;
+      this.pauseTime.observe(now - rec.arrivedAt);
+      out.push({ requestId: reqId, programId: p.id, backend: url, forced });
+    }
+    p.pending.clear();
+  }
+
+  /**
+   * After a request ends or is cancelled: with nothing in flight or waiting the program acts
+   * (tool time); a program marked for pause pauses now.
+   */
+  settle(p: Program, now: number): void {
+    if (p.state === "terminated") return;
+    if (p.inFlight === 0 && p.pending.size === 0 && p.status === "reasoning") {
+      p.status = "acting";
+      p.actingSince = now;
+      this.touch(p);
+    }
+    if (p.markedForPause && p.inFlight === 0 && p.state === "active") {
+      this.pause(p, now);
+    }
+  }
+
+  /** Removes a program from everything; its pending requests go to the least-loaded backend. */
+  release(p: Program, now: number, resumed: ResumedRequest[]): string[] {
+    this.detach(p);
+    this.queue.delete(p.id);
+    this.programs.delete(p.id);
+    p.markedForPause = false;
+    p.state = "terminated";
+    if (p.pending.size > 0) this.releasePending(p, this.leastLoadedByCount(), now, false, resumed);
+    return [...p.dockerIds];
+  }
+
+  healthyBackends(): BackendState[] {
+    return this.backendList.filter((b) => b.healthy);
+  }
+
+  /** The default router's choice: fewest programs among healthy backends (else among all). */
+  leastLoadedByCount(): string {
+    let best: BackendState | null = null;
+    for (const b of this.backendList) {
+      if (!b.healthy) continue;
+      if (best === null || b.programCount < best.programCount) best = b;
+    }
+    return (best ?? this.backendList[0]!).url;
+  }
+
+  /** tr admission: the healthy backend with the fewest active tokens that has room, or null. */
+  admissionBackend(tokens: number): string | null {
+    const need = tokens + this.opts.bufferPerProgram;
+    let best: BackendState | null = null;
+    let bestActive = Number.POSITIVE_INFINITY;
+    for (const b of this.backendList) {
+      if (!b.healthy) continue;
+      if (remainingCapacity(b, this.cap) < need) continue;
+      const active = activeTokens(b, this.opts.actingTokenWeight);
+      if (active < bestActive) {
+        best = b;
+        bestActive = active;
+      }
+    }
+    return best ? best.url : null;
+  }
+}

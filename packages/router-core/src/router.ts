@@ -1,0 +1,183 @@
+/**
+ * The Router facade (docs/boundaries.md): the one object the proxy and the virtual-time
+ * simulation drive. Pure: time is the `now` argument (seconds, float), waiting is data
+ * (`arrive()` answers `{kind:"wait"}`, a later `tick()`/`release()` lists the request in
+ * `resumed`), nothing here reads a clock or holds a timer.
+ * @module
+ */
+import type {
+  HealthResponse,
+  MetricsResponse,
+  ProgramProfileSummary,
+  ProgramsResponse,
+  ProfilesResponse,
+} from "@thunderagent/protocol";
+import * as life from "./lifecycle.js";
+import { RouterState } from "./router-state.js";
+import { type RouterStats, routerStats } from "./stats.js";
+import { tick } from "./tick.js";
+import type {
+  ArriveDecision,
+  ArriveInput,
+  BackendSnapshot,
+  ReleaseResult,
+  ResumedRequest,
+  RouterOptions,
+  StepProfileRow,
+  TickResult,
+  Usage,
+} from "./types.js";
+import * as views from "./views.js";
+
+/** A read-only look at one program (for tests, the dashboard and the simulation). */
+export interface ProgramSnapshot {
+  id: string;
+  status: "reasoning" | "acting";
+  state: "active" | "paused" | "terminated";
+  backend: string | null;
+  originBackend: string | null;
+  totalTokens: number;
+  contextChars: number;
+  stepCount: number;
+  markedForPause: boolean;
+  actingSince: number | null;
+  inFlight: number;
+  pendingRequests: number;
+  dockerIds: string[];
+}
+
+export class Router {
+  /** @internal The state, exposed for the property tests and the benchmark. */
+  readonly state: RouterState;
+
+  constructor(options: RouterOptions, backends: readonly string[]) {
+    this.state = new RouterState({ ...options }, backends);
+  }
+
+  get options(): Readonly<RouterOptions> {
+    return this.state.opts;
+  }
+
+  /** The global chars-per-token ratio of the token estimate. */
+  get charsPerToken(): number {
+    return this.state.estimator.charsPerToken;
+  }
+
+  // ---- backends -------------------------------------------------------------------------------
+
+  /** Records a metrics scrape. Unknown URLs are ignored. */
+  updateBackend(url: string, snapshot: BackendSnapshot, now: number): void {
+    this.state.backends.get(url)?.recordSnapshot(snapshot, now);
+  }
+
+  /**
+   * Unhealthy: no new programs go there, and (tr) its programs move to the paused queue to be
+   * restored elsewhere by the next tick; (default) they are re-assigned at their next request.
+   */
+  setBackendHealth(url: string, healthy: boolean, now: number): void {
+    const s = this.state;
+    const b = s.backends.get(url);
+    if (!b || b.healthy === healthy) return;
+    b.healthy = healthy;
+    if (healthy) return;
+    for (const p of [...b.programs]) {
+      if (s.opts.mode === "tr") s.pause(p, now);
+      else s.detach(p);
+    }
+  }
+
+  // ---- request lifecycle ----------------------------------------------------------------------
+
+  arrive(input: ArriveInput, now: number): ArriveDecision {
+    return life.arrive(this.state, input, now);
+  }
+
+  forwarded(requestId: string, now: number): void {
+    life.forwarded(this.state, requestId, now);
+  }
+
+  firstToken(requestId: string, now: number): void {
+    life.firstToken(this.state, requestId, now);
+  }
+
+  streamChunk(requestId: string, now: number): void {
+    life.streamChunk(this.state, requestId, now);
+  }
+
+  complete(requestId: string, usage: Usage, now: number): StepProfileRow | null {
+    return life.complete(this.state, requestId, usage, now);
+  }
+
+  fail(requestId: string, now: number): void {
+    life.fail(this.state, requestId, now);
+  }
+
+  cancelPending(requestId: string, now: number): void {
+    life.cancelPending(this.state, requestId, now);
+  }
+
+  release(programId: string, now: number): ReleaseResult {
+    const s = this.state;
+    const p = s.programs.get(programId);
+    if (!p) return { released: false, dockerIds: [], resumed: [] };
+    const resumed: ResumedRequest[] = [];
+    const dockerIds = s.release(p, now, resumed);
+    s.counters.released++;
+    return { released: true, dockerIds, resumed };
+  }
+
+  tick(now: number): TickResult {
+    return tick(this.state, now);
+  }
+
+  // ---- views ----------------------------------------------------------------------------------
+
+  programsView(): ProgramsResponse {
+    return views.programsView(this.state);
+  }
+
+  healthView(): HealthResponse {
+    return views.healthView(this.state);
+  }
+
+  metricsView(opts: {
+    metricsEnabled: boolean;
+    metricsInterval: number | null;
+    now: number;
+  }): MetricsResponse {
+    return views.metricsView(this.state, opts);
+  }
+
+  profilesView(): ProfilesResponse {
+    return views.profilesView(this.state);
+  }
+
+  profileView(programId: string): ProgramProfileSummary | undefined {
+    return views.profileView(this.state, programId);
+  }
+
+  stats(): RouterStats {
+    return routerStats(this.state);
+  }
+
+  /** One program's state, or undefined when unknown (released programs are forgotten). */
+  program(programId: string): ProgramSnapshot | undefined {
+    const p = this.state.programs.get(programId);
+    if (!p) return undefined;
+    return {
+      id: p.id,
+      status: p.status,
+      state: p.state,
+      backend: p.backend,
+      originBackend: p.originBackend,
+      totalTokens: p.totalTokens,
+      contextChars: p.contextChars,
+      stepCount: p.stepCount,
+      markedForPause: p.markedForPause,
+      actingSince: p.actingSince,
+      inFlight: p.inFlight,
+      pendingRequests: p.pending.size,
+      dockerIds: [...p.dockerIds],
+    };
+  }
+}

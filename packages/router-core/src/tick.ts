@@ -1,0 +1,104 @@
+/**
+ * One scheduler tick. All modes: reclaim abandoned programs, refresh each backend's shared-token
+ * credit from its last snapshot, force through requests that waited forceResumeAfterS. tr mode
+ * then restores paused programs (restore-policy.ts) and pauses/marks on backends over capacity
+ * (pause-policy.ts). Forced resumes come before the restore/pause pass, so a backend a forced
+ * program lands on is brought back under capacity in the same tick.
+ * @module
+ */
+import {
+  activeTokens,
+  computeSharedTokens,
+  remainingCapacity,
+  remainingCapacityWithDecay,
+} from "./capacity.js";
+import { planPauses } from "./pause-policy.js";
+import { type Program, restoreGroup } from "./program.js";
+import { planRestore, type RestoreCandidate, type Room } from "./restore-policy.js";
+import type { RouterState } from "./router-state.js";
+import type { TickResult } from "./types.js";
+
+export function tick(s: RouterState, now: number): TickResult {
+  const result: TickResult = { resumed: [], paused: [], marked: [], restored: [], reclaimed: [] };
+  reclaimAbandoned(s, now, result);
+  for (const b of s.backendList) b.sharedTokens = computeSharedTokens(b);
+  forceResume(s, now, result);
+  if (s.opts.mode === "tr") {
+    restorePaused(s, now, result);
+    pauseOverCapacity(s, now, result);
+  }
+  return result;
+}
+
+function reclaimAbandoned(s: RouterState, now: number, result: TickResult): void {
+  const limit = s.opts.abandonAfterS;
+  let idle: Program[] | null = null;
+  for (const p of s.programs.values()) {
+    if (p.inFlight === 0 && p.pending.size === 0 && now - p.lastActivity >= limit) {
+      (idle ??= []).push(p);
+    }
+  }
+  if (!idle) return;
+  for (const p of idle) {
+    const dockerIds = s.release(p, now, result.resumed);
+    s.counters.reclaimed++;
+    result.reclaimed.push({ programId: p.id, dockerIds });
+  }
+}
+
+function forceResume(s: RouterState, now: number, result: TickResult): void {
+  const limit = s.opts.forceResumeAfterS;
+  let due: Program[] | null = null;
+  for (const rec of s.pendingRequests.values()) {
+    if (now - rec.arrivedAt >= limit && rec.program.state === "paused") {
+      (due ??= []).push(rec.program);
+    }
+  }
+  if (!due) return;
+  for (const p of due) {
+    if (p.state !== "paused") continue; // several due requests of one program
+    const from = p.originBackend;
+    const url = s.leastLoadedByCount();
+    s.restore(p, url, now, true, result.resumed);
+    result.restored.push({ programId: p.id, backend: url, from });
+  }
+}
+
+function restorePaused(s: RouterState, now: number, result: TickResult): void {
+  if (s.queue.size === 0) return;
+  const decay = s.opts.useActingTokenDecay;
+  const rooms: Room[] = [];
+  for (const b of s.backendList) {
+    if (!b.healthy) continue;
+    rooms.push({
+      url: b.url,
+      remaining: decay ? remainingCapacityWithDecay(b, s.cap, now) : remainingCapacity(b, s.cap),
+      activeTokens: activeTokens(b, s.opts.actingTokenWeight),
+    });
+  }
+  const candidates: Array<RestoreCandidate<Program>> = [];
+  for (const p of s.queue.values()) {
+    candidates.push({ item: p, tokens: p.totalTokens, group: restoreGroup(p) });
+  }
+  for (const { item: p, backend } of planRestore(candidates, rooms, s.opts.bufferPerProgram)) {
+    const from = p.originBackend;
+    s.restore(p, backend, now, false, result.resumed);
+    result.restored.push({ programId: p.id, backend, from });
+  }
+}
+
+function pauseOverCapacity(s: RouterState, now: number, result: TickResult): void {
+  for (const b of s.backendList) {
+    const plan = planPauses(b, s.cap);
+    for (const p of plan.pause) {
+      s.pause(p, now);
+      result.paused.push(p.id);
+    }
+    for (const p of plan.mark) {
+      p.markedForPause = true;
+      s.touch(p);
+      s.counters.marks++;
+      result.marked.push(p.id);
+    }
+  }
+}
