@@ -1,1 +1,25 @@
-export {};
+/**
+ * `@thunderagent/proxy`: the ThunderAgent router server. `buildApp(deps)` gives the Fastify app;
+ * the `thunderagent` binary (`main.ts`) adds the command line, listening and signals.
+ * @module
+ */
+export { buildApp } from "./app.js";
+export type { AppDeps } from "./app.js";
+export {
+  ConfigError,
+  FLAGS,
+  ProxyConfig,
+  envName,
+  loadConfig,
+  makeConfig,
+  parseByteSize,
+  usage,
+} from "./config.js";
+export type { LoadConfigResult } from "./config.js";
+export type { ProxyContext, ProxyCounters } from "./context.js";
+export { DockerGc } from "./docker-gc.js";
+export type { ContainerRemover } from "./docker-gc.js";
+export { ProxyError } from "./errors.js";
+export type { ProxyErrorCode } from "./errors.js";
+export { ProfileWriter, STEP_PROFILES_FILE } from "./profile-writer.js";
+export type * from "./router-port.js";

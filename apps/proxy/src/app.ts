@@ -1,0 +1,189 @@
+/**
+ * `buildApp(deps)`: the Fastify app with every route, hook and timer, built from injected parts
+ * (config, Router, metrics parsers, logger, clock, container remover). `main.ts` does the rest:
+ * read the command line, listen, handle signals.
+ * @module
+ */
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import pino, { type Logger } from "pino";
+import { bearerAuth } from "./auth.js";
+import { BackendMonitor } from "./backend-monitor.js";
+import { chatRoute } from "./chat/chat-route.js";
+import type { ProxyConfig } from "./config.js";
+import { newCounters, type ProxyContext } from "./context.js";
+import { DockerGc, type ContainerRemover } from "./docker-gc.js";
+import { ProxyError, toErrorResponse } from "./errors.js";
+import { metricsRoute } from "./metrics/metrics-route.js";
+import { ProfileWriter } from "./profile-writer.js";
+import type { MetricsParsers, RouterPort } from "./router-port.js";
+import { adminRoutes } from "./routes/admin-routes.js";
+import { SchedulerLoop } from "./scheduler-loop.js";
+import { Upstreams } from "./upstream.js";
+import { Waiters } from "./waiters.js";
+
+declare module "fastify" {
+  interface FastifyInstance {
+    /** The app's shared state and its scheduler loop (tests drive ticks through it). */
+    thunder: { ctx: ProxyContext; loop: SchedulerLoop };
+  }
+  interface FastifyRequest {
+    /** Length of the raw request body in characters (the Router's size estimate). */
+    bodyChars: number;
+  }
+}
+
+export interface AppDeps {
+  config: ProxyConfig;
+  router: RouterPort;
+  parsers: MetricsParsers;
+  /** Defaults to a silent pino logger. */
+  logger?: Logger;
+  /** Unix time in seconds; defaults to `Date.now() / 1000`. */
+  now?: () => number;
+  /** Defaults to dockerode when `--docker-gc` is on, else none. */
+  containers?: ContainerRemover | null;
+  /** Run the scheduler, metrics and health timers (default true; tests may tick by hand). */
+  timers?: boolean;
+  /** How long start-up waits for the first health check and scrape (default 5 s). */
+  startupProbeTimeoutMs?: number;
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, router } = deps;
+  const log = deps.logger ?? pino({ level: "silent" });
+  const now = deps.now ?? (() => Date.now() / 1000);
+
+  const app = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: config.bodyLimit,
+    requestIdHeader: "x-request-id",
+    return503OnClosing: true,
+    forceCloseConnections: "idle",
+  });
+
+  const upstreams = new Upstreams(config.backends, config);
+  const waiters = new Waiters();
+  const monitor = new BackendMonitor(config, upstreams, router, deps.parsers, log, now);
+  const containers =
+    deps.containers !== undefined
+      ? deps.containers
+      : config.dockerGc
+        ? new DockerGc(log.child({ component: "docker-gc" }))
+        : null;
+  const profile = config.profile ? new ProfileWriter(config.profileDir) : null;
+  const background = new Set<Promise<unknown>>();
+
+  const ctx: ProxyContext = {
+    config,
+    router,
+    upstreams,
+    waiters,
+    monitor,
+    profile,
+    containers,
+    log,
+    now,
+    counters: newCounters(),
+    background,
+    resume(resumed) {
+      for (const r of resumed) {
+        if (!waiters.resume(r.requestId, r.backend)) {
+          log.debug({ requestId: r.requestId }, "resumed request has no waiter");
+        }
+      }
+    },
+    removeContainers(programId, ids) {
+      if (!containers) return;
+      const p = containers.remove(programId, ids).catch((err: unknown) => {
+        log.warn({ programId, err: (err as Error).message }, "container removal failed");
+      });
+      background.add(p);
+      void p.finally(() => background.delete(p));
+    },
+  };
+  const loop = new SchedulerLoop(ctx);
+  app.decorate("thunder", { ctx, loop });
+  app.decorateRequest("bodyChars", 0);
+
+  // Bodies: JSON whatever the content type says (as the Python original reads them), with the
+  // reason in the 400 when it does not parse.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("*", { parseAs: "string" }, (request, body, done) => {
+    const text = body as string;
+    request.bodyChars = text.length;
+    if (text.length === 0) return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch (err) {
+      done(
+        new ProxyError(400, `malformed JSON body: ${(err as Error).message}`, "invalid_json"),
+        undefined,
+      );
+    }
+  });
+
+  app.setErrorHandler((err, request, reply) => {
+    const { status, body } = toErrorResponse(err);
+    if (status >= 500) request.log.error({ err }, "request failed");
+    else request.log.debug({ status, reason: body.error.message }, "request rejected");
+    ctx.counters.rejectedRequests++;
+    return reply.code(status).send(body);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const { status, body } = toErrorResponse(
+      new ProxyError(
+        404,
+        `no route ${request.method} ${request.url.split("?", 1)[0]}`,
+        "not_found",
+      ),
+    );
+    return reply.code(status).send(body);
+  });
+
+  if (config.apiKey !== null) bearerAuth(app, config.apiKey);
+  if (log.isLevelEnabled("debug")) {
+    app.addHook("onResponse", async (request, reply) => {
+      request.log.debug(
+        {
+          method: request.method,
+          url: request.url,
+          status: reply.statusCode,
+          ms: reply.elapsedTime,
+        },
+        "request done",
+      );
+    });
+  }
+
+  chatRoute(app, ctx);
+  adminRoutes(app, ctx);
+  metricsRoute(app, ctx);
+
+  app.addHook("onReady", async () => {
+    // Learn health and capacity before the first request; a backend still booting is fine.
+    const probe = Promise.all([monitor.checkHealth(), monitor.scrapeAll()]);
+    const limit = deps.startupProbeTimeoutMs ?? 5000;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      probe,
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, limit);
+        timer.unref();
+      }),
+    ]);
+    clearTimeout(timer);
+    if (deps.timers !== false) loop.start();
+  });
+  app.addHook("preClose", async () => {
+    loop.stop();
+    const n = waiters.close();
+    if (n > 0) log.info({ waiters: n }, "answered waiting requests with 503");
+  });
+  app.addHook("onClose", async () => {
+    await Promise.allSettled([...background]);
+    profile?.close();
+    await upstreams.close();
+  });
+  return app;
+}

@@ -1,0 +1,176 @@
+/**
+ * `POST /v1/chat/completions`: resolve the program, ask the Router where and when, wait if the
+ * program is paused, forward through the backend's keep-alive pool, pass the answer (or the SSE
+ * bytes) back, and report usage, first-token time, progress and failures to the Router.
+ * @module
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { ProxyContext } from "../context.js";
+import type { UpstreamResponse } from "../upstream.js";
+import { prepareChatRequest, type PreparedRequest } from "./prepare-request.js";
+import { pipeStream } from "./stream.js";
+import { upstreamFailure } from "./upstream-errors.js";
+import { toUsage } from "./usage.js";
+
+/** The client went away; nothing is sent. */
+class ClientGone extends Error {}
+
+let seq = 0;
+
+export function chatRoute(app: FastifyInstance, ctx: ProxyContext): void {
+  app.post("/v1/chat/completions", (request, reply) => handleChat(ctx, request, reply));
+}
+
+/** Settles when `signal` aborts (the client hung up) or the scheduler resumes the request. */
+function waitForTurn(ctx: ProxyContext, requestId: string, signal: AbortSignal): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const onAbort = () => {
+      if (ctx.waiters.drop(requestId)) ctx.router.cancelPending(requestId, ctx.now());
+      reject(new ClientGone());
+    };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    ctx.waiters.wait(requestId).then(
+      (backend) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(backend);
+      },
+      (err: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        // Shutdown: the Router forgets the pending request with it.
+        ctx.router.cancelPending(requestId, ctx.now());
+        reject(err as Error);
+      },
+    );
+  });
+}
+
+function upstreamHeaders(ctx: ProxyContext, request: FastifyRequest): Record<string, string> {
+  const headers: Record<string, string> = {};
+  // Without keys of our own, a client's key goes through (vLLM --api-key stays usable).
+  const auth = request.headers.authorization;
+  if (auth && ctx.config.apiKey === null && ctx.config.backendApiKey === null) {
+    headers["authorization"] = auth;
+  }
+  const rank = request.headers["x-data-parallel-rank"];
+  if (typeof rank === "string") headers["x-data-parallel-rank"] = rank;
+  return headers;
+}
+
+async function handleChat(
+  ctx: ProxyContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<void> {
+  const prepared = prepareChatRequest(request.body);
+  const requestId = `r${++seq}`;
+  const { router, counters } = ctx;
+  counters.chatRequests++;
+  counters.inflight++;
+  const abort = new AbortController();
+  const onClose = () => {
+    if (!reply.raw.writableFinished) abort.abort();
+  };
+  reply.raw.once("close", onClose);
+  try {
+    const decision = router.arrive(
+      {
+        requestId,
+        programId: prepared.programId,
+        payloadChars: request.bodyChars,
+        ...(prepared.dockerIds.length > 0 ? { dockerIds: prepared.dockerIds } : {}),
+      },
+      ctx.now(),
+    );
+    const backend =
+      decision.kind === "forward"
+        ? decision.backend
+        : await waitForTurn(ctx, requestId, abort.signal);
+    router.forwarded(requestId, ctx.now());
+    await forward(ctx, request, reply, prepared, requestId, backend, abort.signal);
+  } catch (err) {
+    if (err instanceof ClientGone) {
+      counters.clientAborts++;
+      return;
+    }
+    throw err;
+  } finally {
+    counters.inflight--;
+    reply.raw.off("close", onClose);
+  }
+}
+
+async function forward(
+  ctx: ProxyContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  prepared: PreparedRequest,
+  requestId: string,
+  backend: string,
+  signal: AbortSignal,
+): Promise<void> {
+  const { router, counters } = ctx;
+  let res: UpstreamResponse;
+  try {
+    res = await ctx.upstreams.request(backend, {
+      method: "POST",
+      path: "/v1/chat/completions",
+      body: prepared.upstreamBody,
+      headers: upstreamHeaders(ctx, request),
+      signal,
+    });
+  } catch (err) {
+    router.fail(requestId, ctx.now());
+    if (signal.aborted) throw new ClientGone();
+    counters.upstreamErrors++;
+    throw upstreamFailure(err, backend);
+  }
+
+  if (res.statusCode !== 200) {
+    // The engine's own answer (400 context length, 404 model, 500 …) goes back unchanged.
+    counters.upstreamStatusErrors++;
+    let body: Buffer;
+    try {
+      body = Buffer.from(await res.body.arrayBuffer());
+    } catch (err) {
+      router.fail(requestId, ctx.now());
+      if (signal.aborted) throw new ClientGone();
+      throw upstreamFailure(err, backend);
+    }
+    router.fail(requestId, ctx.now());
+    const type = res.headers["content-type"];
+    if (typeof type === "string") reply.header("content-type", type);
+    request.log.debug({ backend, status: res.statusCode }, "upstream error status");
+    return reply.code(res.statusCode).send(body);
+  }
+
+  if (prepared.stream) {
+    counters.chatStreams++;
+    return pipeStream(ctx, request, reply, res, prepared, requestId, backend, signal);
+  }
+
+  router.firstToken(requestId, ctx.now());
+  let body: Buffer;
+  try {
+    body = Buffer.from(await res.body.arrayBuffer());
+  } catch (err) {
+    router.fail(requestId, ctx.now());
+    if (signal.aborted) throw new ClientGone();
+    throw upstreamFailure(err, backend);
+  }
+  let usage = null;
+  try {
+    usage = toUsage((JSON.parse(body.toString("utf8")) as { usage?: unknown }).usage);
+  } catch {
+    usage = null;
+  }
+  if (usage) {
+    const row = router.complete(requestId, usage, ctx.now());
+    if (row) ctx.profile?.append(row);
+  } else {
+    router.fail(requestId, ctx.now());
+  }
+  const type = res.headers["content-type"];
+  reply.header("content-type", typeof type === "string" ? type : "application/json");
+  return reply.code(200).send(body);
+}

@@ -1,0 +1,136 @@
+/**
+ * Relays an upstream SSE stream to the client byte for byte while watching it: the first content
+ * event (first token), every content event (progress), the usage-only chunk (`"choices":[]`) and
+ * in-stream `{"error":…}` chunks. The bytes are never re-serialised. When the usage chunk must be
+ * hidden from the client, whole events are forwarded as soon as their terminating blank line
+ * arrives, and that one event is dropped; otherwise bytes are forwarded the moment they arrive.
+ * @module
+ */
+
+export interface UsageCounts {
+  prompt_tokens?: number;
+  completion_tokens?: number;
+  total_tokens?: number;
+  prompt_tokens_details?: { cached_tokens?: number | null } | null;
+}
+
+export interface SseObserver {
+  /** A chunk carrying choices (token progress); `first` is true once. */
+  content(first: boolean): void;
+  usage(usage: UsageCounts): void;
+  error(message: string): void;
+}
+
+const LF2 = Buffer.from("\n\n");
+const CRLF2 = Buffer.from("\r\n\r\n");
+
+function eventEnd(buf: Buffer, from: number): { at: number; len: number } | null {
+  const a = buf.indexOf(LF2, from);
+  const b = buf.indexOf(CRLF2, from);
+  if (a < 0 && b < 0) return null;
+  if (b >= 0 && (a < 0 || b < a)) return { at: b, len: 4 };
+  return { at: a, len: 2 };
+}
+
+/** The JSON text of an event's `data:` lines (joined by newlines, as SSE defines). */
+function dataOf(event: string): string {
+  if (event.startsWith("data: ") && !event.includes("\n")) return event.slice(6);
+  const parts: string[] = [];
+  for (const line of event.split(/\r?\n/)) {
+    if (line.startsWith("data:")) parts.push(line.slice(line[5] === " " ? 6 : 5));
+  }
+  return parts.join("\n");
+}
+
+export class SseRelay {
+  #pending: Buffer | null = null;
+  #sawContent = false;
+  /** Set once a usage-only chunk was seen. */
+  usage: UsageCounts | null = null;
+  /** Set once an in-stream error chunk was seen. */
+  errorMessage: string | null = null;
+
+  constructor(
+    private readonly hideUsageChunk: boolean,
+    private readonly observer: SseObserver,
+  ) {}
+
+  /** Feeds upstream bytes; returns what to write to the client now (possibly empty). */
+  push(chunk: Buffer): Buffer {
+    const buf = this.#pending ? Buffer.concat([this.#pending, chunk]) : chunk;
+    let start = 0;
+    const out: Buffer[] | null = this.hideUsageChunk ? [] : null;
+    let outStart = 0;
+    for (;;) {
+      const end = eventEnd(buf, start);
+      if (!end) break;
+      const stop = end.at + end.len;
+      const keep = this.#inspect(buf.toString("utf8", start, end.at));
+      if (out) {
+        if (!keep) {
+          if (start > outStart) out.push(buf.subarray(outStart, start));
+          outStart = stop;
+        }
+      }
+      start = stop;
+    }
+    this.#pending = start < buf.length ? buf.subarray(start) : null;
+    if (!out) {
+      // Not filtering: everything goes through at once, complete events or not.
+      return chunk;
+    }
+    if (start > outStart) out.push(buf.subarray(outStart, start));
+    return out.length === 1 ? out[0]! : Buffer.concat(out);
+  }
+
+  /** At the end of the upstream stream: whatever is left (an unterminated last event). */
+  flush(): Buffer {
+    const rest = this.#pending;
+    this.#pending = null;
+    if (!rest) return Buffer.alloc(0);
+    const keep = this.#inspect(rest.toString("utf8"));
+    // Not filtering: those bytes already went out with the chunk they came in.
+    return this.hideUsageChunk && keep ? rest : Buffer.alloc(0);
+  }
+
+  /** Classifies one event; returns false when it is the usage-only chunk to hide. */
+  #inspect(event: string): boolean {
+    const trimmed = event.trim();
+    if (trimmed.length === 0 || trimmed.startsWith(":")) return true;
+    if (trimmed === "data: [DONE]") return true;
+    if (event.includes('"choices":[') && !event.includes('"choices":[]')) {
+      this.#content();
+      return true;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(dataOf(event));
+    } catch {
+      return true;
+    }
+    if (parsed === null || typeof parsed !== "object") return true;
+    const rec = parsed as { choices?: unknown; usage?: unknown; error?: unknown };
+    if (rec.error !== undefined && rec.error !== null) {
+      const e = rec.error as { message?: unknown } | string;
+      const msg = typeof e === "string" ? e : typeof e.message === "string" ? e.message : "error";
+      this.errorMessage = msg;
+      this.observer.error(msg);
+      return true;
+    }
+    if (Array.isArray(rec.choices) && rec.choices.length === 0) {
+      if (rec.usage && typeof rec.usage === "object") {
+        this.usage = rec.usage as UsageCounts;
+        this.observer.usage(this.usage);
+      }
+      return false;
+    }
+    if (Array.isArray(rec.choices)) this.#content();
+    return true;
+  }
+
+  #content(): void {
+    const first = !this.#sawContent;
+    this.#sawContent = true;
+    this.observer.content(first);
+  }
+}

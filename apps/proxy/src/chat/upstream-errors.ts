@@ -1,0 +1,29 @@
+/**
+ * How upstream failures reach the client: 502 (unreachable, before any byte went out), 504
+ * (`--upstream-timeout` ran out), or an in-stream error event once a stream's 200 was sent.
+ * @module
+ */
+import { openAIError } from "@thunderagent/protocol";
+import { ProxyError } from "../errors.js";
+
+/** 502 when the backend cannot be reached, 504 when `--upstream-timeout` ran out. */
+export function upstreamFailure(err: unknown, backend: string): ProxyError {
+  const e = err as { name?: string; code?: string; message?: string };
+  if (e.name === "TimeoutError") {
+    return new ProxyError(
+      504,
+      `backend ${backend} timed out: ${e.message ?? "timeout"}`,
+      "upstream_timeout",
+    );
+  }
+  return new ProxyError(
+    502,
+    `backend ${backend} is unreachable: ${e.code ?? e.message ?? "connection failed"}`,
+    "upstream_unreachable",
+  );
+}
+
+/** The in-stream error event written when a stream breaks after its 200 went out. */
+export function streamErrorEvent(message: string): string {
+  return `data: ${JSON.stringify(openAIError(502, message, { code: "upstream_stream_error" }))}\n\ndata: [DONE]\n\n`;
+}

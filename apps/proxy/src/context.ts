@@ -1,0 +1,60 @@
+/**
+ * What every route shares: the frozen config, the Router, the upstream pools, the waiters, the
+ * backend monitor, the CSV writer, the container remover, the clock and the proxy's own counters.
+ * @module
+ */
+import type { Logger } from "pino";
+import type { BackendMonitor } from "./backend-monitor.js";
+import type { ProxyConfig } from "./config.js";
+import type { ContainerRemover } from "./docker-gc.js";
+import type { ProfileWriter } from "./profile-writer.js";
+import type { RouterPort } from "./router-port.js";
+import type { Upstreams } from "./upstream.js";
+import type { Waiters } from "./waiters.js";
+
+/** Counters of the proxy itself (the Router keeps the scheduling ones). */
+export interface ProxyCounters {
+  chatRequests: number;
+  chatStreams: number;
+  inflight: number;
+  upstreamErrors: number;
+  upstreamStatusErrors: number;
+  clientAborts: number;
+  streamErrors: number;
+  rejectedRequests: number;
+  bytesStreamed: number;
+}
+
+export function newCounters(): ProxyCounters {
+  return {
+    chatRequests: 0,
+    chatStreams: 0,
+    inflight: 0,
+    upstreamErrors: 0,
+    upstreamStatusErrors: 0,
+    clientAborts: 0,
+    streamErrors: 0,
+    rejectedRequests: 0,
+    bytesStreamed: 0,
+  };
+}
+
+export interface ProxyContext {
+  config: ProxyConfig;
+  router: RouterPort;
+  upstreams: Upstreams;
+  waiters: Waiters;
+  monitor: BackendMonitor;
+  profile: ProfileWriter | null;
+  containers: ContainerRemover | null;
+  log: Logger;
+  /** Unix time in seconds (what the Router is given). */
+  now: () => number;
+  counters: ProxyCounters;
+  /** Fire-and-forget work (container removal) the shutdown waits for. */
+  background: Set<Promise<unknown>>;
+  /** Requests resumed by the scheduler or a release: hand each to its waiter. */
+  resume(resumed: ReadonlyArray<{ requestId: string; backend: string }>): void;
+  /** Removes a program's containers in the background (logged, never thrown). */
+  removeContainers(programId: string, ids: readonly string[]): void;
+}

@@ -1,0 +1,74 @@
+/**
+ * ThunderAgent's REST surface besides chat: `/v1/models`, `/programs`, `/programs/release`,
+ * `/health`, `/profiles`, `/profiles/:id`. Bodies are the Router's views, field for field.
+ * @module
+ */
+import type { FastifyInstance } from "fastify";
+import { ReleaseRequest } from "@thunderagent/protocol";
+import { upstreamFailure } from "../chat/upstream-errors.js";
+import type { ProxyContext } from "../context.js";
+import { ProxyError } from "../errors.js";
+
+export function adminRoutes(app: FastifyInstance, ctx: ProxyContext): void {
+  app.get("/health", async () => ctx.router.healthView());
+
+  app.get("/programs", async () => ctx.router.programsView());
+
+  app.post("/programs/release", async (request) => {
+    const parsed = ReleaseRequest.safeParse(request.body);
+    if (!parsed.success) {
+      throw new ProxyError(
+        400,
+        "body must be a JSON object with program_id (a non-empty string or a number)",
+        "invalid_body",
+        "program_id",
+      );
+    }
+    const programId = String(parsed.data.program_id);
+    const result = ctx.router.release(programId, ctx.now());
+    ctx.resume(result.resumed);
+    if (result.dockerIds.length > 0) ctx.removeContainers(programId, result.dockerIds);
+    if (result.released) request.log.debug({ programId }, "program released");
+    return { program_id: programId, released: result.released };
+  });
+
+  const requireProfiling = () => {
+    if (!ctx.config.profile) {
+      throw new ProxyError(
+        400,
+        "profiling is disabled: start the router with --profile",
+        "profiling_disabled",
+      );
+    }
+  };
+
+  app.get("/profiles", async () => {
+    requireProfiling();
+    return ctx.router.profilesView();
+  });
+
+  app.get<{ Params: { id: string } }>("/profiles/:id", async (request) => {
+    requireProfiling();
+    const profile = ctx.router.profileView(request.params.id);
+    if (!profile) {
+      throw new ProxyError(404, `no profile for program ${request.params.id}`, "not_found");
+    }
+    return profile;
+  });
+
+  app.get("/v1/models", async (request, reply) => {
+    const backend = ctx.config.backends.find((b) => ctx.monitor.isHealthy(b));
+    if (!backend) throw new ProxyError(503, "no healthy backend", "no_healthy_backend");
+    let res;
+    try {
+      res = await ctx.upstreams.request(backend, { method: "GET", path: "/v1/models" });
+    } catch (err) {
+      throw upstreamFailure(err, backend);
+    }
+    const body = Buffer.from(await res.body.arrayBuffer());
+    const type = res.headers["content-type"];
+    if (typeof type === "string") reply.header("content-type", type);
+    request.log.debug({ backend }, "models");
+    return reply.code(res.statusCode).send(body);
+  });
+}

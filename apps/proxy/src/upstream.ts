@@ -1,0 +1,86 @@
+/**
+ * Upstream HTTP: one undici keep-alive `Pool` per backend (no per-request connection set-up),
+ * connect timeout 10 s, no header/body timeout on generations unless `--upstream-timeout` is set
+ * (a long queue or a long decode is not an error).
+ * @module
+ */
+import { Pool, type Dispatcher } from "undici";
+import type { ProxyConfig } from "./config.js";
+
+export interface UpstreamRequest {
+  method: "GET" | "POST";
+  path: string;
+  body?: string;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+  /** Overrides the generation timeout (seconds) for small control calls such as /metrics. */
+  timeoutS?: number;
+}
+
+export type UpstreamResponse = Dispatcher.ResponseData;
+
+export class Upstreams {
+  readonly #pools = new Map<string, Pool>();
+  readonly #authHeader: string | null;
+  readonly #timeoutMs: number | null;
+  #closed = false;
+
+  constructor(
+    backends: readonly string[],
+    config: Pick<ProxyConfig, "connectTimeout" | "upstreamTimeout" | "backendApiKey">,
+  ) {
+    this.#authHeader = config.backendApiKey ? `Bearer ${config.backendApiKey}` : null;
+    this.#timeoutMs = config.upstreamTimeout === null ? null : config.upstreamTimeout * 1000;
+    for (const url of backends) {
+      this.#pools.set(
+        url,
+        new Pool(url, {
+          connect: { timeout: config.connectTimeout * 1000 },
+          headersTimeout: 0,
+          bodyTimeout: 0,
+          keepAliveTimeout: 30_000,
+          pipelining: 1,
+        }),
+      );
+    }
+  }
+
+  get backendApiKeySet(): boolean {
+    return this.#authHeader !== null;
+  }
+
+  /**
+   * Sends one request to `backend`. Rejects on connection failure (the caller answers 502);
+   * resolves with any HTTP status.
+   */
+  request(backend: string, req: UpstreamRequest): Promise<UpstreamResponse> {
+    const pool = this.#pools.get(backend);
+    if (!pool || this.#closed) return Promise.reject(new Error(`unknown backend ${backend}`));
+    const headers: Record<string, string> = { ...req.headers };
+    if (this.#authHeader) headers["authorization"] = this.#authHeader;
+    if (req.body !== undefined) headers["content-type"] = "application/json";
+    const timeoutMs = req.timeoutS !== undefined ? req.timeoutS * 1000 : this.#timeoutMs;
+    let signal = req.signal;
+    if (timeoutMs !== null) {
+      const t = AbortSignal.timeout(timeoutMs);
+      signal = signal ? AbortSignal.any([signal, t]) : t;
+    }
+    return pool.request({
+      method: req.method,
+      path: req.path,
+      headers,
+      body: req.body ?? null,
+      ...(signal ? { signal } : {}),
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await Promise.all([...this.#pools.values()].map((p) => p.close().catch(() => p.destroy())));
+  }
+
+  async destroy(): Promise<void> {
+    this.#closed = true;
+    await Promise.all([...this.#pools.values()].map((p) => p.destroy()));
+  }
+}
