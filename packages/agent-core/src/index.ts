@@ -1,1 +1,77 @@
-export {};
+/**
+ * `@thunderagent/agent-core`: the coding agent (mini-swe-agent's `DefaultAgent` in TypeScript):
+ * the loop, Jinja templates, action parsing, limits, the OpenAI model client, and the `local`
+ * and `docker` environments.
+ * @module
+ */
+export {
+  AgentSection,
+  DEFAULT_TIMEOUT_TEMPLATE,
+  EnvironmentSection,
+  MiniConfig,
+  ModelSection,
+  RetrySection,
+  isRecord,
+  parseMiniConfig,
+} from "./config/mini-config.js";
+export type { RawConfig } from "./config/mini-config.js";
+export {
+  isOverrideSpec,
+  mergeConfigs,
+  overrideToConfig,
+  parseConfigYaml,
+} from "./config/merge-config.js";
+export { DEFAULT_CONFIG_PATH, readDefaultConfigText } from "./config/default-config.js";
+export {
+  TemplateSyntaxError,
+  TemplateUndefinedError,
+  compileTemplate,
+  renderTemplate,
+} from "./template/render-template.js";
+export {
+  SUBMIT_MARKERS,
+  detectSubmission,
+  findBashBlocks,
+  parseAction,
+  pythonStrip,
+} from "./agent/parse-action.js";
+export type { ParsedAction } from "./agent/parse-action.js";
+export { EXIT_STATUS, runAgent } from "./agent/run-agent.js";
+export type {
+  AgentEvent,
+  AgentMessage,
+  AgentResult,
+  RunAgentOptions,
+  StepKind,
+} from "./agent/run-agent.js";
+export { ContextLengthExceededError } from "./model/model.js";
+export type { ChatMessage, Model, ModelResponse, ModelUsage, QueryOptions } from "./model/model.js";
+export { errorBodyMessage, matchContextLength } from "./model/context-length.js";
+export type { ContextLengthMatch } from "./model/context-length.js";
+export { backoffDelayS, exponentialRetryPolicy, isRetryable } from "./model/retry-policy.js";
+export type { NormalizedError, RetryDecision, RetryPolicy } from "./model/retry-policy.js";
+export {
+  OpenAIModel,
+  abortableSleep,
+  normalizeError,
+  resolveBaseUrl,
+} from "./model/openai-model.js";
+export type { OpenAIModelOptions } from "./model/openai-model.js";
+export {
+  CommandTimeoutError,
+  EnvironmentError,
+  hardTimeoutArgv,
+  isTimeoutKill,
+} from "./environment/environment.js";
+export type { Environment, ExecOptions, ExecResult } from "./environment/environment.js";
+export { LocalEnvironment } from "./environment/local-environment.js";
+export type { LocalEnvironmentOptions } from "./environment/local-environment.js";
+export {
+  CONTAINER_LABEL,
+  DockerEnvironment,
+  ensureImage,
+  removeLabelledContainers,
+} from "./environment/docker-environment.js";
+export type { DockerEnvironmentOptions } from "./environment/docker-environment.js";
+export { ScriptedModel } from "./testing/scripted-model.js";
+export type { ScriptedModelOptions, ScriptedReply } from "./testing/scripted-model.js";

@@ -1,0 +1,185 @@
+/**
+ * The agent loop with mini-swe-agent's semantics (`DefaultAgent.run`): render the system and
+ * instance templates; then per step check the limits, query the model, extract exactly one
+ * ```bash block (else the format-error message, and the loop goes on), execute it with the
+ * per-command timeout (a timeout gives the timeout message, and the loop goes on), stop when the
+ * output's first line is the submit marker (the rest is the submission), else render the
+ * observation. Terminating conditions add their message as a last user message, as in Python.
+ *
+ * Pure apart from its ports: the model, the environment and the clock are injected.
+ * @module
+ */
+import type { StepTiming } from "@thunderagent/protocol";
+import type { AgentSection } from "../config/mini-config.js";
+import {
+  CommandTimeoutError,
+  type Environment,
+  type ExecResult,
+} from "../environment/environment.js";
+import { type ChatMessage, ContextLengthExceededError, type Model } from "../model/model.js";
+import { renderTemplate } from "../template/render-template.js";
+import { detectSubmission, parseAction } from "./parse-action.js";
+
+/** Exit statuses this loop produces; unexpected errors exit with the error's name. */
+export const EXIT_STATUS = {
+  submitted: "Submitted",
+  limitsExceeded: "LimitsExceeded",
+  contextLengthExceeded: "ContextLengthExceeded",
+  interrupted: "Interrupted",
+} as const;
+
+export interface AgentMessage extends ChatMessage {
+  /** Unix seconds when the message was added. */
+  timestamp: number;
+}
+
+export type AgentEvent =
+  | { type: "step_start"; step: number }
+  | { type: "query_done"; step: number; timing: StepTiming }
+  | { type: "step_done"; step: number; timing: StepTiming | null; kind: StepKind };
+
+export type StepKind = "action" | "format_error" | "timeout" | "submitted";
+
+export interface RunAgentOptions {
+  config: AgentSection;
+  model: Model;
+  env: Environment;
+  task: string;
+  /** More template variables (mini-swe-agent's `run(task, **kwargs)`). */
+  extraVars?: Record<string, unknown>;
+  /** Unix seconds. */
+  now?: () => number;
+  /** Aborting ends the run with exit status "Interrupted". */
+  signal?: AbortSignal;
+  onEvent?: (event: AgentEvent) => void;
+}
+
+export interface AgentResult {
+  exitStatus: string;
+  /** The submission (for "Submitted"), else the terminating message (mini-swe-agent's `result`). */
+  submission: string;
+  messages: AgentMessage[];
+  stepTimings: StepTiming[];
+  apiCalls: number;
+  cost: number;
+  /** Set when an unexpected error ended the run. */
+  error?: { name: string; message: string; stack?: string };
+}
+
+class Terminate {
+  constructor(
+    readonly exitStatus: string,
+    readonly message: string,
+  ) {}
+}
+
+export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
+  const { config, model, env, signal } = options;
+  const now = options.now ?? (() => Date.now() / 1000);
+  const messages: AgentMessage[] = [];
+  const stepTimings: StepTiming[] = [];
+  const baseVars = {
+    ...config,
+    ...env.templateVars(),
+    ...options.extraVars,
+    task: options.task,
+  };
+  const render = (template: string, vars: Record<string, unknown> = {}) =>
+    renderTemplate(template, { ...baseVars, ...model.templateVars(), ...vars });
+  const add = (role: ChatMessage["role"], content: string) =>
+    messages.push({ role, content, timestamp: now() });
+  const result = (exitStatus: string, submission: string): AgentResult => ({
+    exitStatus,
+    submission,
+    messages,
+    stepTimings,
+    apiCalls: model.nCalls,
+    cost: model.cost,
+  });
+
+  try {
+    add("system", render(config.system_template));
+    add("user", render(config.instance_template));
+    for (let step = 1; ; step++) {
+      if (signal?.aborted) throw new Terminate(EXIT_STATUS.interrupted, "");
+      options.onEvent?.({ type: "step_start", step });
+      if (
+        (config.step_limit > 0 && config.step_limit <= model.nCalls) ||
+        (config.cost_limit > 0 && config.cost_limit <= model.cost)
+      ) {
+        throw new Terminate(EXIT_STATUS.limitsExceeded, "");
+      }
+      const queryStart = now();
+      let response;
+      try {
+        response = await model.query(
+          messages.map((m) => ({ role: m.role, content: m.content })),
+          signal ? { signal } : {},
+        );
+      } catch (error) {
+        if (signal?.aborted) throw new Terminate(EXIT_STATUS.interrupted, "");
+        if (error instanceof ContextLengthExceededError) {
+          throw new Terminate(EXIT_STATUS.contextLengthExceeded, error.message);
+        }
+        throw error;
+      }
+      const timing: StepTiming = {
+        step,
+        query_start: queryStart,
+        first_token: response.firstToken,
+        last_token: response.lastToken,
+        prompt_tokens: response.usage?.promptTokens ?? null,
+        completion_tokens: response.usage?.completionTokens ?? null,
+        cached_tokens: response.usage?.cachedTokens ?? null,
+        tool_start: null,
+        tool_end: null,
+      };
+      stepTimings.push(timing);
+      options.onEvent?.({ type: "query_done", step, timing });
+      add("assistant", response.content);
+
+      const parsed = parseAction(response.content);
+      if (parsed.kind === "format_error") {
+        add("user", render(config.format_error_template, { actions: parsed.actions }));
+        options.onEvent?.({ type: "step_done", step, timing, kind: "format_error" });
+        continue;
+      }
+      timing.tool_start = now();
+      let output: ExecResult;
+      try {
+        output = await env.execute(parsed.action, signal ? { signal } : {});
+      } catch (error) {
+        timing.tool_end = now();
+        if (signal?.aborted) throw new Terminate(EXIT_STATUS.interrupted, "");
+        if (error instanceof CommandTimeoutError) {
+          const action = { action: parsed.action, content: response.content };
+          add("user", render(config.timeout_template, { action, output: error.output }));
+          options.onEvent?.({ type: "step_done", step, timing, kind: "timeout" });
+          continue;
+        }
+        throw error;
+      }
+      timing.tool_end = now();
+      const submission = detectSubmission(output.output);
+      if (submission !== null) {
+        options.onEvent?.({ type: "step_done", step, timing, kind: "submitted" });
+        throw new Terminate(EXIT_STATUS.submitted, submission);
+      }
+      add("user", render(config.action_observation_template, { output }));
+      options.onEvent?.({ type: "step_done", step, timing, kind: "action" });
+    }
+  } catch (error) {
+    if (error instanceof Terminate) {
+      add("user", error.message);
+      return result(error.exitStatus, error.message);
+    }
+    const err = error instanceof Error ? error : new Error(String(error));
+    const out = result(err.name || "Error", err.message);
+    out.error = {
+      name: err.name,
+      message: err.message,
+      ...(err.stack ? { stack: err.stack } : {}),
+    };
+    return out;
+  }
+}

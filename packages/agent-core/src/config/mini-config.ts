@@ -1,0 +1,109 @@
+/**
+ * mini-swe-agent's YAML config format: `agent`, `environment` and `model` sections (plus any
+ * other section, kept as is). Defaults are mini-swe-agent's own (`AgentConfig`,
+ * `VllmModelConfig`); the seed's `swebench.yaml` is the default config (see default-config.ts).
+ * @module
+ */
+import { z } from "zod";
+
+export const DEFAULT_TIMEOUT_TEMPLATE =
+  "The last command <command>{{action['action']}}</command> timed out and has been killed.\n" +
+  "The output of the command was:\n <output>\n{{output}}\n</output>\n" +
+  "Please try another command and make sure to avoid those requiring interactive input.";
+
+export const AgentSection = z.looseObject({
+  system_template: z.string().default("You are a helpful assistant that can do anything."),
+  instance_template: z
+    .string()
+    .default(
+      "Your task: {{task}}. Please reply with a single shell command in triple backticks. " +
+        "To finish, the first line of the output of the shell command must be " +
+        "'COMPLETE_TASK_AND_SUBMIT_FINAL_OUTPUT'.",
+    ),
+  timeout_template: z.string().default(DEFAULT_TIMEOUT_TEMPLATE),
+  format_error_template: z
+    .string()
+    .default("Please always provide EXACTLY ONE action in triple backticks."),
+  action_observation_template: z.string().default("Observation: {{output}}"),
+  /** 0 = no limit. */
+  step_limit: z.number().int().nonnegative().default(0),
+  /** 0 = no limit. */
+  cost_limit: z.number().nonnegative().default(3),
+});
+export type AgentSection = z.infer<typeof AgentSection>;
+
+const envValue = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+
+export const EnvironmentSection = z.looseObject({
+  environment_class: z.enum(["docker", "local"]).default("docker"),
+  /** Working directory of every command (`/testbed` in containers). */
+  cwd: z.string().default(""),
+  /** Per-command timeout in seconds. */
+  timeout: z.number().positive().default(30),
+  env: z.record(z.string(), envValue).default({}),
+  /** Docker: the image; by default the instance's SWE-bench image. */
+  image: z.string().optional(),
+  /** Docker: seconds allowed for pulling a missing image. */
+  pull_timeout: z.number().positive().default(600),
+  /** Docker: how long the container's keep-alive process sleeps (e.g. "24h"). */
+  container_timeout: z.string().default("2h"),
+});
+export type EnvironmentSection = z.infer<typeof EnvironmentSection>;
+
+export const RetrySection = z.strictObject({
+  max_attempts: z.number().int().positive().default(10),
+  min_delay_s: z.number().nonnegative().default(4),
+  max_delay_s: z.number().nonnegative().default(60),
+  multiplier: z.number().nonnegative().default(1),
+});
+export type RetrySection = z.infer<typeof RetrySection>;
+
+export const ModelSection = z.looseObject({
+  model_class: z.string().default("vllm"),
+  model_name: z.string().min(1).default("meta-llama/Llama-3.1-70B-Instruct"),
+  base_url: z.string().url().default("http://localhost:8000/v1"),
+  api_key: z.string().default("EMPTY"),
+  model_kwargs: z
+    .looseObject({
+      temperature: z.number().optional(),
+      max_tokens: z.number().int().positive().optional(),
+      max_completion_tokens: z.number().int().positive().optional(),
+      api_base: z.string().optional(),
+      base_url: z.string().optional(),
+    })
+    .default({}),
+  stream: z.boolean().default(true),
+  max_completion_tokens: z.number().int().positive().default(2048),
+  /** Client-side request timeout in seconds; null/absent = none. */
+  timeout: z.number().positive().nullable().default(null),
+  retry: RetrySection.default({ max_attempts: 10, min_delay_s: 4, max_delay_s: 60, multiplier: 1 }),
+});
+export type ModelSection = z.infer<typeof ModelSection>;
+
+export const MiniConfig = z.looseObject({
+  agent: AgentSection.default(AgentSection.parse({})),
+  environment: EnvironmentSection.default(EnvironmentSection.parse({})),
+  model: ModelSection.default(ModelSection.parse({})),
+});
+export type MiniConfig = z.infer<typeof MiniConfig>;
+
+/** Raw, not yet validated config tree (what YAML files and overrides produce). */
+export type RawConfig = Record<string, unknown>;
+
+/**
+ * Validates a raw config. mini-swe-agent 2.x keeps `action_observation_template` and
+ * `format_error_template` under `model`; they are moved to `agent` when `agent` lacks them.
+ */
+export function parseMiniConfig(raw: RawConfig): MiniConfig {
+  const agent = isRecord(raw["agent"]) ? { ...raw["agent"] } : {};
+  const model = isRecord(raw["model"]) ? { ...raw["model"] } : {};
+  for (const key of ["action_observation_template", "format_error_template"] as const) {
+    if (agent[key] === undefined && typeof model[key] === "string") agent[key] = model[key];
+    delete model[key];
+  }
+  return MiniConfig.parse({ ...raw, agent, model });
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

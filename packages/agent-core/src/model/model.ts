@@ -1,0 +1,53 @@
+/**
+ * The model port: one chat completion per agent step, with the timings and usage the trajectory
+ * records. The OpenAI adapter (openai-model.ts) implements it; tests use ScriptedModel.
+ * @module
+ */
+
+export interface ChatMessage {
+  role: "system" | "user" | "assistant";
+  content: string;
+}
+
+export interface ModelUsage {
+  promptTokens: number | null;
+  completionTokens: number | null;
+  cachedTokens: number | null;
+}
+
+export interface ModelResponse {
+  content: string;
+  /** Unix seconds: first content token (null without streaming) and end of the response. */
+  firstToken: number | null;
+  lastToken: number;
+  usage: ModelUsage | null;
+  /** Attempts it took (1 = no retry). */
+  attempts: number;
+}
+
+export interface QueryOptions {
+  signal?: AbortSignal;
+}
+
+export interface Model {
+  readonly modelName: string;
+  /** Completed calls so far (mini-swe-agent's `n_calls`). */
+  readonly nCalls: number;
+  /** Accumulated cost (0 for self-hosted vLLM). */
+  readonly cost: number;
+  query(messages: readonly ChatMessage[], options?: QueryOptions): Promise<ModelResponse>;
+  /** Extra template variables (mini-swe-agent's `model.get_template_vars()`). */
+  templateVars(): Record<string, unknown>;
+}
+
+/** The request did not fit in the model's context window (terminates the run). */
+export class ContextLengthExceededError extends Error {
+  override readonly name = "ContextLengthExceededError";
+  constructor(
+    message: string,
+    readonly maxContextTokens: number | null,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

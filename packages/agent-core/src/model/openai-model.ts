@@ -1,0 +1,276 @@
+/**
+ * The model adapter on the official `openai` SDK, with the semantics of ThunderAgent's vLLM model
+ * for mini-swe-agent: `program_id` at the top level of every request (where the router reads it),
+ * `stream: true` by default with `stream_options.include_usage`, `max_completion_tokens` 2048
+ * unless set, the temperature and other OpenAI parameters from `model_kwargs`, our own retries
+ * (the SDK's are off) and vLLM's context-length errors turned into ContextLengthExceededError.
+ * @module
+ */
+import OpenAI from "openai";
+import type { ModelSection } from "../config/mini-config.js";
+import { matchContextLength } from "./context-length.js";
+import {
+  type ChatMessage,
+  ContextLengthExceededError,
+  type Model,
+  type ModelResponse,
+  type ModelUsage,
+  type QueryOptions,
+} from "./model.js";
+import { type NormalizedError, type RetryPolicy, exponentialRetryPolicy } from "./retry-policy.js";
+
+/** The OpenAI chat parameters passed through from `model_kwargs` (mini-swe-agent's filter). */
+const OPENAI_PARAMS = new Set([
+  "temperature",
+  "top_p",
+  "n",
+  "stop",
+  "max_tokens",
+  "max_completion_tokens",
+  "presence_penalty",
+  "frequency_penalty",
+  "logit_bias",
+  "user",
+  "seed",
+  "response_format",
+  "logprobs",
+  "top_logprobs",
+]);
+
+export interface OpenAIModelOptions {
+  config: ModelSection;
+  /** Sent as the top-level `program_id` of every request. */
+  programId: string;
+  /** Unix seconds (injected for tests). */
+  now?: () => number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  retryPolicy?: RetryPolicy;
+  /** Called before each retry (for logs). */
+  onRetry?: (info: { attempt: number; delayS: number; error: unknown }) => void;
+  /** Overrides the SDK client (tests); by default one is built from the config. */
+  client?: OpenAI;
+}
+
+export class OpenAIModel implements Model {
+  readonly modelName: string;
+  #nCalls = 0;
+  readonly #client: OpenAI;
+  readonly #config: ModelSection;
+  readonly #programId: string;
+  readonly #now: () => number;
+  readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  readonly #policy: RetryPolicy;
+  readonly #onRetry: OpenAIModelOptions["onRetry"];
+
+  constructor(options: OpenAIModelOptions) {
+    this.#config = options.config;
+    this.modelName = options.config.model_name;
+    this.#programId = options.programId;
+    this.#now = options.now ?? (() => Date.now() / 1000);
+    this.#sleep = options.sleep ?? abortableSleep;
+    this.#policy = options.retryPolicy ?? exponentialRetryPolicy(options.config.retry);
+    this.#onRetry = options.onRetry;
+    this.#client =
+      options.client ??
+      new OpenAI({
+        baseURL: resolveBaseUrl(options.config),
+        apiKey: options.config.api_key || "EMPTY",
+        maxRetries: 0,
+        fetch: nestLegacyErrorBodies,
+        timeout: options.config.timeout === null ? 24 * 3600_000 : options.config.timeout * 1000,
+      });
+  }
+
+  get nCalls(): number {
+    return this.#nCalls;
+  }
+
+  get cost(): number {
+    return 0;
+  }
+
+  templateVars(): Record<string, unknown> {
+    return { ...this.#config, n_model_calls: this.#nCalls, model_cost: 0 };
+  }
+
+  buildRequest(messages: readonly ChatMessage[]): Record<string, unknown> {
+    const body: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(this.#config.model_kwargs)) {
+      if (OPENAI_PARAMS.has(key) && value !== undefined) body[key] = value;
+    }
+    if (body["max_completion_tokens"] === undefined && body["max_tokens"] === undefined) {
+      body["max_completion_tokens"] = this.#config.max_completion_tokens;
+    }
+    body["model"] = this.#config.model_name;
+    body["messages"] = messages.map((m) => ({ role: m.role, content: m.content }));
+    body["stream"] = this.#config.stream;
+    if (this.#config.stream) body["stream_options"] = { include_usage: true };
+    body["program_id"] = this.#programId;
+    return body;
+  }
+
+  async query(
+    messages: readonly ChatMessage[],
+    options: QueryOptions = {},
+  ): Promise<ModelResponse> {
+    const body = this.buildRequest(messages);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const response = await this.#once(body, options.signal);
+        this.#nCalls++;
+        return { ...response, attempts: attempt };
+      } catch (error) {
+        const normalized = normalizeError(error, options.signal);
+        if (normalized.isContextLength) {
+          const match = matchContextLength(400, errorMessage(error), apiErrorBody(error));
+          throw new ContextLengthExceededError(
+            errorMessage(error),
+            match?.maxContextTokens ?? null,
+            {
+              cause: error,
+            },
+          );
+        }
+        const decision = this.#policy(normalized, attempt);
+        if (!decision.retry) throw error;
+        this.#onRetry?.({ attempt, delayS: decision.delayS, error });
+        await this.#sleep(decision.delayS * 1000, options.signal);
+      }
+    }
+  }
+
+  async #once(
+    body: Record<string, unknown>,
+    signal: AbortSignal | undefined,
+  ): Promise<Omit<ModelResponse, "attempts">> {
+    const requestOptions = signal ? { signal } : {};
+    if (!this.#config.stream) {
+      const res = (await this.#client.chat.completions.create(
+        body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming,
+        requestOptions,
+      )) as OpenAI.ChatCompletion;
+      return {
+        content: res.choices[0]?.message.content ?? "",
+        firstToken: null,
+        lastToken: this.#now(),
+        usage: usageOf(res.usage),
+      };
+    }
+    const stream = (await this.#client.chat.completions.create(
+      body as unknown as OpenAI.ChatCompletionCreateParamsStreaming,
+      requestOptions,
+    )) as AsyncIterable<OpenAI.ChatCompletionChunk>;
+    const parts: string[] = [];
+    let firstToken: number | null = null;
+    let usage: ModelUsage | null = null;
+    for await (const chunk of stream) {
+      const delta = chunk.choices[0]?.delta;
+      if (delta?.content) {
+        if (firstToken === null) firstToken = this.#now();
+        parts.push(delta.content);
+      }
+      if (chunk.usage) usage = usageOf(chunk.usage);
+    }
+    const lastToken = this.#now();
+    return { content: parts.join(""), firstToken: firstToken ?? lastToken, lastToken, usage };
+  }
+}
+
+/**
+ * vLLM ≤ 0.10.0 answers errors flat (`{"object":"error","message":…}`); the SDK only reads the
+ * nested `{"error":{…}}` form, so flat bodies are nested before the SDK sees them.
+ */
+export const nestLegacyErrorBodies: typeof fetch = async (input, init) => {
+  const res = await fetch(input, init);
+  if (res.ok || !(res.headers.get("content-type") ?? "").includes("json")) return res;
+  const text = await res.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return new Response(text, {
+      status: res.status,
+      statusText: res.statusText,
+      headers: res.headers,
+    });
+  }
+  const flat = typeof body === "object" && body !== null && !("error" in body) && "message" in body;
+  return new Response(flat ? JSON.stringify({ error: body }) : text, {
+    status: res.status,
+    statusText: res.statusText,
+    headers: res.headers,
+  });
+};
+
+/** `model_kwargs.api_base`/`base_url` (litellm style) win over `base_url`, as in the seed. */
+export function resolveBaseUrl(config: ModelSection): string {
+  return config.model_kwargs.api_base ?? config.model_kwargs.base_url ?? config.base_url;
+}
+
+function usageOf(u: OpenAI.CompletionUsage | null | undefined): ModelUsage | null {
+  if (!u) return null;
+  return {
+    promptTokens: u.prompt_tokens ?? null,
+    completionTokens: u.completion_tokens ?? null,
+    cachedTokens: u.prompt_tokens_details?.cached_tokens ?? null,
+  };
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function apiErrorBody(error: unknown): unknown {
+  return error instanceof OpenAI.APIError ? error.error : undefined;
+}
+
+/** Maps SDK and fetch errors onto the policy's view of them. */
+export function normalizeError(error: unknown, signal?: AbortSignal): NormalizedError {
+  const base: NormalizedError = {
+    status: null,
+    isNetworkError: false,
+    isAbort: false,
+    isContextLength: false,
+    retryAfterS: null,
+    isUnknown: false,
+  };
+  if (signal?.aborted || error instanceof OpenAI.APIUserAbortError)
+    return { ...base, isAbort: true };
+  if (error instanceof Error && error.name === "AbortError") return { ...base, isAbort: true };
+  if (error instanceof OpenAI.APIConnectionError) return { ...base, isNetworkError: true };
+  if (error instanceof OpenAI.APIError) {
+    const status = typeof error.status === "number" ? error.status : null;
+    const match = matchContextLength(status, error.message, error.error);
+    const retryAfter = Number(error.headers?.get?.("retry-after"));
+    return {
+      ...base,
+      status,
+      isContextLength: match !== null,
+      retryAfterS: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null,
+    };
+  }
+  // A stream cut mid-way surfaces as a TypeError ("terminated") or a socket error; anything
+  // else (a bug, an unexpected shape) is not retried.
+  const code = (error as { code?: unknown; cause?: { code?: unknown } } | null)?.code;
+  const causeCode = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+  const text = `${errorMessage(error)} ${String(code ?? "")} ${String(causeCode ?? "")}`;
+  if (/terminated|fetch failed|socket|network|ECONN|EPIPE|ETIMEDOUT|UND_ERR|closed/i.test(text)) {
+    return { ...base, isNetworkError: true };
+  }
+  return { ...base, isUnknown: true };
+}
+
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}

@@ -1,0 +1,103 @@
+/**
+ * The environment contract against a real Docker-API engine (rootful Podman in CI, see
+ * .ci/provision-container-engine). Without an engine the suite is skipped with a message, unless
+ * REQUIRE_CONTAINER_ENGINE=1, in which case it fails.
+ */
+import { randomUUID } from "node:crypto";
+import Dockerode from "dockerode";
+import { sweBenchImageName } from "@thunderagent/protocol";
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  CONTAINER_LABEL,
+  DockerEnvironment,
+  EnvironmentError,
+  EnvironmentSection,
+  removeLabelledContainers,
+} from "../src/index.js";
+import { environmentContract } from "./environment-contract.js";
+
+const REQUIRED = process.env["REQUIRE_CONTAINER_ENGINE"] === "1";
+/** The instance whose SWE-bench image name the provisioner tags the test image with. */
+const INSTANCE = { instance_id: "thunderagent__testbed-1" };
+const IMAGE = sweBenchImageName(INSTANCE);
+const RUN_ID = `contract-${randomUUID()}`;
+
+const docker = new Dockerode();
+async function probe(): Promise<string | null> {
+  try {
+    await docker.ping();
+  } catch (error) {
+    return `no container engine at ${process.env["DOCKER_HOST"] ?? "the default socket"} (${(error as Error).message})`;
+  }
+  try {
+    await docker.getImage(IMAGE).inspect();
+  } catch {
+    return `the engine answers but has no image ${IMAGE} (run .ci/provision-container-engine)`;
+  }
+  return null;
+}
+const unavailable = await probe();
+
+if (unavailable && !REQUIRED) {
+  console.warn(
+    `[docker contract suite] SKIPPED: ${unavailable}. Set up an engine with .ci/provision-container-engine; REQUIRE_CONTAINER_ENGINE=1 turns this skip into a failure.`,
+  );
+}
+
+if (unavailable && REQUIRED) {
+  describe("docker engine required", () => {
+    it("REQUIRE_CONTAINER_ENGINE=1 but the engine is not usable", () => {
+      expect.fail(`REQUIRE_CONTAINER_ENGINE=1: ${unavailable}`);
+    });
+  });
+}
+
+const config = EnvironmentSection.parse({
+  environment_class: "docker",
+  cwd: "/testbed",
+  timeout: 20,
+  env: { PAGER: "cat", FOO: "bar baz" },
+  pull_timeout: 30,
+});
+
+describe.skipIf(unavailable !== null)("docker environment", () => {
+  afterAll(async () => {
+    await removeLabelledContainers(docker, RUN_ID);
+  });
+
+  environmentContract("docker", {
+    make: () => DockerEnvironment.create({ config, image: IMAGE, docker, runId: RUN_ID }),
+    expectedCwd: () => "/testbed",
+  });
+
+  it("labels its container and force-removes it on close", async () => {
+    const env = await DockerEnvironment.create({
+      config,
+      image: IMAGE,
+      docker,
+      runId: RUN_ID,
+      labels: { "org.thunderagent.instance": INSTANCE.instance_id },
+    });
+    const info = await env.container.inspect();
+    expect(info.Config.Labels[CONTAINER_LABEL]).toBe(RUN_ID);
+    expect(info.Config.Labels["org.thunderagent.instance"]).toBe(INSTANCE.instance_id);
+    expect(info.State.Running).toBe(true);
+    await env.close();
+    await expect(env.container.inspect()).rejects.toMatchObject({ statusCode: 404 });
+  });
+
+  it("reports a missing image clearly (pull disabled, and pull failing)", async () => {
+    const image = `localhost/thunderagent-missing-${randomUUID().slice(0, 8)}:latest`;
+    await expect(
+      DockerEnvironment.create({ config, image, docker, runId: RUN_ID, pull: false }),
+    ).rejects.toThrow(EnvironmentError);
+    const err = await DockerEnvironment.create({
+      config: { ...config, pull_timeout: 30 },
+      image,
+      docker,
+      runId: RUN_ID,
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EnvironmentError);
+    expect((err as Error).message).toContain(`cannot pull image ${image}`);
+  }, 60_000);
+});
