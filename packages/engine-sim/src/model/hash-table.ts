@@ -1,0 +1,96 @@
+/**
+ * An open-addressing hash table from 53-bit block hashes to block ids (linear probing,
+ * backward-shift deletion), over typed arrays: a `Map` with non-Smi number keys costs ~200 ns per
+ * lookup, this costs a few. Sized for at most `maxEntries` keys (one per block).
+ * @module
+ */
+
+const EMPTY = -1;
+const TWO_POW_21 = 2097152;
+
+export class BlockHashTable {
+  private readonly keys: Float64Array;
+  private readonly vals: Int32Array;
+  private readonly mask: number;
+  private count = 0;
+
+  constructor(maxEntries: number) {
+    let cap = 16;
+    while (cap < maxEntries * 2) cap *= 2;
+    this.keys = new Float64Array(cap);
+    this.vals = new Int32Array(cap).fill(EMPTY);
+    this.mask = cap - 1;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  private slot(h: number): number {
+    const hi = (h / TWO_POW_21) | 0;
+    const lo = (h % TWO_POW_21) | 0;
+    return (Math.imul(hi ^ Math.imul(lo, 0x27d4eb2d), 0x9e3779b1) >>> 7) & this.mask;
+  }
+
+  /** The block stored under `h`, or −1. */
+  get(h: number): number {
+    const keys = this.keys;
+    const vals = this.vals;
+    let i = this.slot(h);
+    for (;;) {
+      const v = vals[i]!;
+      if (v === EMPTY) return EMPTY;
+      if (keys[i] === h) return v;
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  /** Stores `block` under `h` (replacing any block stored there). */
+  set(h: number, block: number): void {
+    let i = this.slot(h);
+    for (;;) {
+      const v = this.vals[i]!;
+      if (v === EMPTY) {
+        this.keys[i] = h;
+        this.vals[i] = block;
+        this.count++;
+        return;
+      }
+      if (this.keys[i] === h) {
+        this.vals[i] = block;
+        return;
+      }
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  /** Removes `h`; returns whether it was there. */
+  delete(h: number): boolean {
+    const mask = this.mask;
+    let i = this.slot(h);
+    for (;;) {
+      const v = this.vals[i]!;
+      if (v === EMPTY) return false;
+      if (this.keys[i] === h) break;
+      i = (i + 1) & mask;
+    }
+    this.count--;
+    // backward-shift deletion keeps probe chains intact without tombstones
+    let hole = i;
+    let j = (i + 1) & mask;
+    for (;;) {
+      if (this.vals[j] === EMPTY) break;
+      const home = this.slot(this.keys[j]!);
+      // move j into the hole if its home is not in (hole, j] cyclically
+      const inRange = hole <= j ? home > hole && home <= j : home > hole || home <= j;
+      if (!inRange) {
+        this.keys[hole] = this.keys[j]!;
+        this.vals[hole] = this.vals[j]!;
+        hole = j;
+      }
+      j = (j + 1) & mask;
+    }
+    this.vals[hole] = EMPTY;
+    return true;
+  }
+}

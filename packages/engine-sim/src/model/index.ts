@@ -1,0 +1,25 @@
+/**
+ * The engine model: pure, virtual time, no I/O.
+ * @module
+ */
+export { BlockPool } from "./block-pool.js";
+export { ROOT_HASH, hashBlock, hashBlockOf } from "./block-hash.js";
+export {
+  CONTINUUM_DEFAULTS,
+  ENGINE_PROFILES,
+  ENGINE_PROFILE_NAMES,
+  blocksForTokens,
+  engineConfig,
+  validateEngineConfig,
+} from "./config.js";
+export type {
+  ContinuumConfig,
+  EngineConfig,
+  EngineConfigOverrides,
+  EngineProfileName,
+  EngineTiming,
+} from "./config.js";
+export { EngineModel } from "./engine-model.js";
+export type { StepResult } from "./engine-model.js";
+export { StepCost, prefillCostUs } from "./step-time.js";
+export type { EngineCounters, EngineEvent, EngineRequest, FinishReason } from "./types.js";
