@@ -4,7 +4,7 @@
  * read the command line, listen, handle signals.
  * @module
  */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import pino, { type Logger } from "pino";
 import { bearerAuth } from "./auth.js";
 import { BackendMonitor } from "./backend-monitor.js";
@@ -55,7 +55,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // No per-request log lines above debug (the onResponse hook below, at debug only).
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimit,
     requestIdHeader: "x-request-id",
     return503OnClosing: true,

@@ -23,7 +23,7 @@ describe("Prometheus exposition", () => {
         name: "h_seconds",
         help: "A histogram.",
         type: "histogram",
-        samples: histogramSamples([0.1, 1, 10], [2, 0, 1], 5.5, 4),
+        samples: histogramSamples([0.1, 1, 10], [2, 2, 3], 5.5, 4),
       },
     ]);
     const families = parsePrometheusTextFormat(text);

@@ -67,8 +67,8 @@ export function renderExposition(families: readonly MetricFamily[]): string {
 }
 
 /**
- * The samples of one histogram from bucket upper bounds and per-bucket (non-cumulative) counts;
- * counts beyond the last bound go to `+Inf`.
+ * The samples of one histogram from bucket upper bounds and cumulative counts (`counts[i]` =
+ * observations ≤ `bounds[i]`, Prometheus' `le` series); `+Inf` is `count`.
  */
 export function histogramSamples(
   bounds: readonly number[],
@@ -78,13 +78,11 @@ export function histogramSamples(
   labels: Readonly<Record<string, string>> = {},
 ): Sample[] {
   const samples: Sample[] = [];
-  let cumulative = 0;
   bounds.forEach((le, i) => {
-    cumulative += counts[i] ?? 0;
     samples.push({
       suffix: "_bucket",
       labels: { ...labels, le: formatValue(le) },
-      value: cumulative,
+      value: counts[i] ?? 0,
     });
   });
   samples.push({ suffix: "_bucket", labels: { ...labels, le: "+Inf" }, value: count });

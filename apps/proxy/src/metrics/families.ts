@@ -5,136 +5,148 @@
 import type { ProxyContext } from "../context.js";
 import { histogramSamples, type MetricFamily, type Sample } from "./exposition.js";
 
-type Rec = Record<string, unknown>;
-
-function rec(v: unknown): Rec {
-  return v !== null && typeof v === "object" ? (v as Rec) : {};
-}
-
-function num(v: unknown): number {
-  return typeof v === "number" ? v : 0;
-}
-
-function counter(name: string, help: string, value: number): MetricFamily {
-  return { name, help, type: "counter", samples: [{ value }] };
-}
-
-function gauge(name: string, help: string, samples: Sample[]): MetricFamily {
-  return { name, help, type: "gauge", samples };
-}
-
 const P = "thunderagent_";
 
+function counter(name: string, help: string, value: number): MetricFamily {
+  return { name: `${P}${name}`, help, type: "counter", samples: [{ value }] };
+}
+
+function gauge(name: string, help: string, samples: Sample[] | number): MetricFamily {
+  return {
+    name: `${P}${name}`,
+    help,
+    type: "gauge",
+    samples: typeof samples === "number" ? [{ value: samples }] : samples,
+  };
+}
+
 export function collectFamilies(ctx: ProxyContext): MetricFamily[] {
-  const s = rec(ctx.router.stats());
+  const s = ctx.router.stats();
   const c = ctx.counters;
-  const families: MetricFamily[] = [];
-
-  // Programs by status and state, over all backends and paused.
-  const programs = rec(s["programs"]);
-  const byStatusState: Sample[] = [];
-  for (const [key, value] of Object.entries(rec(programs["byStatusState"] ?? programs))) {
-    const [status = key, state = ""] = key.split("/");
-    if (typeof value === "number") byStatusState.push({ labels: { status, state }, value });
+  const perBackend = (pick: (b: (typeof s.backends)[number]) => number | null): Sample[] =>
+    s.backends.flatMap((b) => {
+      const value = pick(b);
+      return value === null ? [] : [{ labels: { backend: b.url }, value }];
+    });
+  const byStatus: Sample[] = [];
+  for (const b of s.backends) {
+    byStatus.push({
+      labels: { backend: b.url, status: "reasoning", state: "active" },
+      value: b.programs.reasoning,
+    });
+    byStatus.push({
+      labels: { backend: b.url, status: "acting", state: "active" },
+      value: b.programs.acting,
+    });
   }
-  families.push(gauge(`${P}programs`, "Programs by status and state.", byStatusState));
+  const h = s.pauseTimeHistogram;
 
-  families.push(counter(`${P}pauses_total`, "Programs paused.", num(s["pauses"])));
-  families.push(counter(`${P}restores_total`, "Programs restored.", num(s["restores"])));
-  families.push(
-    counter(`${P}migrations_total`, "Restores onto another backend.", num(s["migrations"])),
-  );
-  families.push(
+  return [
+    gauge("programs", "Registered programs.", s.programs),
+    gauge(
+      "programs_by_state",
+      "Programs by state (active or paused).",
+      Object.entries(s.programsByState).map(([state, value]) => ({ labels: { state }, value })),
+    ),
+    gauge(
+      "programs_by_status",
+      "Programs by status (reasoning or acting).",
+      Object.entries(s.programsByStatus).map(([status, value]) => ({ labels: { status }, value })),
+    ),
+    gauge("backend_programs", "Active programs on a backend by status.", byStatus),
+    gauge(
+      "backend_paused_programs",
+      "Paused programs by origin backend.",
+      perBackend((b) => b.paused),
+    ),
+    gauge(
+      "backend_marked_programs",
+      "Reasoning programs marked for pause.",
+      perBackend((b) => b.programs.markedForPause),
+    ),
+    counter("pauses_total", "Programs paused.", s.pauses),
+    counter("marks_total", "Reasoning programs marked for pause.", s.marks),
+    counter("restores_total", "Programs restored from the waiting queue.", s.restores),
+    counter("migrations_total", "Restores onto another backend than the origin.", s.migrations),
     counter(
-      `${P}forced_resumes_total`,
+      "forced_resumes_total",
       "Pending requests forced through after waiting too long.",
-      num(s["forcedResumes"]),
+      s.forcedResumes,
     ),
-  );
-  families.push(
-    counter(`${P}reclaimed_total`, "Abandoned programs reclaimed.", num(s["reclaimed"])),
-  );
-  families.push(counter(`${P}released_total`, "Programs released.", num(s["released"])));
-  families.push(
-    counter(`${P}requests_total`, "Requests that reached the scheduler.", num(s["requests"])),
-  );
-  families.push(
-    counter(`${P}prompt_tokens_total`, "Prompt tokens reported.", num(s["promptTokens"])),
-  );
-  families.push(
+    counter("reclaimed_total", "Abandoned programs reclaimed.", s.reclaimed),
+    counter("released_total", "Programs released.", s.released),
+    counter("queued_new_total", "New programs queued instead of admitted.", s.queuedNew),
+    counter("requests_total", "Requests that reached the scheduler.", s.requests),
+    counter("failed_requests_total", "Requests that failed or were aborted.", s.failedRequests),
+    counter("prompt_tokens_total", "Prompt tokens reported by backends.", s.promptTokens),
     counter(
-      `${P}completion_tokens_total`,
-      "Completion tokens reported.",
-      num(s["completionTokens"]),
+      "completion_tokens_total",
+      "Completion tokens reported by backends.",
+      s.completionTokens,
     ),
-  );
-  families.push(
-    gauge(`${P}queue_length`, "Paused programs in the waiting queue.", [
-      { value: num(s["queueLength"]) },
-    ]),
-  );
-  families.push(
-    gauge(`${P}pending_requests`, "Requests waiting for their program to be restored.", [
-      { value: num(s["pendingRequests"]) },
-    ]),
-  );
-
-  const capacity: Sample[] = [];
-  const used: Sample[] = [];
-  const shared: Sample[] = [];
-  const healthy: Sample[] = [];
-  for (const [backend, raw] of Object.entries(rec(s["backends"]))) {
-    const b = rec(raw);
-    const labels = { backend };
-    if (typeof b["capacity"] === "number") capacity.push({ labels, value: b["capacity"] });
-    used.push({ labels, value: num(b["used"]) });
-    shared.push({ labels, value: num(b["shared"]) });
-    healthy.push({ labels, value: ctx.monitor.isHealthy(backend) ? 1 : 0 });
-  }
-  families.push(gauge(`${P}backend_capacity_tokens`, "KV capacity of a backend.", capacity));
-  families.push(gauge(`${P}backend_used_tokens`, "Tokens the scheduler counts as used.", used));
-  families.push(gauge(`${P}backend_shared_tokens`, "Tokens shared through prefixes.", shared));
-  families.push(gauge(`${P}backend_healthy`, "1 when the last health check passed.", healthy));
-
-  const h = rec(s["pauseTimeHistogram"]);
-  const bounds = Array.isArray(h["buckets"]) ? (h["buckets"] as number[]) : [];
-  const counts = Array.isArray(h["counts"]) ? (h["counts"] as number[]) : [];
-  families.push({
-    name: `${P}pause_seconds`,
-    help: "Time requests waited while their program was paused.",
-    type: "histogram",
-    samples: histogramSamples(bounds, counts, num(h["sum"]), num(h["count"])),
-  });
-
-  // The proxy's own.
-  families.push(
-    counter(`${P}chat_requests_total`, "Chat completion requests accepted.", c.chatRequests),
-  );
-  families.push(counter(`${P}chat_streams_total`, "Streaming chat requests.", c.chatStreams));
-  families.push(
-    gauge(`${P}inflight_requests`, "Chat requests being served or waiting.", [
-      { value: c.inflight },
-    ]),
-  );
-  families.push(
-    counter(`${P}upstream_errors_total`, "Backends that could not be reached.", c.upstreamErrors),
-  );
-  families.push(
+    gauge("queue_length", "Paused programs in the waiting queue.", s.queueLength),
+    gauge("pending_requests", "Requests waiting for their program's restore.", s.pendingRequests),
+    gauge("inflight_backend_requests", "Requests in the backends.", s.inFlightRequests),
+    gauge("chars_per_token", "Calibrated characters per token.", s.charsPerToken),
+    gauge(
+      "backend_capacity_tokens",
+      "KV capacity of a backend.",
+      perBackend((b) => b.capacity),
+    ),
+    gauge(
+      "backend_used_tokens",
+      "Tokens the scheduler counts as used.",
+      perBackend((b) => b.used),
+    ),
+    gauge(
+      "backend_shared_tokens",
+      "Tokens shared through prefixes.",
+      perBackend((b) => b.shared),
+    ),
+    gauge(
+      "backend_overflow_tokens",
+      "Used tokens above capacity.",
+      perBackend((b) => b.overflow),
+    ),
+    gauge(
+      "backend_reasoning_tokens",
+      "Tokens of reasoning programs.",
+      perBackend((b) => b.reasoningTokens),
+    ),
+    gauge(
+      "backend_acting_tokens",
+      "Tokens of acting programs.",
+      perBackend((b) => b.actingTokens),
+    ),
+    gauge(
+      "backend_healthy",
+      "1 when the backend is healthy.",
+      perBackend((b) => (b.healthy ? 1 : 0)),
+    ),
+    {
+      name: `${P}pause_seconds`,
+      help: "How long requests waited for their program to be restored.",
+      type: "histogram",
+      samples: histogramSamples(h.buckets, h.counts, h.sum, h.count),
+    },
+    // The proxy's own.
+    counter("chat_requests_total", "Chat completion requests accepted.", c.chatRequests),
+    counter("chat_streams_total", "Streaming chat requests forwarded.", c.chatStreams),
+    gauge("inflight_requests", "Chat requests being served or waiting.", c.inflight),
+    gauge("waiting_requests", "Requests parked until their program is restored.", ctx.waiters.size),
+    counter("upstream_errors_total", "Backends that could not be reached.", c.upstreamErrors),
     counter(
-      `${P}upstream_status_errors_total`,
+      "upstream_status_errors_total",
       "Backend answers with an error status, passed through.",
       c.upstreamStatusErrors,
     ),
-  );
-  families.push(counter(`${P}client_aborts_total`, "Clients that hung up.", c.clientAborts));
-  families.push(
-    counter(`${P}stream_errors_total`, "Streams that ended in an error.", c.streamErrors),
-  );
-  families.push(counter(`${P}streamed_bytes_total`, "SSE bytes sent to clients.", c.bytesStreamed));
-  families.push(
-    gauge(`${P}waiting_requests`, "Requests parked until their program is restored.", [
-      { value: ctx.waiters.size },
-    ]),
-  );
-  return families;
+    counter("client_aborts_total", "Clients that hung up.", c.clientAborts),
+    counter("stream_errors_total", "Streams that ended in an error.", c.streamErrors),
+    counter("streamed_bytes_total", "SSE bytes sent to clients.", c.bytesStreamed),
+    counter(
+      "rejected_requests_total",
+      "Requests answered with an error by the proxy.",
+      c.rejectedRequests,
+    ),
+  ];
 }

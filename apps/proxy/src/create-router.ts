@@ -1,0 +1,37 @@
+/**
+ * The real scheduler from the config: router-core's `Router` with ThunderAgent's options, and its
+ * metrics parsers.
+ * @module
+ */
+import {
+  DEFAULT_ROUTER_OPTIONS,
+  Router,
+  parseSglangMetrics,
+  parseSkyrlMetrics,
+  parseVllmMetrics,
+  type RouterOptions,
+} from "@thunderagent/router-core";
+import type { ProxyConfig } from "./config.js";
+import type { MetricsParsers } from "./router-port.js";
+
+export function routerOptions(config: ProxyConfig): RouterOptions {
+  return {
+    ...DEFAULT_ROUTER_OPTIONS,
+    mode: config.router,
+    actingTokenWeight: config.actingTokenWeight,
+    useActingTokenDecay: config.useActingTokenDecay,
+    forceResumeAfterS: config.forceResumeTimeout,
+    abandonAfterS: config.abandonTimeout,
+    profile: config.profile,
+  };
+}
+
+export function createRouter(config: ProxyConfig): Router {
+  return new Router(routerOptions(config), config.backends);
+}
+
+export const routerParsers: MetricsParsers = {
+  vllm: parseVllmMetrics,
+  sglang: parseSglangMetrics,
+  skyrl: parseSkyrlMetrics,
+};

@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+/**
+ * `thunderagent`: parse the command line and environment, build the app, listen, and shut down
+ * gracefully on SIGINT/SIGTERM (stop accepting, 503 to waiting requests, finish the CSV, close the
+ * pools, exit 0). A bad flag prints the reason and exits 2.
+ * @module
+ */
+import pino from "pino";
+import { buildApp } from "./app.js";
+import { ConfigError, loadConfig, usage, type ProxyConfig } from "./config.js";
+import { createRouter, routerParsers } from "./create-router.js";
+
+async function main(): Promise<number> {
+  let config: ProxyConfig;
+  try {
+    const loaded = loadConfig(process.argv.slice(2), process.env);
+    if (loaded.help) {
+      process.stdout.write(usage());
+      return 0;
+    }
+    config = loaded.config;
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`thunderagent: ${err.message}\n\n${usage()}`);
+      return 2;
+    }
+    throw err;
+  }
+
+  const logger = pino({
+    level: config.logLevel,
+    base: { service: "thunderagent" },
+    redact: ["req.headers.authorization", "headers.authorization", "apiKey", "backendApiKey"],
+  });
+  const app = await buildApp({
+    config,
+    router: createRouter(config),
+    parsers: routerParsers,
+    logger,
+  });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    app.close().then(
+      () => {
+        logger.info("stopped");
+        logger.flush();
+        process.exit(0);
+      },
+      (err: unknown) => {
+        logger.error({ err }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+
+  const address = await app.listen({ host: config.host, port: config.port });
+  logger.info(
+    {
+      address,
+      backends: config.backends,
+      router: config.router,
+      backendType: config.backendType,
+      profile: config.profile ? config.profileDir : false,
+      metrics: config.metrics,
+    },
+    "listening",
+  );
+  return -1;
+}
+
+main().then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (err: unknown) => {
+    process.stderr.write(`thunderagent: ${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  },
+);

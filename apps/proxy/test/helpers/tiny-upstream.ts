@@ -1,0 +1,74 @@
+/**
+ * A minimal vLLM-shaped upstream for the cases engine-sim cannot produce on purpose: a stream
+ * that breaks half-way (the socket is destroyed), an in-stream error chunk, an error status.
+ * Everything else in the tests runs against engine-sim.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export type TinyMode = "ok" | "break-mid-stream" | "error-chunk" | "status-500";
+
+export interface TinyUpstream {
+  url: string;
+  mode: TinyMode;
+  received: unknown[];
+  close(): Promise<void>;
+}
+
+const chunk = (content: string) =>
+  `data: {"id":"chatcmpl-t","object":"chat.completion.chunk","created":1,"model":"tiny","choices":[{"index":0,"delta":{"content":${JSON.stringify(content)}},"logprobs":null,"finish_reason":null}]}\n\n`;
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const parts: Buffer[] = [];
+  for await (const p of req) parts.push(p as Buffer);
+  return Buffer.concat(parts).toString("utf8");
+}
+
+export async function startTinyUpstream(mode: TinyMode = "ok"): Promise<TinyUpstream> {
+  const state: TinyUpstream = { url: "", mode, received: [], close: async () => {} };
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    void (async () => {
+      const body = await readBody(req);
+      if (req.url === "/health") return res.end();
+      if (req.url === "/metrics") {
+        res.setHeader("content-type", "text/plain");
+        return res.end(
+          'vllm:num_requests_running{engine="0",model_name="tiny"} 0.0\nvllm:kv_cache_usage_perc{engine="0",model_name="tiny"} 0.0\nvllm:cache_config_info{block_size="16",engine="0",num_gpu_blocks="10000"} 1.0\n',
+        );
+      }
+      state.received.push(JSON.parse(body));
+      if (state.mode === "status-500") {
+        res.writeHead(500, { "content-type": "application/json" });
+        return res.end(
+          '{"error":{"message":"engine dead","type":"InternalServerError","param":null,"code":500}}',
+        );
+      }
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.write(chunk("a"));
+      res.write(chunk("b"));
+      if (state.mode === "break-mid-stream") {
+        await new Promise((r) => setTimeout(r, 50));
+        res.socket?.destroy();
+        return;
+      }
+      if (state.mode === "error-chunk") {
+        res.write(
+          'data: {"error":{"message":"oom","type":"InternalServerError","param":null,"code":500}}\n\n',
+        );
+        return res.end("data: [DONE]\n\n");
+      }
+      res.write(
+        'data: {"id":"chatcmpl-t","object":"chat.completion.chunk","created":1,"model":"tiny","choices":[],"usage":{"prompt_tokens":5,"total_tokens":7,"completion_tokens":2}}\n\n',
+      );
+      res.end("data: [DONE]\n\n");
+    })();
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  state.close = () =>
+    new Promise<void>((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    });
+  return state;
+}

@@ -1,0 +1,90 @@
+import type { ProgramsResponse } from "@thunderagent/protocol";
+import { request } from "undici";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startProxy, type ErrorBody, type RunningProxy } from "./helpers/harness.js";
+import { startTinyUpstream, type TinyUpstream } from "./helpers/tiny-upstream.js";
+
+let upstream: TinyUpstream;
+let proxy: RunningProxy;
+
+beforeAll(async () => {
+  upstream = await startTinyUpstream();
+  proxy = await startProxy({ backends: [upstream.url], router: "default" });
+});
+afterAll(async () => {
+  await proxy.close();
+  await upstream.close();
+});
+
+async function chat(body: Record<string, unknown>) {
+  const res = await request(`${proxy.url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ model: "tiny", messages: [{ role: "user", content: "hi" }], ...body }),
+  });
+  return { status: res.statusCode, headers: res.headers, text: await res.body.text() };
+}
+
+describe("upstream failures", () => {
+  it("a stream that breaks half-way ends with an in-stream error; the proxy stays up", async () => {
+    upstream.mode = "break-mid-stream";
+    const r = await chat({ stream: true, program_id: "broken" });
+    expect(r.status).toBe(200);
+    const events = r.text.split("\n\n").filter(Boolean);
+    expect(events[0]).toContain('"content":"a"');
+    const err = events.find((e) => e.includes('"error"'));
+    expect(err).toBeDefined();
+    expect(JSON.parse(err!.slice(6)).error.message).toMatch(/stream broke/);
+    expect(events.at(-1)).toBe("data: [DONE]");
+    // Program consistent: not reasoning any more, nothing in flight.
+    const programs = (await (
+      await request(`${proxy.url}/programs`)
+    ).body.json()) as ProgramsResponse;
+    expect(programs["broken"]?.status).toBe("acting");
+    expect(proxy.ctx.router.stats().inFlightRequests).toBe(0);
+    // And the proxy still serves.
+    upstream.mode = "ok";
+    const ok = await chat({ stream: true, program_id: "broken" });
+    expect(ok.status).toBe(200);
+    expect(ok.text.endsWith("data: [DONE]\n\n")).toBe(true);
+  });
+
+  it("an in-stream error chunk is passed through and fails the request in the Router", async () => {
+    upstream.mode = "error-chunk";
+    const before = proxy.ctx.router.stats().failedRequests;
+    const r = await chat({ stream: true, program_id: "errchunk" });
+    expect(r.status).toBe(200);
+    expect(r.text).toContain('{"error":{"message":"oom"');
+    expect(proxy.ctx.router.stats().failedRequests).toBe(before + 1);
+    upstream.mode = "ok";
+  });
+
+  it("an upstream error status is passed through unchanged", async () => {
+    upstream.mode = "status-500";
+    const r = await chat({ program_id: "s500" });
+    expect(r.status).toBe(500);
+    expect(r.text).toBe(
+      '{"error":{"message":"engine dead","type":"InternalServerError","param":null,"code":500}}',
+    );
+    upstream.mode = "ok";
+  });
+
+  it("an unreachable backend → 502 in the OpenAI envelope", async () => {
+    const dead = await startTinyUpstream();
+    await dead.close();
+    const p = await startProxy({ backends: [dead.url], router: "default" });
+    try {
+      const res = await request(`${p.url}/v1/chat/completions`, {
+        method: "POST",
+        body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "x" }] }),
+      });
+      expect(res.statusCode).toBe(502);
+      const body = (await res.body.json()) as ErrorBody;
+      expect(body.error.code).toBe("upstream_unreachable");
+      expect(body.error.message).toMatch(/unreachable/);
+      expect(p.ctx.router.stats().inFlightRequests).toBe(0);
+    } finally {
+      await p.close();
+    }
+  });
+});
