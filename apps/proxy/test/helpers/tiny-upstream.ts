@@ -24,7 +24,10 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(parts).toString("utf8");
 }
 
-export async function startTinyUpstream(mode: TinyMode = "ok"): Promise<TinyUpstream> {
+export async function startTinyUpstream(
+  mode: TinyMode = "ok",
+  numGpuBlocks = 10_000,
+): Promise<TinyUpstream> {
   const state: TinyUpstream = { url: "", mode, received: [], close: async () => {} };
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
@@ -33,7 +36,7 @@ export async function startTinyUpstream(mode: TinyMode = "ok"): Promise<TinyUpst
       if (req.url === "/metrics") {
         res.setHeader("content-type", "text/plain");
         return res.end(
-          'vllm:num_requests_running{engine="0",model_name="tiny"} 0.0\nvllm:kv_cache_usage_perc{engine="0",model_name="tiny"} 0.0\nvllm:cache_config_info{block_size="16",engine="0",num_gpu_blocks="10000"} 1.0\n',
+          `vllm:num_requests_running{engine="0",model_name="tiny"} 0.0\nvllm:kv_cache_usage_perc{engine="0",model_name="tiny"} 0.0\nvllm:cache_config_info{block_size="16",engine="0",num_gpu_blocks="${numGpuBlocks}"} 1.0\n`,
         );
       }
       state.received.push(JSON.parse(body));
