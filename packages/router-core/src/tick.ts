@@ -55,10 +55,18 @@ function forceResume(s: RouterState, now: number, result: TickResult): void {
     }
   }
   if (!due) return;
+  const anyHealthy = s.backendList.some((b) => b.healthy);
   for (const p of due) {
-    if (p.state !== "paused") continue; // several due requests of one program
-    const from = p.originBackend;
+    if (p.state !== "paused" || p.pending.size === 0) continue; // several due requests of one program
     const url = s.leastLoadedByCount();
+    if (!anyHealthy) {
+      // Nowhere healthy to register it: its requests go out (and will most likely fail
+      // upstream) but the program stays queued, so no unhealthy backend holds programs.
+      s.counters.forcedResumes++;
+      s.releasePending(p, url, now, true, result.resumed);
+      continue;
+    }
+    const from = p.originBackend;
     s.restore(p, url, now, true, result.resumed);
     result.restored.push({ programId: p.id, backend: url, from });
   }

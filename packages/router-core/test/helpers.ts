@@ -50,3 +50,17 @@ export function step(r: Router, pid: string, chars: number, total: number, now: 
   r.complete(id, usage(total), now);
   return d.backend;
 }
+
+/**
+ * A step whose prompt is exactly `tokens` tokens at 5 chars/token, so the ratio stays 5.0: the
+ * program ends acting with `tokens` tokens.
+ */
+export function actStep(r: Router, pid: string, tokens: number, now: number): string {
+  return step(r, pid, tokens * 5, tokens, now);
+}
+
+/** Starts a request of `tokens`·5 chars (estimate `tokens` at ratio 5.0); returns its id. */
+export function startRequest(r: Router, pid: string, tokens: number, now: number, id = nextId()) {
+  const decision = r.arrive({ requestId: id, programId: pid, payloadChars: tokens * 5 }, now);
+  return { id, decision };
+}

@@ -1,0 +1,103 @@
+import { describe, expect, it } from "vitest";
+import { emptySnapshot } from "../src/index.js";
+import { A, actStep, makeRouter, startRequest, usage } from "./helpers.js";
+
+/**
+ * On A (w = 1, buffer 100): acting p1 = 1000, p2 = 2000, p3 = 3000 tokens, then reasoning
+ * p4 = 2500 and p5 = 500 (requests in flight). used = 3000 + 6000 + 5·100 = 9500.
+ */
+function fiveOnA(capacity: number) {
+  const r = makeRouter([A], [100_000]);
+  actStep(r, "p1", 1000, 0);
+  actStep(r, "p2", 2000, 0);
+  actStep(r, "p3", 3000, 0);
+  const r4 = startRequest(r, "p4", 2500, 1);
+  const r5 = startRequest(r, "p5", 500, 1);
+  expect(r4.decision).toEqual({ kind: "forward", backend: A });
+  expect(r5.decision).toEqual({ kind: "forward", backend: A });
+  expect(r.stats().backends[0]!.used).toBe(9500);
+  // KV usage 1.0: vLLM holds at least our reasoning tokens, so no shared credit.
+  r.updateBackend(A, emptySnapshot(capacity, 1), 2);
+  return { r, r4: r4.id, r5: r5.id };
+}
+
+describe("pause policy (tick, tr)", () => {
+  it("pauses acting programs smallest first until used ≤ capacity", () => {
+    const { r } = fiveOnA(7500);
+    // 9500 > 7500: pause p1 (−1100 → 8400), p2 (−2100 → 6300 ≤ 7500): stop; p3 stays.
+    const t = r.tick(3);
+    expect(t.paused).toEqual(["p1", "p2"]);
+    expect(t.marked).toEqual([]);
+    expect(r.program("p3")).toMatchObject({ state: "active", backend: A });
+    expect(r.program("p1")).toMatchObject({ state: "paused", backend: null, originBackend: A });
+    expect(r.stats().backends[0]!.used).toBe(6300);
+  });
+
+  it("then marks reasoning programs smallest first, counting marked tokens as leaving", () => {
+    const { r, r4, r5 } = fiveOnA(2800);
+    // Acting all paused: 9500 − 1100 − 2100 − 3100 = 3200 > 2800.
+    // Mark p5 (500): 3200 − 500 = 2700 ≤ 2800: stop. p4 stays unmarked.
+    const t = r.tick(3);
+    expect(t.paused).toEqual(["p1", "p2", "p3"]);
+    expect(t.marked).toEqual(["p5"]);
+    expect(r.healthView().per_backend[A]).toMatchObject({
+      marked_for_pause: 1,
+      future_paused_tokens: 500,
+    });
+    // A second tick does not mark more: 3200 − 500 ≤ 2800 already.
+    expect(r.tick(4).marked).toEqual([]);
+    // p5's request ends: it pauses then (as acting, 600 tokens after the response).
+    r.complete(r5, usage(600, 500), 5);
+    expect(r.program("p5")).toMatchObject({
+      state: "paused",
+      status: "acting",
+      markedForPause: false,
+    });
+    expect(r.healthView().per_backend[A]).toMatchObject({
+      marked_for_pause: 0,
+      future_paused_tokens: 0,
+    });
+    // p4 unaffected: still reasoning on A.
+    r.complete(r4, usage(2600, 2500), 5);
+    expect(r.program("p4")).toMatchObject({ state: "active", status: "acting", backend: A });
+  });
+
+  it("counts shared tokens: shared = max(0, reasoning − ⌊kv_usage·capacity⌋)", () => {
+    const { r } = fiveOnA(100_000);
+    // capacity 8000, kv usage 0.1 → vLLM holds 800; reasoning 3000 → shared 2200.
+    // used = 9500 − 2200 = 7300 ≤ 8000: nothing paused.
+    r.updateBackend(A, emptySnapshot(8000, 0.1), 2);
+    const t = r.tick(3);
+    expect(t.paused).toEqual([]);
+    expect(
+      r.metricsView({ metricsEnabled: true, metricsInterval: 5, now: 3 }).backends[A],
+    ).toMatchObject({
+      shared_tokens: 2200,
+      capacity_overflow: 0,
+    });
+    // kv usage 0.5 → 4000 ≥ reasoning: shared clamps at 0, used 9500 > 8000 → pause p1, p2.
+    r.updateBackend(A, emptySnapshot(8000, 0.5), 4);
+    expect(r.tick(5).paused).toEqual(["p1", "p2"]);
+  });
+
+  it("weights acting tokens by --acting-token-weight", () => {
+    const r = makeRouter([A], [100_000], { actingTokenWeight: 0.5 });
+    actStep(r, "p1", 1000, 0);
+    actStep(r, "p2", 2000, 0);
+    // used = 0.5·3000 + 200 = 1700
+    expect(r.stats().backends[0]!.used).toBe(1700);
+    r.updateBackend(A, emptySnapshot(1650), 1);
+    // 1700 > 1650: pause p1 (−0.5·1000 − 100 = −600 → 1100): stop.
+    expect(r.tick(2).paused).toEqual(["p1"]);
+  });
+
+  it("never pauses on a backend whose capacity is unknown", () => {
+    const r = makeRouter([A], [null]);
+    for (let i = 0; i < 20; i++) actStep(r, `p${i}`, 100_000, 0);
+    expect(r.tick(1).paused).toEqual([]);
+    expect(
+      r.metricsView({ metricsEnabled: false, metricsInterval: null, now: 1 }).backends[A]!
+        .cache_config,
+    ).toBeNull();
+  });
+});
