@@ -1,0 +1,187 @@
+/**
+ * `pnpm bench:proxy`: what the proxy costs. engine-sim `--instant` answered directly and through
+ * the proxy, non-streaming and streaming, at 1/64/256 connections: requests/s, added latency
+ * p50/p99, added time to first byte for streams, and the proxy's RSS with 10,000 live programs.
+ * Writes the table to docs/results/proxy.md.
+ *
+ *   pnpm bench:proxy [--duration 5] [--connections 1,64,256] [--programs 10000] [--out path]
+ * @module
+ */
+import { writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { request } from "undici";
+import { z } from "zod";
+import { measureTtfb, percentile, registerPrograms, runLoad, type LoadResult } from "./load.js";
+import { ROOT, rssMiB, startTs, type Child } from "./processes.js";
+import { renderReport, type Row, type TtfbRow } from "./report.js";
+
+const Options = z.object({
+  duration: z.coerce.number().positive().default(5),
+  connections: z
+    .string()
+    .default("1,64,256")
+    .transform((s) => s.split(",").map((x) => Number(x.trim())))
+    .pipe(z.array(z.number().int().positive()).min(1)),
+  programs: z.coerce.number().int().nonnegative().default(10_000),
+  out: z.string().default(join(ROOT, "docs", "results", "proxy.md")),
+});
+
+function parseOptions() {
+  try {
+    const { values } = parseArgs({
+      options: {
+        duration: { type: "string" },
+        connections: { type: "string" },
+        programs: { type: "string" },
+        out: { type: "string" },
+      },
+      strict: true,
+    });
+    const res = Options.safeParse(values);
+    if (!res.success)
+      throw new Error(
+        res.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join("; "),
+      );
+    return res.data;
+  } catch (err) {
+    process.stderr.write(`bench:proxy: ${(err as Error).message}\n`);
+    process.exit(2);
+  }
+}
+
+function log(msg: string): void {
+  process.stderr.write(`[bench:proxy] ${msg}\n`);
+}
+
+async function modelOf(engine: Child): Promise<string> {
+  const res = await request(`${engine.url}/v1/models`);
+  const body = (await res.body.json()) as { data?: Array<{ id?: string }> };
+  return body.data?.[0]?.id ?? "engine-sim";
+}
+
+async function main(): Promise<void> {
+  const opts = parseOptions();
+  const children: Child[] = [];
+  const cleanup = async () => {
+    for (const c of children.reverse()) await c.stop();
+  };
+  process.on("SIGINT", () => void cleanup().then(() => process.exit(130)));
+  try {
+    log("starting engine-sim --instant");
+    const engine = await startTs("engine-sim", "packages/engine-sim/src/main.ts", [
+      "--instant",
+      "--kv-tokens",
+      "100000000",
+    ]);
+    children.push(engine);
+    log("starting the proxy");
+    const proxy = await startTs("proxy", "apps/proxy/src/main.ts", [
+      "--backends",
+      engine.url,
+      "--log-level",
+      "warn",
+    ]);
+    children.push(proxy);
+    const model = await modelOf(engine);
+    const content = "Write a bash command that lists the files of the repository. ".repeat(4);
+    const body = (stream: boolean, program: string | null) =>
+      JSON.stringify({
+        model,
+        messages: [{ role: "user", content }],
+        max_tokens: 16,
+        ...(stream ? { stream: true } : {}),
+        ...(program !== null ? { program_id: program } : {}),
+      });
+
+    const rows: Row[] = [];
+    for (const stream of [false, true]) {
+      for (const connections of opts.connections) {
+        const run = async (target: Child, viaProxy: boolean): Promise<LoadResult> => {
+          const bodyFor = (i: number) => body(stream, viaProxy ? `bench-${i}` : null);
+          // Warm-up (JIT, pools), then the measured run.
+          await runLoad({ url: target.url, connections, durationS: 1, bodyFor });
+          return runLoad({ url: target.url, connections, durationS: opts.duration, bodyFor });
+        };
+        log(`${stream ? "stream" : "non-stream"} ×${connections}: direct`);
+        const direct = await run(engine, false);
+        log(`${stream ? "stream" : "non-stream"} ×${connections}: through the proxy`);
+        const proxied = await run(proxy, true);
+        rows.push({
+          stream,
+          connections,
+          directRps: direct.rps,
+          proxyRps: proxied.rps,
+          directP50: percentile(direct.latencies, 50),
+          directP99: percentile(direct.latencies, 99),
+          proxyP50: percentile(proxied.latencies, 50),
+          proxyP99: percentile(proxied.latencies, 99),
+          errors: direct.errors + proxied.errors,
+        });
+      }
+    }
+
+    const ttfb: TtfbRow[] = [];
+    for (const concurrency of [1, 64]) {
+      log(`stream TTFB ×${concurrency}`);
+      const bodyFor = (viaProxy: boolean) => (w: number) =>
+        body(true, viaProxy ? `ttfb-${w}` : null);
+      const d = await measureTtfb({
+        url: engine.url,
+        concurrency,
+        durationS: opts.duration,
+        bodyFor: bodyFor(false),
+      });
+      const p = await measureTtfb({
+        url: proxy.url,
+        concurrency,
+        durationS: opts.duration,
+        bodyFor: bodyFor(true),
+      });
+      ttfb.push({
+        concurrency,
+        directP50: percentile(d.ttfb, 50),
+        directP99: percentile(d.ttfb, 99),
+        proxyP50: percentile(p.ttfb, 50),
+        proxyP99: percentile(p.ttfb, 99),
+      });
+    }
+
+    let rss: { before: number | null; after: number | null; programs: number } | null = null;
+    if (opts.programs > 0) {
+      log(`registering ${opts.programs} programs`);
+      const before = rssMiB(proxy.pid);
+      const errors = await registerPrograms({
+        url: proxy.url,
+        n: opts.programs,
+        concurrency: 64,
+        bodyFor: (i) => body(false, `live-${i}`),
+      });
+      if (errors > 0) log(`${errors} registration requests failed`);
+      const health = (await (await request(`${proxy.url}/health`)).body.json()) as {
+        programs_count: number;
+      };
+      rss = { before, after: rssMiB(proxy.pid), programs: health.programs_count };
+    }
+
+    const md = renderReport({
+      rows,
+      ttfb,
+      rss,
+      durationS: opts.duration,
+      machine: `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}`,
+      date: new Date().toISOString(),
+    });
+    writeFileSync(opts.out, md);
+    process.stdout.write(md);
+    log(`wrote ${opts.out}`);
+  } finally {
+    await cleanup();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench:proxy: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,113 @@
+/**
+ * The processes under test: engine-sim and the proxy, each in its own Node process (run from
+ * source through tsx, as the root scripts do), so the load generator, the proxy and the engine
+ * never share an event loop.
+ * @module
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { request } from "undici";
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..");
+
+export interface Child {
+  name: string;
+  url: string;
+  pid: number;
+  proc: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const addr = srv.address();
+      const port = typeof addr === "object" && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitHealthy(url: string, proc: ChildProcess, name: string): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null) throw new Error(`${name} exited with ${proc.exitCode}`);
+    try {
+      const res = await request(`${url}/health`);
+      await res.body.dump();
+      if (res.statusCode === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${name} did not become healthy at ${url}`);
+}
+
+/** Starts a TypeScript entry point (relative to the repo root) on a free port. */
+export async function startTs(name: string, entry: string, args: string[]): Promise<Child> {
+  const port = await freePort();
+  const tsx = pathToFileURL(join(ROOT, "node_modules", "tsx", "dist", "esm", "index.mjs")).href;
+  const proc = spawn(
+    process.execPath,
+    [
+      "--conditions=@thunderagent/source",
+      "--import",
+      tsx,
+      join(ROOT, entry),
+      "--host",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      ...args,
+    ],
+    {
+      cwd: ROOT,
+      stdio: ["ignore", "ignore", "pipe"],
+      env: { ...process.env, NODE_ENV: "production" },
+    },
+  );
+  let stderr = "";
+  proc.stderr?.on("data", (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-4000);
+  });
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitHealthy(url, proc, name);
+  } catch (err) {
+    proc.kill("SIGKILL");
+    throw new Error(`${(err as Error).message}\n${stderr}`);
+  }
+  return {
+    name,
+    url,
+    pid: proc.pid ?? -1,
+    proc,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (proc.exitCode !== null) return resolve();
+        const t = setTimeout(() => proc.kill("SIGKILL"), 10_000);
+        proc.once("exit", () => {
+          clearTimeout(t);
+          resolve();
+        });
+        proc.kill("SIGTERM");
+      }),
+  };
+}
+
+/** Resident set size of a process in MiB (Linux /proc). */
+export function rssMiB(pid: number): number | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const m = /VmRSS:\s+(\d+)\s+kB/.exec(status);
+    return m ? Number(m[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
