@@ -1,0 +1,106 @@
+/**
+ * What a run measures, counted the way the paper's README defines it: LLM calls completed between
+ * minute 10 and minute 70 of (virtual) time, divided by the window length in minutes. Engine
+ * counters (prefix-cache queries/hits, preemptions) are differenced between two scrapes taken at
+ * the window edges, exactly as a Prometheus scrape would.
+ * @module
+ */
+import type { ScrapeSnapshot } from "./ports.js";
+
+export interface Window {
+  startS: number;
+  endS: number;
+}
+
+export const PAPER_WINDOW: Window = { startS: 600, endS: 4200 };
+
+export interface CounterTotals {
+  queries: number;
+  hits: number;
+  preemptions: number;
+}
+
+export function sumCounters(snaps: readonly ScrapeSnapshot[]): CounterTotals {
+  let queries = 0;
+  let hits = 0;
+  let preemptions = 0;
+  for (const s of snaps) {
+    queries += s.prefixCacheQueries;
+    hits += s.prefixCacheHits;
+    preemptions += s.numPreemptions;
+  }
+  return { queries, hits, preemptions };
+}
+
+export class RunMetrics {
+  private stepsInWindow = 0;
+  private latencySum = 0;
+  private pauseSum = 0;
+  private pausedSteps = 0;
+  private readonly perMinute: number[] = [];
+  private startCounters: CounterTotals | null = null;
+  private endCounters: CounterTotals | null = null;
+  programsFinished = 0;
+
+  constructor(readonly window: Window) {}
+
+  /** One LLM call finished at `now`; `arrivedAt` is when the agent sent it. */
+  stepCompleted(now: number, arrivedAt: number, forwardedAt: number): void {
+    const minute = Math.floor(now / 60);
+    while (this.perMinute.length <= minute) this.perMinute.push(0);
+    this.perMinute[minute] = (this.perMinute[minute] ?? 0) + 1;
+    if (now < this.window.startS || now >= this.window.endS) return;
+    this.stepsInWindow++;
+    this.latencySum += now - arrivedAt;
+    const pause = forwardedAt - arrivedAt;
+    this.pauseSum += pause;
+    if (pause > 1e-9) this.pausedSteps++;
+  }
+
+  markWindowStart(c: CounterTotals): void {
+    this.startCounters = c;
+  }
+
+  markWindowEnd(c: CounterTotals): void {
+    this.endCounters = c;
+  }
+
+  get windowSteps(): number {
+    return this.stepsInWindow;
+  }
+
+  summary(): WindowSummary {
+    const minutes = (this.window.endS - this.window.startS) / 60;
+    const s = this.startCounters ?? { queries: 0, hits: 0, preemptions: 0 };
+    const e = this.endCounters ?? s;
+    const dq = e.queries - s.queries;
+    const steps = this.stepsInWindow;
+    return {
+      stepsInWindow: steps,
+      stepsPerMin: steps / minutes,
+      kvHitRate: dq > 0 ? (e.hits - s.hits) / dq : 0,
+      preemptions: e.preemptions - s.preemptions,
+      meanStepS: steps > 0 ? this.latencySum / steps : 0,
+      meanPauseS: steps > 0 ? this.pauseSum / steps : 0,
+      totalPauseS: this.pauseSum,
+      pausedStepShare: steps > 0 ? this.pausedSteps / steps : 0,
+      stepsPerMinute: [...this.perMinute],
+    };
+  }
+}
+
+export interface WindowSummary {
+  stepsInWindow: number;
+  stepsPerMin: number;
+  /** Prefix-cache hit rate in tokens over the window (Δhits / Δqueries). */
+  kvHitRate: number;
+  preemptions: number;
+  /** Mean LLM-call latency (agent sends → last token), pause included. */
+  meanStepS: number;
+  /** Mean time a call waited in the router before being forwarded. */
+  meanPauseS: number;
+  totalPauseS: number;
+  pausedStepShare: number;
+  /** Completed LLM calls in each minute of the run (the time series). */
+  stepsPerMinute: number[];
+}

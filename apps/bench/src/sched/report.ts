@@ -1,0 +1,104 @@
+/**
+ * The markdown results table and the issue's PASS/FAIL target lines.
+ * @module
+ */
+import { paperPoint } from "./paper.js";
+import { findAgg, type AggRow } from "./results.js";
+
+const f0 = (x: number) => x.toFixed(0);
+const f1 = (x: number) => x.toFixed(1);
+const pct = (x: number) => (100 * x).toFixed(1);
+
+export function resultsTable(rows: readonly AggRow[]): string {
+  const sorted = [...rows].sort(
+    (a, b) => a.profile.localeCompare(b.profile) || a.n - b.n || a.system.localeCompare(b.system),
+  );
+  const lines = [
+    "| profile | N | system | steps/min (min–max over seeds) | paper steps/min | KV hit % | paper hit % | preemptions | mean step s | mean pause s |",
+    "|---|---|---|---|---|---|---|---|---|---|",
+  ];
+  for (const r of sorted) {
+    const p = paperPoint(r.profile, r.n);
+    const ref =
+      r.system === "vllm"
+        ? p?.vllm
+        : r.system === "continuum"
+          ? p?.continuum
+          : r.system === "router-tr"
+            ? p?.thunderagent
+            : undefined;
+    const spread = r.seeds > 1 ? ` (${f0(r.steps_per_min_min)}–${f0(r.steps_per_min_max)})` : "";
+    lines.push(
+      `| ${r.profile} | ${r.n} | ${r.system} | ${f1(r.steps_per_min)}${spread} | ${ref ? f1(ref.stepsPerMin) : ""} | ${pct(r.kv_hit_rate)} | ${ref ? pct(ref.hitRate) : ""} | ${f0(r.preemptions)} | ${r.mean_step_s.toFixed(2)} | ${r.mean_pause_s.toFixed(2)} |`,
+    );
+  }
+  return lines.join("\n");
+}
+
+export interface TargetLine {
+  pass: boolean;
+  text: string;
+}
+
+export function targetLines(rows: readonly AggRow[]): TargetLine[] {
+  const out: TargetLine[] = [];
+  const line = (pass: boolean, text: string) => out.push({ pass, text });
+  for (const n of [24, 48, 72, 96]) {
+    const v = findAgg(rows, "glm4.6", n, "vllm");
+    const p = paperPoint("glm4.6", n);
+    if (!v || !p) continue;
+    const dt = v.steps_per_min / p.vllm.stepsPerMin - 1;
+    const dh = 100 * (v.kv_hit_rate - p.vllm.hitRate);
+    line(
+      Math.abs(dt) <= 0.25 && Math.abs(dh) <= 15,
+      `vLLM reproduces the paper at GLM N=${n}: ${f1(v.steps_per_min)} vs ${f1(p.vllm.stepsPerMin)} steps/min (${dt >= 0 ? "+" : ""}${f1(100 * dt)} %, need ±25 %), hit ${pct(v.kv_hit_rate)} vs ${pct(p.vllm.hitRate)} % (${dh >= 0 ? "+" : ""}${f1(dh)} points, need ±15)`,
+    );
+  }
+  const tr96 = findAgg(rows, "glm4.6", 96, "router-tr");
+  const v96 = findAgg(rows, "glm4.6", 96, "vllm");
+  if (tr96 && v96) {
+    const ratio = tr96.steps_per_min / v96.steps_per_min;
+    line(
+      ratio >= 2.65 && tr96.kv_hit_rate >= 0.9,
+      `router-tr at GLM N=96: ${f1(tr96.steps_per_min)} steps/min = ${ratio.toFixed(2)}× vllm (need ≥ 2.65×), hit ${pct(tr96.kv_hit_rate)} % (need ≥ 90 %)`,
+    );
+  }
+  const tr24 = findAgg(rows, "glm4.6", 24, "router-tr");
+  const v24 = findAgg(rows, "glm4.6", 24, "vllm");
+  if (tr24 && v24) {
+    const ratio = tr24.steps_per_min / v24.steps_per_min;
+    line(
+      ratio >= 0.98,
+      `router-tr at GLM N=24: ${f1(tr24.steps_per_min)} steps/min = ${ratio.toFixed(3)}× vllm (need ≥ 0.98×)`,
+    );
+  }
+  const trAll = rows.filter((r) => r.profile === "glm4.6" && r.system === "router-tr");
+  if (tr96 && trAll.length > 2) {
+    const best = trAll.reduce((a, b) => (b.steps_per_min > a.steps_per_min ? b : a));
+    const share = tr96.steps_per_min / best.steps_per_min;
+    line(
+      share >= 0.95,
+      `router-tr keeps its throughput at GLM N=96: ${f1(tr96.steps_per_min)} = ${pct(share)} % of its best (${f1(best.steps_per_min)} at N=${best.n}; need ≥ 95 %)`,
+    );
+  }
+  return out;
+}
+
+export function formatTargets(lines: readonly TargetLine[]): string {
+  return lines.map((l) => `${l.pass ? "PASS" : "FAIL"}  ${l.text}`).join("\n");
+}
+
+export function dpSummary(rows: readonly AggRow[]): string {
+  const dp = rows.filter((r) => r.system.includes(" dp"));
+  if (dp.length === 0) return "";
+  const lines = [
+    "| data-parallel (2 replicas, GLM) | N | steps/min | KV hit % | preemptions | mean pause s | mean kv-usage imbalance |",
+    "|---|---|---|---|---|---|---|",
+  ];
+  for (const r of dp) {
+    lines.push(
+      `| ${r.system} | ${r.n} | ${f1(r.steps_per_min)} | ${pct(r.kv_hit_rate)} | ${f0(r.preemptions)} | ${r.mean_pause_s.toFixed(2)} | ${r.memory_imbalance === null ? "" : pct(r.memory_imbalance) + " %"} |`,
+    );
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,84 @@
+/**
+ * The systems compared, the sweeps, and the job description a worker runs. A job is plain data
+ * (it crosses a worker_threads boundary).
+ * @module
+ */
+import type { ProfileName, WorkloadParams } from "./workload.js";
+
+export const SYSTEMS = [
+  "vllm",
+  "router-default",
+  "router-tr",
+  "router-tr-decay",
+  "continuum",
+] as const;
+export type SystemName = (typeof SYSTEMS)[number];
+
+/** Data-parallel routing: one router over all replicas, or one router (or pin) per replica. */
+export type DpRouting = "global" | "sticky";
+
+/** Overrides of the engine profile's numbers (calibration knobs). */
+export interface EngineOverrides {
+  numGpuBlocks?: number;
+  timing?: Partial<{
+    prefillBaseUs: number;
+    prefillPerKUs: number;
+    decodeBaseMs: number;
+    decodePerSeqMs: number;
+    decodePerMTokMs: number;
+  }>;
+}
+
+export interface Job {
+  profile: ProfileName;
+  n: number;
+  system: SystemName;
+  seed: number;
+  backends: number;
+  routing: DpRouting;
+  /** Extra RouterOptions fields (policy experiments); the paper's behaviour when absent. */
+  routerOptions?: Record<string, unknown>;
+  workload?: Partial<WorkloadParams>;
+  engine?: EngineOverrides;
+  durationS?: number;
+  /** Free-form tag to tell experiment variants apart in reports. */
+  variant?: string;
+  /** Keep the memory samples in the result (DP runs). */
+  keepMemory?: boolean;
+}
+
+export const GLM_NS = [24, 48, 72, 96] as const;
+export const QWEN_NS = [144, 168, 192] as const;
+
+export function job(
+  profile: ProfileName,
+  n: number,
+  system: SystemName,
+  seed: number,
+  extra: Partial<Job> = {},
+): Job {
+  return { profile, n, system, seed, backends: 1, routing: "global", ...extra };
+}
+
+/** The issue's sweep. `quick` is GLM N = 24 and 96 only. */
+export function sweepJobs(opts: { quick: boolean; seeds: number; firstSeed: number }): Job[] {
+  const jobs: Job[] = [];
+  for (let s = 0; s < opts.seeds; s++) {
+    const seed = opts.firstSeed + s;
+    const glm = opts.quick ? [24, 96] : GLM_NS;
+    for (const n of glm) for (const sys of SYSTEMS) jobs.push(job("glm4.6", n, sys, seed));
+    if (opts.quick) continue;
+    for (const n of QWEN_NS) for (const sys of SYSTEMS) jobs.push(job("qwen3-235b", n, sys, seed));
+    const dp = { backends: 2, keepMemory: true } as const;
+    jobs.push(job("glm4.6", 192, "vllm", seed, { ...dp, routing: "sticky" }));
+    jobs.push(job("glm4.6", 192, "router-tr", seed, { ...dp, routing: "global" }));
+    jobs.push(job("glm4.6", 192, "router-tr", seed, { ...dp, routing: "sticky" }));
+  }
+  return jobs;
+}
+
+export function jobLabel(j: Job): string {
+  const dp = j.backends > 1 ? ` dp${j.backends}-${j.routing}` : "";
+  const v = j.variant ? ` [${j.variant}]` : "";
+  return `${j.profile} N=${j.n} ${j.system}${dp}${v} seed=${j.seed}`;
+}
