@@ -1,0 +1,59 @@
+/**
+ * `pnpm engine-sim`: start the simulated vLLM server.
+ * @module
+ */
+import { UsageError, USAGE, parseCli } from "./cli/args.js";
+import { resolveServerOptions } from "./server/options.js";
+import { startEngineServer } from "./server/start-server.js";
+
+async function main(argv: string[]): Promise<number> {
+  let cli;
+  try {
+    cli = parseCli(argv);
+    if (cli.help) {
+      process.stdout.write(USAGE);
+      return 0;
+    }
+    resolveServerOptions(cli.server); // validate before binding
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof RangeError) {
+      process.stderr.write(
+        `engine-sim: ${err.message}\n${err instanceof UsageError ? "\n" + USAGE : ""}`,
+      );
+      return 2;
+    }
+    throw err;
+  }
+  const server = await startEngineServer({
+    ...cli.server,
+    host: cli.host,
+    port: cli.port,
+    logger: { level: cli.logLevel },
+  }).catch((err: NodeJS.ErrnoException) => {
+    process.stderr.write(`engine-sim: cannot listen on ${cli.host}:${cli.port}: ${err.message}\n`);
+    return null;
+  });
+  if (!server) return 1;
+  const o = server.state.options;
+  server.app.log.info(
+    {
+      url: server.url,
+      model: o.servedModelNames[0],
+      numGpuBlocks: o.engine.numGpuBlocks,
+      blockSize: o.engine.blockSize,
+      maxModelLen: o.engine.maxModelLen,
+      timeScale: o.instant ? "instant" : o.timeScale,
+      continuum: o.engine.continuum ?? false,
+    },
+    `engine-sim listening on ${cli.host}:${server.port}`,
+  );
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  await server.close();
+  return 0;
+}
+
+process.exitCode = await main(process.argv.slice(2));

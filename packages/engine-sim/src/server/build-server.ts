@@ -1,0 +1,119 @@
+/**
+ * The simulated vLLM server as a Fastify app (not listening): `/v1/chat/completions`, `/health`,
+ * `/ping`, `/version`, `/v1/models`, `/metrics`, and the simulator-only `/debug/last-requests`.
+ * @module
+ */
+import Fastify, { LogController, type FastifyInstance, type FastifyReply } from "fastify";
+import { EngineModel } from "../model/engine-model.js";
+import { ScriptedModel } from "../scripted/scripted-model.js";
+import { registerChatRoute } from "./chat-route.js";
+import { EngineDriver } from "./driver.js";
+import { VllmHttpError } from "./errors.js";
+import { renderVllmMetrics } from "./metrics-text.js";
+import {
+  resolveServerOptions,
+  type EngineServerOptions,
+  type ResolvedServerOptions,
+} from "./options.js";
+import { RequestLog } from "./request-log.js";
+import { openAIError } from "@thunderagent/protocol";
+
+/** What a built server runs on (for tests and embedding). */
+export interface EngineSimState {
+  options: ResolvedServerOptions;
+  model: EngineModel;
+  driver: EngineDriver;
+  requestLog: RequestLog;
+}
+
+const states = new WeakMap<FastifyInstance, EngineSimState>();
+
+/** The engine, driver and request log behind a server built by {@link buildEngineServer}. */
+export function engineSimState(app: FastifyInstance): EngineSimState {
+  const s = states.get(app);
+  if (!s) throw new Error("not an engine-sim server");
+  return s;
+}
+
+export function buildEngineServer(options: EngineServerOptions = {}): FastifyInstance {
+  const resolved = resolveServerOptions(options);
+  const app = Fastify({
+    logger: (options.logger ?? false) as boolean,
+    bodyLimit: resolved.bodyLimit,
+    logController: new LogController({ disableRequestLogging: true }),
+  });
+  const model = new EngineModel(resolved.engine);
+  const driver = new EngineDriver(model, {
+    timeScale: resolved.timeScale,
+    instant: resolved.instant,
+  });
+  const requestLog = new RequestLog(resolved.requestLogSize);
+  const scripted = new ScriptedModel({ ...options.scripted, seed: resolved.seed });
+  states.set(app, { options: resolved, model, driver, requestLog });
+  const createdAt = Date.now() / 1000;
+
+  app.setErrorHandler((err, _request, reply) => {
+    if (err instanceof VllmHttpError) return reply.code(err.status).send(err.body());
+    const e = err as { statusCode?: number; message?: string };
+    const status = e.statusCode && e.statusCode >= 400 && e.statusCode < 600 ? e.statusCode : 500;
+    if (status >= 500) app.log.error(err);
+    return reply.code(status).send(openAIError(status, e.message ?? "internal error"));
+  });
+  // FastAPI answers unknown routes with {"detail":"Not Found"}.
+  app.setNotFoundHandler((_request, reply) => reply.code(404).send({ detail: "Not Found" }));
+  app.addHook("onClose", async () => driver.close());
+
+  const health = (_req: unknown, reply: FastifyReply) => reply.code(200).send();
+  app.get("/health", health);
+  app.get("/ping", health);
+  app.post("/ping", health);
+  app.get("/version", async () => ({ version: resolved.version }));
+  app.get("/v1/models", async () => ({
+    object: "list",
+    data: resolved.servedModelNames.map((name) => ({
+      id: name,
+      object: "model",
+      created: Math.floor(createdAt),
+      owned_by: "vllm",
+      root: resolved.model,
+      parent: null,
+      max_model_len: resolved.engine.maxModelLen,
+      permission: [
+        {
+          id: `modelperm-${name.replace(/[^a-zA-Z0-9]/g, "")}`,
+          object: "model_permission",
+          created: Math.floor(createdAt),
+          allow_create_engine: false,
+          allow_sampling: true,
+          allow_logprobs: true,
+          allow_search_indices: false,
+          allow_view: true,
+          allow_fine_tuning: false,
+          organization: "*",
+          group: null,
+          is_blocking: false,
+        },
+      ],
+    })),
+  }));
+  app.get("/metrics", async (_req, reply) => {
+    reply.header("content-type", "text/plain; version=0.0.4; charset=utf-8");
+    return renderVllmMetrics(model.snapshot(), {
+      modelName: resolved.servedModelNames[0]!,
+      createdAt,
+      gpuMemoryUtilization: 0.9,
+    });
+  });
+  // Simulator-only: the last request bodies received, oldest first (`?n=` to limit).
+  app.get("/debug/last-requests", async (request) => {
+    const q = request.query as { n?: string };
+    const n = q.n !== undefined ? Math.max(0, Number.parseInt(q.n, 10) || 0) : undefined;
+    return { requests: requestLog.last(n) };
+  });
+  app.delete("/debug/last-requests", async () => {
+    requestLog.clear();
+    return { cleared: true };
+  });
+  registerChatRoute(app, { options: resolved, driver, scripted, requestLog });
+  return app;
+}

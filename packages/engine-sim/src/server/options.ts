@@ -1,0 +1,128 @@
+/**
+ * The server's options (what the CLI flags map onto) and their resolution into an engine config.
+ * @module
+ */
+import type { FastifyBaseLogger } from "fastify";
+import {
+  CONTINUUM_DEFAULTS,
+  ENGINE_PROFILES,
+  blocksForTokens,
+  engineConfig,
+  type ContinuumConfig,
+  type EngineConfig,
+  type EngineProfileName,
+  type EngineTiming,
+} from "../model/config.js";
+import type { ScriptedModelOptions } from "../scripted/scripted-model.js";
+
+export interface EngineServerOptions {
+  /** Calibrated profile (default "glm4.6"). */
+  profile?: EngineProfileName;
+  /** Model path/repo id (`root` in /v1/models; the served name when none is given). */
+  model?: string;
+  /** Names requests may use; the first is `model_name` in /metrics. */
+  servedModelNames?: readonly string[];
+  /** KV capacity in tokens (→ num_gpu_blocks = kvTokens / blockSize). */
+  kvTokens?: number;
+  numGpuBlocks?: number;
+  blockSize?: number;
+  maxModelLen?: number;
+  maxNumSeqs?: number;
+  maxNumBatchedTokens?: number;
+  timing?: Partial<EngineTiming>;
+  /** Real seconds per simulated second (default 1; 0.01 = 100× faster). */
+  timeScale?: number;
+  /** No simulated time: steps back to back (overhead benchmarks). */
+  instant?: boolean;
+  /** `usage.prompt_tokens_details.cached_tokens` (vLLM's --enable-prompt-tokens-details). */
+  enablePromptTokensDetails?: boolean;
+  /** Seed of the scripted model. */
+  seed?: number;
+  /** Continuum's pin-on-finish (`true` = released defaults: TTL 2 s, tool mean ≤ 2 s). */
+  continuum?: boolean | ContinuumConfig;
+  /** Fastify logger: false (default), true, pino options, or a logger instance. */
+  logger?: boolean | Record<string, unknown> | FastifyBaseLogger;
+  /** Request bodies kept for GET /debug/last-requests (default 100). */
+  requestLogSize?: number;
+  /** Max request body in bytes (default 64 MiB). */
+  bodyLimit?: number;
+  /** What GET /version reports. */
+  version?: string;
+  scripted?: ScriptedModelOptions;
+}
+
+export const DEFAULT_MODELS: Record<EngineProfileName, string> = {
+  "glm4.6": "zai-org/GLM-4.6-FP8",
+  "qwen3-235b": "Qwen/Qwen3-235B-A22B-Instruct-2507",
+};
+
+export const SIMULATED_VLLM_VERSION = "0.11.0";
+
+export interface ResolvedServerOptions {
+  engine: EngineConfig;
+  model: string;
+  servedModelNames: string[];
+  timeScale: number;
+  instant: boolean;
+  enablePromptTokensDetails: boolean;
+  seed: number;
+  requestLogSize: number;
+  bodyLimit: number;
+  version: string;
+}
+
+/** Resolves options into an engine config; throws a RangeError with a clear message when invalid. */
+export function resolveServerOptions(o: EngineServerOptions): ResolvedServerOptions {
+  const profile = o.profile ?? "glm4.6";
+  if (!(profile in ENGINE_PROFILES)) throw new RangeError(`unknown profile "${String(profile)}"`);
+  const blockSize = o.blockSize ?? ENGINE_PROFILES[profile].blockSize;
+  if (o.kvTokens !== undefined && o.numGpuBlocks !== undefined) {
+    throw new RangeError(
+      "give either kvTokens (--kv-tokens) or numGpuBlocks (--num-gpu-blocks), not both",
+    );
+  }
+  const numGpuBlocks =
+    o.numGpuBlocks ??
+    (o.kvTokens !== undefined
+      ? blocksForTokens(o.kvTokens, blockSize)
+      : Math.floor(
+          (ENGINE_PROFILES[profile].numGpuBlocks * ENGINE_PROFILES[profile].blockSize) / blockSize,
+        ));
+  const continuum =
+    o.continuum === true ? { ...CONTINUUM_DEFAULTS } : o.continuum ? o.continuum : null;
+  const engine = engineConfig(profile, {
+    numGpuBlocks,
+    blockSize,
+    ...(o.maxModelLen !== undefined ? { maxModelLen: o.maxModelLen } : {}),
+    ...(o.maxNumSeqs !== undefined ? { maxNumSeqs: o.maxNumSeqs } : {}),
+    ...(o.maxNumBatchedTokens !== undefined ? { maxNumBatchedTokens: o.maxNumBatchedTokens } : {}),
+    ...(o.timing !== undefined ? { timing: o.timing } : {}),
+    continuum,
+  });
+  const kvCapacity = (engine.numGpuBlocks - 1) * engine.blockSize;
+  if (engine.maxModelLen > kvCapacity) {
+    throw new RangeError(
+      `max_model_len ${engine.maxModelLen} is larger than the KV cache holds (${kvCapacity} tokens): ` +
+        "lower --max-model-len or raise --kv-tokens / --num-gpu-blocks",
+    );
+  }
+  const model = o.model ?? DEFAULT_MODELS[profile];
+  const served =
+    o.servedModelNames && o.servedModelNames.length > 0 ? [...o.servedModelNames] : [model];
+  const timeScale = o.timeScale ?? 1;
+  if (!(timeScale > 0) || !Number.isFinite(timeScale)) {
+    throw new RangeError(`time scale must be a number > 0, got ${timeScale}`);
+  }
+  return {
+    engine,
+    model,
+    servedModelNames: served,
+    timeScale,
+    instant: o.instant ?? false,
+    enablePromptTokensDetails: o.enablePromptTokensDetails ?? false,
+    seed: o.seed ?? 0,
+    requestLogSize: o.requestLogSize ?? 100,
+    bodyLimit: o.bodyLimit ?? 64 * 1024 * 1024,
+    version: o.version ?? SIMULATED_VLLM_VERSION,
+  };
+}
