@@ -1,0 +1,88 @@
+/**
+ * The real dependencies: engine-sim's EngineModel (with its metrics turned into the BackendSnapshot
+ * a scrape of its /metrics gives the proxy) and router-core's Router with the paper's options.
+ * @module
+ */
+import {
+  EngineModel,
+  engineConfig,
+  CONTINUUM_DEFAULTS,
+  type EngineCounters,
+} from "@thunderagent/engine-sim";
+import { DEFAULT_ROUTER_OPTIONS, Router, type RouterOptions } from "@thunderagent/router-core";
+import type {
+  ScrapeSnapshot,
+  SimEngine,
+  SimEngineEvent,
+  SimEngineRequest,
+  SimRouter,
+} from "./ports.js";
+import type { RunRow } from "./results.js";
+import { simulateJob, type SimDeps } from "./simulate-job.js";
+import type { Job } from "./systems.js";
+import { engineOverridesFor } from "./calibration.js";
+
+/** vLLM's /metrics values as router-core's parseVllmMetrics reads them. */
+export function countersToSnapshot(c: EngineCounters): ScrapeSnapshot {
+  const s = c.requestSuccess;
+  return {
+    capacityTokens: c.blockSize * c.numGpuBlocks,
+    blockSize: c.blockSize,
+    numGpuBlocks: c.numGpuBlocks,
+    kvCacheUsage: c.kvCacheUsage,
+    numRequestsRunning: c.running,
+    numRequestsWaiting: c.waiting,
+    prefixCacheQueries: c.prefixCacheQueries,
+    prefixCacheHits: c.prefixCacheHits,
+    promptTokens: c.promptTokens,
+    generationTokens: c.generationTokens,
+    numPreemptions: c.preemptions,
+    requestsCompleted: s.stop + s.length + s.abort + s.error,
+  };
+}
+
+export class EngineAdapter implements SimEngine {
+  constructor(readonly model: EngineModel) {}
+
+  addRequest(req: SimEngineRequest, now: number): void {
+    this.model.addRequest(req, now);
+  }
+
+  hasWork(): boolean {
+    return this.model.hasWork();
+  }
+
+  step(now: number): { durationS: number; events: readonly SimEngineEvent[] } {
+    return this.model.step(now);
+  }
+
+  scrape(): ScrapeSnapshot {
+    return countersToSnapshot(this.model.snapshot());
+  }
+}
+
+export const REAL_DEPS: SimDeps = {
+  makeEngine(profile, jobOverrides, continuum) {
+    const overrides = engineOverridesFor(profile, jobOverrides);
+    const config = engineConfig(profile, {
+      ...(overrides?.numGpuBlocks !== undefined ? { numGpuBlocks: overrides.numGpuBlocks } : {}),
+      ...(overrides?.timing ? { timing: overrides.timing } : {}),
+      continuum: continuum ? { ...CONTINUUM_DEFAULTS } : null,
+    });
+    return new EngineAdapter(new EngineModel(config));
+  },
+  makeRouter(system, backendUrls, extra): SimRouter {
+    const options: RouterOptions = {
+      ...DEFAULT_ROUTER_OPTIONS,
+      mode: system === "router-default" ? "default" : "tr",
+      actingTokenWeight: 1.0,
+      useActingTokenDecay: system === "router-tr-decay",
+      ...(extra as Partial<RouterOptions> | undefined),
+    };
+    return new Router(options, backendUrls);
+  },
+};
+
+export function runJob(job: Job): RunRow {
+  return simulateJob(job, REAL_DEPS);
+}
