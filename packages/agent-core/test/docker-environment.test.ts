@@ -62,7 +62,7 @@ const config = EnvironmentSection.parse({
 
 describe.skipIf(unavailable !== null)("docker environment", () => {
   afterAll(async () => {
-    await removeLabelledContainers(docker, RUN_ID);
+    await removeLabelledContainers({ docker, runId: RUN_ID });
   });
 
   environmentContract("docker", {

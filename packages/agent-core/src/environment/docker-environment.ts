@@ -241,7 +241,11 @@ export async function ensureImage(
 }
 
 /** Force-removes every container carrying our label (optionally only one run's). */
-export async function removeLabelledContainers(docker: Dockerode, runId?: string): Promise<number> {
+export async function removeLabelledContainers(
+  options: { docker?: Dockerode; runId?: string } = {},
+): Promise<number> {
+  const { runId } = options;
+  const docker = options.docker ?? new Dockerode();
   const label = runId ? `${CONTAINER_LABEL}=${runId}` : CONTAINER_LABEL;
   const list = await docker.listContainers({ all: true, filters: { label: [label] } });
   await Promise.all(

@@ -1,0 +1,77 @@
+/**
+ * `pnpm swebench`: the runner's process. Parses the flags, runs the batch, prints the summary.
+ * SIGINT/SIGTERM: the first one stops the run cleanly (nothing new starts, running agents are
+ * interrupted, containers removed, preds.json valid; a second run continues where this one
+ * stopped); a second signal exits at once.
+ * Exit codes: 0 done, 1 failure, 2 usage error, 130/143 stopped by SIGINT/SIGTERM.
+ */
+import { USAGE, UsageError, parseCli } from "./cli-options.js";
+import { formatSummary, runBatch } from "./run/run-batch.js";
+import { resolveConfig } from "./run/resolve-config.js";
+
+async function main(argv: readonly string[]): Promise<number> {
+  let cli;
+  let config;
+  try {
+    cli = parseCli(argv);
+    if (cli === "help") {
+      process.stdout.write(USAGE);
+      return 0;
+    }
+    config = resolveConfig(cli.config, {
+      model: cli.model,
+      baseUrl: cli.baseUrl,
+      environmentClass: cli.environmentClass,
+    });
+  } catch (error) {
+    if (
+      error instanceof UsageError ||
+      (error as Error).name === "ZodError" ||
+      (error as Error).message.startsWith("config")
+    ) {
+      process.stderr.write(`swebench: ${(error as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw error;
+  }
+
+  const controller = new AbortController();
+  let stopSignal: NodeJS.Signals | null = null;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (stopSignal) {
+      process.stderr.write(`\n[swebench] second ${sig}: exiting now\n`);
+      process.exit(sig === "SIGINT" ? 130 : 143);
+    }
+    stopSignal = sig;
+    process.stderr.write(
+      `\n[swebench] ${sig}: stopping (no new instances; interrupting running agents)…\n`,
+    );
+    controller.abort(new Error(`stopped by ${sig}`));
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+
+  const summary = await runBatch({
+    subset: cli.subset,
+    split: cli.split,
+    slice: cli.slice,
+    filter: cli.filter,
+    shuffle: cli.shuffle,
+    workers: cli.workers,
+    output: cli.output,
+    redoExisting: cli.redoExisting,
+    config,
+    signal: controller.signal,
+  });
+  process.stdout.write(`${formatSummary(summary)}\n`);
+  if (stopSignal) return stopSignal === "SIGINT" ? 130 : 143;
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`swebench: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,179 @@
+/**
+ * The batch run (`mini-extra swebench`): load and select instances, skip those already in
+ * preds.json (unless redo), run the rest on a pool of workers, keep the output files current after
+ * every instance, show progress, and stop cleanly when the signal fires (nothing new starts,
+ * running agents are interrupted, their containers removed, preds.json stays valid).
+ * @module
+ */
+import { randomUUID } from "node:crypto";
+import { setMaxListeners } from "node:events";
+import { mkdir } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { type MiniConfig, removeLabelledContainers } from "@thunderagent/agent-core";
+import type { SweBenchInstance } from "@thunderagent/protocol";
+import pino, { type Logger } from "pino";
+import { removeStaleTemps } from "../atomic-write.js";
+import { loadInstances } from "../dataset/load-instances.js";
+import { selectInstances } from "../dataset/select-instances.js";
+import { ExitStatusStore } from "../output/exit-statuses.js";
+import { PredsStore } from "../output/preds-store.js";
+import { ProgressState, type ProgressSnapshot } from "../view/progress-state.js";
+import { ProgressView } from "../view/progress-view.js";
+import { type InstanceOutcome, runInstance } from "./run-instance.js";
+import { runPool } from "./worker-pool.js";
+
+export interface BatchOptions {
+  subset: string;
+  split: string;
+  slice?: string | undefined;
+  filter?: string | undefined;
+  shuffle?: boolean;
+  workers: number;
+  output: string;
+  redoExisting?: boolean;
+  config: MiniConfig;
+  /** Where progress is drawn (default process.stderr); null = no view. */
+  progressStream?: NodeJS.WritableStream | null;
+  progressIntervalS?: number;
+  /** Pre-loaded instances (tests); otherwise from subset/split. */
+  instances?: SweBenchInstance[];
+  signal?: AbortSignal;
+  testbedDir?: string;
+  env?: Record<string, string | undefined>;
+}
+
+export interface BatchSummary {
+  total: number;
+  skipped: number;
+  done: number;
+  interrupted: number;
+  exitStatuses: Record<string, number>;
+  elapsedS: number;
+  steps: number;
+  stepsPerMin: number;
+  stopped: boolean;
+  outputDir: string;
+  runId: string;
+}
+
+export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
+  const now = () => Date.now() / 1000;
+  const started = now();
+  const outputDir = resolve(options.output);
+  await mkdir(outputDir, { recursive: true });
+  await removeStaleTemps(outputDir);
+  const runId = randomUUID();
+  const logger: Logger = pino(
+    { level: "info", base: { run_id: runId } },
+    pino.destination({ dest: join(outputDir, "run.log"), mkdir: true, sync: true, append: true }),
+  );
+  const signal = options.signal ?? new AbortController().signal;
+  // Every running agent listens on the one stop signal (hundreds with 128 workers).
+  setMaxListeners(0, signal);
+
+  const all =
+    options.instances ??
+    (await loadInstances(options.subset, options.split, options.env ? { env: options.env } : {}));
+  const selected = selectInstances(all, {
+    ...(options.filter ? { filter: options.filter } : {}),
+    ...(options.slice ? { slice: options.slice } : {}),
+    shuffle: options.shuffle ?? false,
+  });
+  const preds = await PredsStore.open(outputDir);
+  const statuses = await ExitStatusStore.open(outputDir);
+  const todo = options.redoExisting ? selected : selected.filter((i) => !preds.has(i.instance_id));
+  const skipped = selected.length - todo.length;
+  logger.info(
+    {
+      selected: selected.length,
+      todo: todo.length,
+      skipped,
+      workers: options.workers,
+      config: options.config,
+    },
+    "run starting",
+  );
+
+  const progress = new ProgressState(todo.length, skipped, started);
+  const stream = options.progressStream === undefined ? process.stderr : options.progressStream;
+  const view = stream
+    ? new ProgressView(progress, { stream, lineIntervalS: options.progressIntervalS ?? 5 })
+    : null;
+  if (stream && skipped > 0)
+    stream.write(`[swebench] skipping ${skipped} instance(s) already in preds.json\n`);
+  view?.start();
+  const onAbort = () => {
+    progress.stopping = true;
+    logger.warn("stop requested: starting nothing new, interrupting running agents");
+  };
+  signal.addEventListener("abort", onAbort, { once: true });
+
+  const outcomes: InstanceOutcome[] = [];
+  try {
+    await runPool(
+      todo,
+      options.workers,
+      async (instance) => {
+        if (options.redoExisting && preds.has(instance.instance_id)) {
+          await preds.update(instance.instance_id, null);
+        }
+        outcomes.push(
+          await runInstance(instance, {
+            config: options.config,
+            outputDir,
+            runId,
+            preds,
+            statuses,
+            progress,
+            logger,
+            signal,
+            now,
+            ...(options.testbedDir ? { testbedDir: options.testbedDir } : {}),
+          }),
+        );
+      },
+      () => signal.aborted,
+    );
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+    view?.stop();
+    if (options.config.environment.environment_class === "docker") {
+      // Belt and braces: every container of this run is gone, whatever path we took.
+      const removed = await removeLabelledContainers({ runId }).catch(() => 0);
+      if (removed > 0) logger.warn({ removed }, "removed leftover containers of this run");
+    }
+    await preds.flush();
+    await statuses.flush();
+  }
+  const snap: ProgressSnapshot = progress.snapshot(now());
+  const summary: BatchSummary = {
+    total: selected.length,
+    skipped,
+    done: snap.done,
+    interrupted: outcomes.filter((o) => !o.recorded).length,
+    exitStatuses: snap.exitStatuses,
+    elapsedS: snap.elapsedS,
+    steps: snap.steps,
+    stepsPerMin: snap.stepsPerMin,
+    stopped: signal.aborted,
+    outputDir,
+    runId,
+  };
+  logger.info({ summary }, "run finished");
+  logger.flush();
+  return summary;
+}
+
+export function formatSummary(s: BatchSummary): string {
+  const statuses = Object.entries(s.exitStatuses)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `  ${k}: ${v}`)
+    .join("\n");
+  return [
+    `${s.stopped ? "Stopped" : "Finished"}: ${s.done} done this run, ${s.skipped} skipped (already in preds.json), ` +
+      `${s.interrupted} interrupted, ${s.total} selected`,
+    `Exit statuses:\n${statuses || "  (none)"}`,
+    `Elapsed: ${s.elapsedS.toFixed(1)} s; LLM steps: ${s.steps} (${s.stepsPerMin.toFixed(1)} steps/min)`,
+    `Output: ${s.outputDir} (preds.json, exit_statuses.json, run.log, <id>/<id>.traj.json)`,
+  ].join("\n");
+}

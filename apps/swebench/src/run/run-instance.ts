@@ -1,0 +1,173 @@
+/**
+ * One instance, start to finish: a unique program id, the environment (a container from the
+ * instance image, or a local testbed repository), the agent, then — whatever happened — the
+ * environment removed, the program released at the router, the trajectory written, and (unless
+ * the run was interrupted) the prediction and exit status recorded.
+ * @module
+ */
+import { randomUUID } from "node:crypto";
+import {
+  type AgentResult,
+  DockerEnvironment,
+  type DockerEnvironmentOptions,
+  EXIT_STATUS,
+  type Environment,
+  LocalEnvironment,
+  type MiniConfig,
+  OpenAIModel,
+  resolveBaseUrl,
+  runAgent,
+} from "@thunderagent/agent-core";
+import { type SweBenchInstance, sweBenchImageName } from "@thunderagent/protocol";
+import type { Logger } from "pino";
+import type { ExitStatusStore } from "../output/exit-statuses.js";
+import type { PredsStore } from "../output/preds-store.js";
+import { buildTrajectory, writeTrajectory } from "../output/trajectory-file.js";
+import type { ProgressState } from "../view/progress-state.js";
+import { type Testbed, createTestbed } from "./local-testbed.js";
+import { releaseProgram } from "./release-program.js";
+
+export interface InstanceContext {
+  config: MiniConfig;
+  outputDir: string;
+  runId: string;
+  preds: PredsStore;
+  statuses: ExitStatusStore;
+  progress: ProgressState;
+  logger: Logger;
+  signal: AbortSignal;
+  docker?: DockerEnvironmentOptions["docker"];
+  /** Where local testbeds are created (default: the OS temp dir). */
+  testbedDir?: string;
+  now?: () => number;
+}
+
+export interface InstanceOutcome {
+  instanceId: string;
+  programId: string;
+  exitStatus: string;
+  apiCalls: number;
+  recorded: boolean;
+}
+
+function failure(error: unknown): AgentResult {
+  const err = error instanceof Error ? error : new Error(String(error));
+  return {
+    exitStatus: err.name || "Error",
+    submission: err.message,
+    messages: [],
+    stepTimings: [],
+    apiCalls: 0,
+    cost: 0,
+    error: { name: err.name, message: err.message, ...(err.stack ? { stack: err.stack } : {}) },
+  };
+}
+
+export async function runInstance(
+  instance: SweBenchInstance,
+  ctx: InstanceContext,
+): Promise<InstanceOutcome> {
+  const now = ctx.now ?? (() => Date.now() / 1000);
+  const id = instance.instance_id;
+  const programId = `${id}-${randomUUID().slice(0, 8)}`;
+  const { config, logger } = ctx;
+  const log = logger.child({ instance_id: id, program_id: programId });
+  const startedAt = now();
+  ctx.progress.start(id, startedAt);
+  let env: Environment | null = null;
+  let testbed: Testbed | null = null;
+  let image: string | undefined;
+  let setupS = 0;
+  let result: AgentResult;
+  try {
+    if (config.environment.environment_class === "docker") {
+      image = config.environment.image ?? sweBenchImageName(instance);
+      ctx.progress.update(id, { status: `starting container (${image})` });
+      env = await DockerEnvironment.create({
+        config: config.environment,
+        image,
+        runId: ctx.runId,
+        labels: { "org.thunderagent.instance": id, "org.thunderagent.program": programId },
+        signal: ctx.signal,
+        ...(ctx.docker ? { docker: ctx.docker } : {}),
+      });
+    } else {
+      ctx.progress.update(id, { status: "creating testbed" });
+      testbed = await createTestbed(instance, ctx.testbedDir);
+      env = new LocalEnvironment({ config: config.environment, cwd: testbed.dir });
+    }
+    setupS = now() - startedAt;
+    const model = new OpenAIModel({
+      config: config.model,
+      programId,
+      now,
+      onRetry: ({ attempt, delayS, error }) =>
+        log.warn({ attempt, delayS, err: (error as Error).message }, "model call failed; retrying"),
+    });
+    ctx.progress.update(id, { status: "running" });
+    result = await runAgent({
+      config: config.agent,
+      model,
+      env,
+      task: instance.problem_statement,
+      now,
+      signal: ctx.signal,
+      onEvent: (event) => {
+        if (event.type === "step_start")
+          ctx.progress.update(id, { step: event.step, status: "querying model" });
+        else if (event.type === "query_done") {
+          ctx.progress.stepDone();
+          ctx.progress.update(id, { status: "executing" });
+        }
+      },
+    });
+  } catch (error) {
+    result = ctx.signal.aborted
+      ? { ...failure(error), exitStatus: EXIT_STATUS.interrupted }
+      : failure(error);
+    log.error({ err: error }, "instance failed before or outside the agent loop");
+  } finally {
+    ctx.progress.update(id, { status: "cleaning up" });
+    await env?.close();
+    await testbed?.remove().catch(() => undefined);
+  }
+  const release = await releaseProgram(resolveBaseUrl(config.model), programId);
+  if (release.kind === "failed") log.warn({ release: release.message }, "program release failed");
+
+  const trajectory = buildTrajectory({
+    instanceId: id,
+    programId,
+    result,
+    config,
+    modelName: config.model.model_name,
+    startedAt,
+    endedAt: now(),
+    environment: {
+      kind: config.environment.environment_class,
+      ...(image ? { image } : {}),
+      setupS,
+    },
+  });
+  await writeTrajectory(ctx.outputDir, trajectory);
+  const recorded = result.exitStatus !== EXIT_STATUS.interrupted;
+  if (recorded) {
+    await ctx.preds.update(id, {
+      model_name_or_path: config.model.model_name,
+      instance_id: id,
+      model_patch: result.submission,
+    });
+    await ctx.statuses.set(id, result.exitStatus);
+  }
+  ctx.progress.finish(id, result.exitStatus, recorded);
+  log.info(
+    { exit_status: result.exitStatus, api_calls: result.apiCalls, elapsed_s: now() - startedAt },
+    "instance finished",
+  );
+  return {
+    instanceId: id,
+    programId,
+    exitStatus: result.exitStatus,
+    apiCalls: result.apiCalls,
+    recorded,
+  };
+}

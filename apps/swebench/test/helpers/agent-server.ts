@@ -1,0 +1,89 @@
+/**
+ * A scripted OpenAI-compatible server that answers like a coding agent (THOUGHT + one ```bash
+ * block; step 1 looks around, step 2 edits, step 3 submits). A boundary double for runner tests
+ * that need exact control (delays, release answers); the end-to-end tests use engine-sim.
+ * Also serves `POST /programs/release` like ThunderAgent (or 404 like a plain vLLM).
+ */
+import { type Server, createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface AgentServerOptions {
+  /** Delay before each reply (ms). */
+  delayMs?: number;
+  /** Answer /programs/release with 404 (a plain vLLM). */
+  noRelease?: boolean;
+}
+
+export interface AgentServer {
+  url: string;
+  programIds: string[];
+  released: string[];
+  requests: number;
+  close(): Promise<void>;
+}
+
+export function agentReply(step: number): string {
+  if (step === 1)
+    return "THOUGHT: Let me look at the repository first.\n\n```bash\nls -la && git status\n```";
+  if (step === 2)
+    return 'THOUGHT: I will make the fix.\n\n```bash\nprintf "\\n# fixed by the agent\\n" >> README.md && tail -2 README.md\n```';
+  return "THOUGHT: Done, submitting.\n\n```bash\necho COMPLETE_TASK_AND_SUBMIT_FINAL_OUTPUT && git add -A && git diff --cached\n```";
+}
+
+export async function startAgentServer(options: AgentServerOptions = {}): Promise<AgentServer> {
+  const state = { programIds: [] as string[], released: [] as string[], requests: 0 };
+  const server: Server = createServer((req, res) => {
+    let raw = "";
+    req.on("data", (c: Buffer) => (raw += c.toString()));
+    req.on("end", () => {
+      if (req.url === "/programs/release") {
+        if (options.noRelease) {
+          res.writeHead(404).end();
+          return;
+        }
+        const { program_id } = JSON.parse(raw) as { program_id: string };
+        state.released.push(program_id);
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify({ status: "ok", program_id }));
+        return;
+      }
+      const body = JSON.parse(raw) as { messages: Array<{ role: string }>; program_id?: string };
+      state.requests++;
+      if (body.program_id && !state.programIds.includes(body.program_id))
+        state.programIds.push(body.program_id);
+      const step = body.messages.filter((m) => m.role === "assistant").length + 1;
+      const content = agentReply(step);
+      setTimeout(() => {
+        res.writeHead(200, { "content-type": "text/event-stream" });
+        const chunk = (delta: object, extra: object = {}) =>
+          `data: ${JSON.stringify({ id: "x", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta, finish_reason: null }], ...extra })}\n\n`;
+        res.write(chunk({ role: "assistant", content: "" }));
+        res.write(chunk({ content: content.slice(0, 20) }));
+        res.write(chunk({ content: content.slice(20) }));
+        res.write(
+          `data: ${JSON.stringify({ id: "x", object: "chat.completion.chunk", created: 1, model: "m", choices: [], usage: { prompt_tokens: 100 * step, completion_tokens: 20, total_tokens: 100 * step + 20 } })}\n\n`,
+        );
+        res.end("data: [DONE]\n\n");
+      }, options.delayMs ?? 0);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  return {
+    url,
+    get programIds() {
+      return state.programIds;
+    },
+    get released() {
+      return state.released;
+    },
+    get requests() {
+      return state.requests;
+    },
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}

@@ -1,0 +1,133 @@
+/** The runner as a real process: usage errors, SIGKILL then resume, SIGTERM. */
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { loadInstances } from "../src/index.js";
+import { type AgentServer, startAgentServer } from "./helpers/agent-server.js";
+import { type RunnerProcess, spawnRunner } from "./helpers/spawn-runner.js";
+import { readValidatedOutput } from "./helpers/validate-output.js";
+
+let server: AgentServer | null = null;
+const procs: RunnerProcess[] = [];
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const p of procs.splice(0)) if (p.child.exitCode === null) p.child.kill("SIGKILL");
+  await server?.close();
+  server = null;
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+const tmp = () => {
+  const d = mkdtempSync(join(tmpdir(), "ta-swebench-proc-"));
+  dirs.push(d);
+  return d;
+};
+const run = (args: string[]) => {
+  const p = spawnRunner(args, { TMPDIR: dirs[0] ?? tmpdir() });
+  procs.push(p);
+  return p;
+};
+const predsCount = (out: string) => {
+  try {
+    return Object.keys(JSON.parse(readFileSync(join(out, "preds.json"), "utf8"))).length;
+  } catch {
+    return 0;
+  }
+};
+async function waitFor(cond: () => boolean, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error("timed out waiting");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe("swebench process", () => {
+  it("usage errors exit 2 with a clear message", async () => {
+    const p = run(["--subset", "sample", "-w", "zero", "-o", "/tmp/x"]);
+    expect((await p.exited).code).toBe(2);
+    expect(p.stderr()).toContain("--workers must be an integer");
+    const q = run(["--subset", "sample"]);
+    expect((await q.exited).code).toBe(2);
+    expect(q.stderr()).toContain("--output is required");
+    const r = run(["--bogus"]);
+    expect((await r.exited).code).toBe(2);
+    expect(r.stderr()).toMatch(/Unknown option '--bogus'/);
+  }, 60_000);
+
+  it("SIGKILL mid-run, then a second run completes the rest: no duplicate, no corrupt file", async () => {
+    server = await startAgentServer({ delayMs: 120 });
+    const out = tmp();
+    const args = [
+      "--subset",
+      "sample",
+      "--split",
+      "test",
+      "-w",
+      "2",
+      "-o",
+      out,
+      "--environment-class",
+      "local",
+      "--base-url",
+      server.url,
+    ];
+    const first = run(args);
+    await waitFor(() => predsCount(out) >= 2, 60_000);
+    first.child.kill("SIGKILL");
+    await first.exited;
+    const afterKill = readValidatedOutput(out); // valid JSON, valid schema
+    const doneFirst = Object.keys(afterKill.preds);
+    expect(doneFirst.length).toBeGreaterThanOrEqual(2);
+    expect(doneFirst.length).toBeLessThan(6);
+
+    const second = run(args);
+    const { code } = await second.exited;
+    expect(code).toBe(0);
+    expect(second.stderr()).toContain(
+      `skipping ${doneFirst.length} instance(s) already in preds.json`,
+    );
+    const { preds, trajs } = readValidatedOutput(out);
+    const all = (await loadInstances("sample", "test")).map((i) => i.instance_id).sort();
+    expect(Object.keys(preds).sort()).toEqual(all);
+    expect(trajs.every((t) => t.info.exit_status === "Submitted")).toBe(true);
+    // The second run ran exactly the remaining instances, each once.
+    const log = readFileSync(join(out, "run.log"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const secondRunId = log.at(-1)!["run_id"];
+    const finished = log
+      .filter((l) => l["run_id"] === secondRunId && l["msg"] === "instance finished")
+      .map((l) => l["instance_id"]);
+    expect([...finished].sort()).toEqual(all.filter((id) => !doneFirst.includes(id)));
+    expect(readdirSync(out).filter((n) => n.includes(".tmp-"))).toEqual([]);
+    expect(second.stdout()).toMatch(/Finished: \d+ done this run/);
+    expect(second.stdout()).toMatch(/steps\/min/);
+  }, 120_000);
+
+  it("SIGTERM stops cleanly with exit 143 and a valid preds.json", async () => {
+    server = await startAgentServer({ delayMs: 200 });
+    const out = tmp();
+    const p = run([
+      "--subset",
+      "sample",
+      "-w",
+      "2",
+      "-o",
+      out,
+      "--environment-class",
+      "local",
+      "--base-url",
+      server.url,
+    ]);
+    await waitFor(() => server!.requests >= 2, 60_000);
+    p.child.kill("SIGTERM");
+    const { code } = await p.exited;
+    expect(code).toBe(143);
+    expect(p.stderr()).toContain("SIGTERM: stopping");
+    expect(existsSync(join(out, "preds.json"))).toBe(true);
+    readValidatedOutput(out);
+    expect(p.stdout()).toContain("Stopped:");
+  }, 120_000);
+});
