@@ -1,1 +1,25 @@
-export {};
+/**
+ * `@thunderagent/reproduce`: the orchestrator behind `pnpm reproduce glm4.6 | qwen3-235b`. The CLI
+ * is `src/main.ts`; these are its parts, for scripts that want to plan, supervise or count alone.
+ * @module
+ */
+export { PRESETS, PRESET_NAMES, isPresetName } from "./presets.js";
+export type { Preset, PresetName } from "./presets.js";
+export { USAGE, UsageError, parseOptions } from "./options.js";
+export type { Options } from "./options.js";
+export { GpuCheckError, assignGpus, parseNvidiaSmi, queryGpus } from "./gpu-check.js";
+export type { Gpu, GpuRequirement } from "./gpu-check.js";
+export { KV_CACHE_DTYPES, isPrequantized, validateEngineChoice } from "./validate.js";
+export type { EngineChoice } from "./validate.js";
+export { PlanError, buildPlan, formatPlan } from "./plan.js";
+export type { Plan, PlanFacts, ProcessSpec, SystemPlan, StepSource } from "./plan.js";
+export { ChildFailedError, Supervisor } from "./supervisor.js";
+export type { Child, ExitInfo, SupervisorOptions } from "./supervisor.js";
+export { HealthTimeoutError, waitForHealth } from "./health.js";
+export { countWindow } from "./window.js";
+export type { StepCompletion, Window, WindowCount } from "./window.js";
+export { readProfileSteps, readTrajectorySteps } from "./steps.js";
+export { buildReport, renderMarkdown, writeReport } from "./report.js";
+export type { SystemResult } from "./report.js";
+export { compareSpec, renderSvg, timelineSpec } from "./plots.js";
+export { runPlan } from "./run.js";

@@ -1,0 +1,215 @@
+/**
+ * `pnpm reproduce <preset> [flags]`: wiring only. Flags → GPU check → plan → (dry-run print) →
+ * supervised run → report. Every exit path stops what was started.
+ * @module
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { REPO_ROOT, findHfCli, findSampleDataset, makeRunId } from "./facts.js";
+import { GpuCheckError, assignGpus, queryGpus } from "./gpu-check.js";
+import { USAGE, UsageError, parseOptions, type Options } from "./options.js";
+import {
+  ENGINE_SIM_ENTRY,
+  PROXY_ENTRY,
+  PlanError,
+  RUNNER_ENTRY,
+  buildPlan,
+  formatPlan,
+  type Plan,
+} from "./plan.js";
+import { PRESETS } from "./presets.js";
+import { buildReport, writeReport } from "./report.js";
+import { runPlan } from "./run.js";
+import { repeatsNeeded, writeRepeatedDataset } from "./simulate.js";
+import { Supervisor } from "./supervisor.js";
+
+class Interrupted extends Error {
+  override readonly name = "Interrupted";
+  constructor(readonly signal: NodeJS.Signals) {
+    super(`interrupted by ${signal}`);
+  }
+}
+
+const log = (line: string) => process.stderr.write(`[reproduce] ${line}\n`);
+
+async function gpuSets(o: Options, notes: string[]): Promise<number[][] | null> {
+  if (o.simulate || o.backends) return null;
+  const preset = PRESETS[o.preset];
+  try {
+    const gpus = await queryGpus();
+    return assignGpus(gpus, {
+      model: o.model ?? preset.model,
+      tensorParallelSize: o.tensorParallelSize ?? preset.tensorParallelSize,
+      replicas: o.replicas,
+      weightsGiB: o.model && o.model !== preset.model ? 0 : preset.weightsGiB,
+      gpuMemoryUtilization: o.gpuMemoryUtilization ?? 0.9,
+      cudaDevices: o.cudaDevices,
+    });
+  } catch (err) {
+    if (o.dryRun && err instanceof GpuCheckError) {
+      notes.push(`GPU check (a real run would stop here): ${err.message}`);
+      return null;
+    }
+    throw err;
+  }
+}
+
+/** Tests point this at stand-in entry points (apps/proxy/src/main.ts, …) of their own. */
+const ENTRY_ROOT = process.env.REPRODUCE_ENTRY_ROOT ?? REPO_ROOT;
+
+function missingPieces(plan: Plan): string[] {
+  const entries = new Set<string>();
+  for (const s of plan.systems) {
+    if (s.engines.some((e) => e.command === process.execPath)) entries.add(ENGINE_SIM_ENTRY);
+    if (s.proxy) entries.add(PROXY_ENTRY);
+    entries.add(RUNNER_ENTRY);
+  }
+  return [...entries].filter((e) => !existsSync(join(ENTRY_ROOT, e)));
+}
+
+async function main(argv: string[]): Promise<number> {
+  let o: Options | "help";
+  try {
+    o = parseOptions(argv);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`reproduce: ${err.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  if (o === "help") {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const notes: string[] = [];
+  let plan: Plan;
+  try {
+    const sets = await gpuSets(o, notes);
+    plan = buildPlan(o, {
+      root: REPO_ROOT,
+      entryRoot: ENTRY_ROOT,
+      cwd: process.cwd(),
+      execPath: process.execPath,
+      hfCli: findHfCli(),
+      hfHome: o.hfHome ?? process.env.HF_HOME,
+      gpuSets: sets,
+      runId: makeRunId(o.preset, o.simulate),
+    });
+  } catch (err) {
+    if (err instanceof GpuCheckError || err instanceof PlanError) {
+      process.stderr.write(`reproduce: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+  if (o.dryRun) {
+    process.stdout.write(`${formatPlan({ ...plan, notes: [...plan.notes, ...notes] })}\n`);
+    return 0;
+  }
+  const missing = missingPieces(plan);
+  if (missing.length > 0) {
+    process.stderr.write(
+      `reproduce: this checkout lacks ${missing.join(", ")}; the pipeline cannot run without ${missing.length === 1 ? "it" : "them"}.\n`,
+    );
+    return 1;
+  }
+
+  const supervisor = new Supervisor({
+    graceS: plan.graceS,
+    pidFile: join(plan.runDir, "pids.json"),
+    log,
+  });
+  const ac = new AbortController();
+  let stopping: Promise<void> | null = null;
+  const stopAll = () => (stopping ??= supervisor.stopAll());
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (ac.signal.aborted) {
+      log(`${sig} again: stopping now`);
+      return;
+    }
+    log(`${sig}: stopping everything this run started`);
+    ac.abort(new Interrupted(sig));
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  process.on("SIGHUP", onSignal);
+  const fatal = (err: unknown) => {
+    log(`unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    void stopAll().finally(() => process.exit(1));
+  };
+  process.on("uncaughtException", fatal);
+  process.on("unhandledRejection", fatal);
+
+  log(`run ${plan.runId}: logs in ${plan.runDir}`);
+  for (const n of plan.notes) log(`note: ${n}`);
+  try {
+    if (plan.dataset) {
+      const sample = findSampleDataset(ENTRY_ROOT);
+      if (!sample)
+        throw new Error(
+          "apps/swebench ships no sample dataset (sample.jsonl); --simulate needs it",
+        );
+      const minutes = plan.stopAfterMin ?? plan.window.endMin;
+      const lines = await writeRepeatedDataset(
+        sample,
+        plan.dataset.path,
+        repeatsNeeded(await countLines(sample), plan.workers, minutes),
+      );
+      log(`dataset: ${lines} instances (the sample, repeated) in ${plan.dataset.path}`);
+    }
+    const outcomes = await runPlan(plan, { supervisor, signal: ac.signal, log });
+    await stopAll();
+    const results = outcomes.map((x) => x.result);
+    const runNotes = outcomes.flatMap((x) => x.notes);
+    if (plan.mode === "simulated") {
+      runNotes.push(
+        `Simulated: engine-sim profile ${plan.preset.simProfile}, ${plan.workers} agents, time scale ${plan.timeScale}; ` +
+          "the paper's numbers are for 8×H100 and its own agent count, compare the ratio.",
+      );
+    }
+    const written = await writeReport(
+      plan.reportPath,
+      (plots) => buildReport(plan, results, plots),
+      {
+        thunderagent: plan.preset.paperStepsPerMin.thunderagent,
+        vllm: plan.preset.paperStepsPerMin.vllm,
+        workers: plan.preset.paperWorkers,
+      },
+      runNotes,
+    );
+    const out: string[] = [""];
+    for (const r of written.report.runs) {
+      out.push(
+        `${r.system === "thunderagent" ? "ThunderAgent (router)" : "vLLM (baseline)"}: ${r.steps_per_min.toFixed(1)} steps/min ` +
+          `(${r.steps_counted} steps in ${plan.mode === "simulated" ? "simulated " : ""}minutes ${plan.window.startMin}–${plan.window.endMin})`,
+      );
+    }
+    if (written.report.speedup !== null) out.push(`ratio: ${written.report.speedup.toFixed(2)}×`);
+    out.push(`report: ${written.json}`, `        ${written.markdown}`);
+    for (const p of written.plots) out.push(`plot:   ${p}`);
+    process.stdout.write(`${out.join("\n")}\n`);
+    return 0;
+  } catch (err) {
+    if (err instanceof Interrupted) {
+      await stopAll();
+      return err.signal === "SIGINT" ? 130 : err.signal === "SIGTERM" ? 143 : 129;
+    }
+    process.stderr.write(`reproduce: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  } finally {
+    await stopAll();
+    log("all processes stopped");
+  }
+}
+
+async function countLines(path: string): Promise<number> {
+  const { readFile } = await import("node:fs/promises");
+  const text = (await readFile(path, "utf8")).trim();
+  if (text.startsWith("[")) return (JSON.parse(text) as unknown[]).length;
+  return text.split(/\r?\n/).filter((l) => l.trim() !== "").length;
+}
+
+process.exitCode = await main(process.argv.slice(2));
+// Children are stopped; do not wait on stray handles (sockets kept alive by undici, timers).
+process.exit(process.exitCode);

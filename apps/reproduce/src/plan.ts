@@ -1,0 +1,408 @@
+/**
+ * Flags → the list of processes to run, for every system of the experiment. Pure: the facts it
+ * needs from the machine (GPU sets, the Hugging Face CLI, HF_HOME, paths) are passed in, so
+ * `--dry-run` prints exactly what a real run would start.
+ * @module
+ */
+import { join, resolve } from "node:path";
+import type { ReproduceSystem } from "@thunderagent/protocol";
+import type { Options } from "./options.js";
+import { PRESETS, type Preset } from "./presets.js";
+import { formatCommand } from "./shell.js";
+import { defaultSimWorkers, defaultTimeScale, simKvTokens } from "./simulate.js";
+import { validateEngineChoice } from "./validate.js";
+
+export class PlanError extends Error {
+  override readonly name = "PlanError";
+}
+
+export type Role = "download" | "engine" | "proxy" | "runner";
+
+export interface ProcessSpec {
+  readonly name: string;
+  readonly role: Role;
+  readonly command: string;
+  readonly args: readonly string[];
+  /** Added to the orchestrator's environment. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly logFile: string;
+  readonly health: { readonly url: string; readonly timeoutS: number } | null;
+}
+
+export type StepSource =
+  | { readonly kind: "profile-csv"; readonly path: string }
+  | { readonly kind: "trajectories"; readonly dir: string };
+
+export interface SystemPlan {
+  readonly system: ReproduceSystem;
+  readonly engines: readonly ProcessSpec[];
+  readonly proxy: ProcessSpec | null;
+  readonly runner: ProcessSpec;
+  readonly output: string;
+  readonly stepSource: StepSource;
+}
+
+export interface Plan {
+  readonly runId: string;
+  readonly preset: Preset;
+  readonly model: string;
+  readonly mode: "real" | "simulated";
+  readonly workers: number;
+  readonly download: ProcessSpec | null;
+  readonly systems: readonly SystemPlan[];
+  readonly window: { readonly startMin: number; readonly endMin: number };
+  readonly timeScale: number | null;
+  /** Real seconds per (simulated) minute. */
+  readonly minuteS: number;
+  /** Stop the runner this many minutes after start; null = let it finish. */
+  readonly stopAfterMin: number | null;
+  readonly runDir: string;
+  readonly reportPath: string;
+  /** Simulated runs: the repeated sample dataset to write before the runner starts. */
+  readonly dataset: { readonly path: string } | null;
+  readonly graceS: number;
+  readonly notes: readonly string[];
+}
+
+export interface PlanFacts {
+  /** The monorepo root: node_modules/tsx lives here. */
+  readonly root: string;
+  /** Where the TypeScript entry points are looked up (the root, or a test's stand-ins). */
+  readonly entryRoot?: string;
+  readonly cwd: string;
+  readonly execPath: string;
+  readonly hfCli: "hf" | "huggingface-cli" | null;
+  /** --hf-home, else $HF_HOME. */
+  readonly hfHome: string | undefined;
+  /** One GPU set per replica (from the GPU check); null when no GPU is involved or unknown. */
+  readonly gpuSets: readonly (readonly number[])[] | null;
+  readonly runId: string;
+}
+
+/** `node --conditions=@thunderagent/source --import tsx <entry.ts>`, as scripts/run.mjs runs apps. */
+export function tsEntry(facts: PlanFacts, entry: string): { command: string; args: string[] } {
+  const tsx = join(facts.root, "node_modules", "tsx", "dist", "esm", "index.mjs");
+  return {
+    command: facts.execPath,
+    args: [
+      "--conditions=@thunderagent/source",
+      "--import",
+      `file://${tsx}`,
+      join(facts.entryRoot ?? facts.root, entry),
+    ],
+  };
+}
+
+export const ENGINE_SIM_ENTRY = "packages/engine-sim/src/main.ts";
+export const PROXY_ENTRY = "apps/proxy/src/main.ts";
+export const RUNNER_ENTRY = "apps/swebench/src/main.ts";
+
+function fmtNum(n: number): string {
+  return String(Number(n.toPrecision(6)));
+}
+
+export function buildPlan(o: Options, facts: PlanFacts): Plan {
+  const preset = PRESETS[o.preset];
+  const simulate = o.simulate;
+  const mode = simulate ? "simulated" : "real";
+  const model = o.model ?? preset.model;
+  const servedName = o.servedModelName ?? model;
+  const tp = o.tensorParallelSize ?? preset.tensorParallelSize;
+  const quantization =
+    o.quantization === "none" ? null : (o.quantization ?? (o.model ? null : preset.quantization));
+  const kvCacheDtype = o.kvCacheDtype ?? preset.kvCacheDtype;
+  const launchEngines = !o.backends;
+  const notes: string[] = [];
+
+  if (launchEngines && !simulate) {
+    const problems = validateEngineChoice({
+      model,
+      tensorParallelSize: tp,
+      replicas: o.replicas,
+      enableExpertParallel: o.enableExpertParallel,
+      quantization,
+      kvCacheDtype,
+      attentionHeads: model === preset.model ? preset.attentionHeads : null,
+    });
+    if (problems.length > 0) throw new PlanError(problems.join("\n"));
+  }
+  const systems: ReproduceSystem[] = o.compare
+    ? ["thunderagent", "vllm"]
+    : o.baseline
+      ? ["vllm"]
+      : ["thunderagent"];
+  const engineCount = o.backends ? o.backends.length : o.replicas;
+  if (systems.includes("vllm") && engineCount > 1) {
+    throw new PlanError(
+      `the plain-vLLM baseline talks to one server, but this run has ${engineCount}: ` +
+        "without the router nothing spreads the agents over them. Use one server " +
+        "(e.g. --enable-expert-parallel at tensor-parallel 8) for --baseline/--compare.",
+    );
+  }
+
+  const vllmPort = o.vllmPort ?? preset.vllmPort;
+  const proxyPort = o.proxyPort ?? preset.proxyPort;
+  const enginePorts = Array.from({ length: o.replicas }, (_, i) => vllmPort + i);
+  if (launchEngines && enginePorts.includes(proxyPort)) {
+    throw new PlanError(
+      `the proxy's port ${proxyPort} collides with the engine ports ${enginePorts.join(", ")}; choose --proxy-port or --vllm-port.`,
+    );
+  }
+  let hfHome = facts.hfHome;
+  if (launchEngines && !simulate && !hfHome) {
+    const msg =
+      "HF_HOME is not set: real runs need to know where the model weights are cached. " +
+      "Pass --hf-home DIR or export HF_HOME=DIR (a disk with ~400 GB free for these checkpoints).";
+    if (!o.dryRun) throw new PlanError(msg);
+    notes.push(`${msg} (A real run would stop here.)`);
+    hfHome = "/path/to/hf_home";
+  }
+
+  const workers = o.workers ?? (simulate ? defaultSimWorkers(preset) : preset.workers);
+  const timeScale = simulate ? (o.timeScale ?? defaultTimeScale(o.window.endMin)) : null;
+  const minuteS = 60 * (timeScale ?? 1);
+  const logsDir = resolve(facts.cwd, o.logsDir ?? preset.logsDir);
+  const runDir = join(logsDir, facts.runId);
+  const outputRoot = resolve(facts.cwd, o.output ?? preset.output);
+  const profileRoot = o.profileDir
+    ? resolve(facts.cwd, o.profileDir)
+    : join(logsDir, "router_metrics", facts.runId);
+  const reportPath = o.report ? resolve(facts.cwd, o.report) : join(runDir, "report.json");
+  const healthTimeoutS = o.healthTimeoutS ?? (simulate ? 120 : preset.healthTimeoutS);
+  const host = o.host;
+  const hfEnv: Record<string, string> = hfHome ? { HF_HOME: hfHome } : {};
+
+  // Weights: the Hugging Face CLI when present, else vLLM's --download-dir.
+  let download: ProcessSpec | null = null;
+  const downloadDir = o.downloadDir
+    ? resolve(facts.cwd, o.downloadDir)
+    : facts.hfCli || !hfHome
+      ? undefined
+      : join(hfHome, "hub");
+  if (launchEngines && !simulate && facts.hfCli) {
+    download = {
+      name: "download",
+      role: "download",
+      command: facts.hfCli,
+      args: ["download", model, ...(downloadDir ? ["--cache-dir", downloadDir] : [])],
+      env: hfEnv,
+      logFile: join(runDir, "download.log"),
+      health: null,
+    };
+  }
+
+  const gpuSets =
+    facts.gpuSets ??
+    Array.from({ length: o.replicas }, (_, r) => Array.from({ length: tp }, (_, i) => r * tp + i));
+
+  const engineSpecs = (sysDir: string): ProcessSpec[] => {
+    if (!launchEngines) return [];
+    return enginePorts.map((port, i) => {
+      const name = o.replicas > 1 ? `vllm-${i}` : "vllm";
+      const health = { url: `http://${host}:${port}/health`, timeoutS: healthTimeoutS };
+      if (simulate) {
+        const sim = tsEntry(facts, ENGINE_SIM_ENTRY);
+        return {
+          name: o.replicas > 1 ? `engine-sim-${i}` : "engine-sim",
+          role: "engine" as const,
+          command: sim.command,
+          args: [
+            ...sim.args,
+            "--host",
+            host,
+            "--port",
+            String(port),
+            "--model",
+            model,
+            ...(o.servedModelName ? ["--served-model-name", o.servedModelName] : []),
+            "--profile",
+            preset.simProfile,
+            "--kv-tokens",
+            String(simKvTokens(preset, workers, o.simKvScale)),
+            "--time-scale",
+            fmtNum(timeScale ?? 1),
+            "--enable-prompt-tokens-details",
+            ...o.engineArgs,
+          ],
+          env: {},
+          logFile: join(sysDir, `engine-sim${o.replicas > 1 ? `-${i}` : ""}.log`),
+          health,
+        };
+      }
+      const set = gpuSets[i] ?? [];
+      return {
+        name,
+        role: "engine" as const,
+        command: "vllm",
+        args: [
+          "serve",
+          model,
+          "--tensor-parallel-size",
+          String(tp),
+          ...(o.enableExpertParallel ? ["--enable-expert-parallel"] : []),
+          "--kv-cache-dtype",
+          kvCacheDtype,
+          ...(quantization ? ["--quantization", quantization] : []),
+          "--port",
+          String(port),
+          ...(o.servedModelName ? ["--served-model-name", o.servedModelName] : []),
+          ...(o.gpuMemoryUtilization !== undefined
+            ? ["--gpu-memory-utilization", String(o.gpuMemoryUtilization)]
+            : []),
+          ...(o.maxModelLen !== undefined ? ["--max-model-len", String(o.maxModelLen)] : []),
+          ...(downloadDir ? ["--download-dir", downloadDir] : []),
+          "--enable-prompt-tokens-details",
+          ...o.vllmArgs,
+        ],
+        env: { CUDA_VISIBLE_DEVICES: set.join(","), ...hfEnv },
+        logFile: join(sysDir, `${name}.log`),
+        health,
+      };
+    });
+  };
+  const engineUrls = o.backends ?? enginePorts.map((p) => `http://${host}:${p}`);
+  const datasetPath = simulate ? join(runDir, "dataset.jsonl") : null;
+
+  const plans: SystemPlan[] = systems.map((system) => {
+    const sysDir = join(runDir, system);
+    const output = join(outputRoot, facts.runId, system);
+    const profileDir = systems.length > 1 ? join(profileRoot, system) : profileRoot;
+    let proxy: ProcessSpec | null = null;
+    if (system === "thunderagent") {
+      const p = tsEntry(facts, PROXY_ENTRY);
+      const scaled = (s: number) => fmtNum(s * (timeScale ?? 1));
+      proxy = {
+        name: "proxy",
+        role: "proxy",
+        command: p.command,
+        args: [
+          ...p.args,
+          ...(simulate ? ["--host", host] : []),
+          "--port",
+          String(proxyPort),
+          "--backends",
+          engineUrls.join(","),
+          "--backend-type",
+          "vllm",
+          "--router",
+          o.router,
+          "--metrics",
+          "--profile",
+          "--profile-dir",
+          profileDir,
+          ...(o.schedulerInterval !== undefined
+            ? ["--scheduler-interval", fmtNum(o.schedulerInterval)]
+            : simulate
+              ? ["--scheduler-interval", scaled(5), "--metrics-interval", scaled(5)]
+              : []),
+          ...(simulate
+            ? ["--force-resume-timeout", scaled(1800), "--abandon-timeout", scaled(1800)]
+            : []),
+          ...o.proxyArgs,
+        ],
+        env: {},
+        logFile: join(sysDir, "proxy.log"),
+        health: {
+          url: `http://${host}:${proxyPort}/health`,
+          timeoutS: simulate ? 120 : 300,
+        },
+      };
+    }
+    const baseUrl =
+      system === "thunderagent" ? `http://${host}:${proxyPort}/v1` : `${engineUrls[0]}/v1`;
+    const r = tsEntry(facts, RUNNER_ENTRY);
+    const runner: ProcessSpec = {
+      name: "runner",
+      role: "runner",
+      command: r.command,
+      args: [
+        ...r.args,
+        "--subset",
+        datasetPath ?? o.subset ?? preset.subset,
+        ...(simulate ? [] : ["--split", o.split ?? preset.split]),
+        "--workers",
+        String(workers),
+        "--output",
+        output,
+        "--base-url",
+        baseUrl,
+        "--environment-class",
+        o.environmentClass ?? (simulate ? "local" : "docker"),
+        "--model",
+        servedName,
+        ...o.runnerConfigs.flatMap((c) => ["--config", c]),
+        ...o.runnerArgs,
+      ],
+      env: {},
+      logFile: join(sysDir, "runner.log"),
+      health: null,
+    };
+    return {
+      system,
+      engines: engineSpecs(sysDir),
+      proxy,
+      runner,
+      output,
+      stepSource:
+        system === "thunderagent"
+          ? { kind: "profile-csv", path: join(profileDir, "step_profiles.csv") }
+          : { kind: "trajectories", dir: output },
+    };
+  });
+
+  if (o.subset && simulate)
+    notes.push("--simulate uses the runner's sample dataset; --subset is ignored.");
+  const stopAfterMin = o.runToCompletion ? null : (o.durationMin ?? o.window.endMin);
+  return {
+    runId: facts.runId,
+    preset,
+    model,
+    mode,
+    workers,
+    download,
+    systems: plans,
+    window: o.window,
+    timeScale,
+    minuteS,
+    stopAfterMin,
+    runDir,
+    reportPath,
+    dataset: datasetPath ? { path: datasetPath } : null,
+    graceS: o.graceS,
+    notes,
+  };
+}
+
+/** The dry-run listing: every command with all its flags, in launch order. */
+export function formatPlan(plan: Plan): string {
+  const lines: string[] = [];
+  const head = `# reproduce ${plan.preset.name} (${plan.mode}): ${plan.model}, ${plan.workers} workers`;
+  lines.push(head);
+  if (plan.timeScale !== null) {
+    lines.push(
+      `# time scale ${plan.timeScale}: one simulated minute takes ${fmtNum(plan.minuteS)} s`,
+    );
+  }
+  lines.push(
+    `# window: minutes ${plan.window.startMin}–${plan.window.endMin} after start; ` +
+      (plan.stopAfterMin === null
+        ? "the runner runs to completion"
+        : `stop at minute ${plan.stopAfterMin}`),
+  );
+  for (const n of plan.notes) lines.push(`# note: ${n}`);
+  if (plan.dataset) lines.push(`# write the sample dataset, repeated: ${plan.dataset.path}`);
+  if (plan.download)
+    lines.push(formatCommand(plan.download.command, plan.download.args, plan.download.env));
+  for (const s of plan.systems) {
+    lines.push("", `# system: ${s.system}`);
+    for (const p of [...s.engines, ...(s.proxy ? [s.proxy] : []), s.runner]) {
+      lines.push(`${formatCommand(p.command, p.args, p.env)}  > ${p.logFile} 2>&1`);
+      if (p.health) lines.push(`#   wait for ${p.health.url} (timeout ${p.health.timeoutS} s)`);
+    }
+    lines.push(
+      `# steps counted from ${s.stepSource.kind === "profile-csv" ? s.stepSource.path : `${s.stepSource.dir}/*/*.traj.json`}`,
+    );
+  }
+  lines.push("", `# report: ${plan.reportPath}`);
+  return lines.join("\n");
+}

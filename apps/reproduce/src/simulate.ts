@@ -1,0 +1,89 @@
+/**
+ * What `--simulate` changes: engine-sim (the preset's calibrated profile) instead of vLLM, a time
+ * scale that fits the warm-up and the window into a couple of real minutes per system, the local
+ * environment, and the runner's sample dataset repeated so that the workers never run dry.
+ * @module
+ */
+import { readFile } from "node:fs/promises";
+import { writeFileAtomic } from "./atomic.js";
+import type { Preset } from "./presets.js";
+
+/** Real seconds one simulated system run (warm-up + window) should take. */
+export const SIM_TARGET_REAL_S = 105;
+
+/**
+ * Parallel agents in a simulated run. The paper's points (96 for GLM-4.6, 192 for Qwen3) mean
+ * hundreds of LLM calls and shell commands per real second once time is compressed; on 2 cores
+ * that saturates the CPU and the measurement becomes a measurement of the laptop. A quarter of the
+ * paper's agents, on a KV pool a quarter the size (`--sim-kv-scale`), keeps the memory pressure
+ * per agent of the paper's point at a load two cores carry.
+ */
+export function defaultSimWorkers(preset: Preset): number {
+  return Math.max(1, Math.round(preset.paperWorkers / 4));
+}
+
+/** Time scale (real s per simulated s) so that `endMin` simulated minutes take the target. */
+export function defaultTimeScale(endMin: number): number {
+  return Number((SIM_TARGET_REAL_S / (endMin * 60)).toPrecision(3));
+}
+
+/** KV tokens for engine-sim: the profile's capacity scaled like the agent count. */
+export function simKvTokens(preset: Preset, workers: number, scale: number | undefined): number {
+  const s = scale ?? workers / preset.paperWorkers;
+  return Math.max(16_384, Math.round((preset.simKvTokens * s) / 16) * 16);
+}
+
+/** How many copies of the sample keep `workers` busy for `minutes` simulated minutes. */
+export function repeatsNeeded(sampleSize: number, workers: number, minutes: number): number {
+  // An instance takes a few simulated minutes at the least (tens of steps); assume 2 to be safe.
+  const instances = Math.ceil(workers * (minutes / 2 + 1));
+  return Math.max(1, Math.ceil(instances / Math.max(1, sampleSize)));
+}
+
+/**
+ * Writes the sample repeated `repeats` times as JSONL. Each copy gets its own instance id and a
+ * marker in its problem statement, so that copies are distinct programs with distinct prompts (the
+ * scripted model seeds itself from the first user message).
+ */
+export async function writeRepeatedDataset(
+  samplePath: string,
+  target: string,
+  repeats: number,
+): Promise<number> {
+  const text = await readFile(samplePath, "utf8");
+  const instances = parseInstances(text, samplePath);
+  const lines: string[] = [];
+  for (let r = 0; r < repeats; r++) {
+    for (const inst of instances) {
+      const copy = { ...inst };
+      if (r > 0) {
+        copy.instance_id = `${String(inst.instance_id)}-r${r}`;
+        if (typeof copy.problem_statement === "string") {
+          copy.problem_statement = `${copy.problem_statement}\n\n(simulated run, copy ${r})`;
+        }
+      }
+      lines.push(JSON.stringify(copy));
+    }
+  }
+  await writeFileAtomic(target, `${lines.join("\n")}\n`);
+  return lines.length;
+}
+
+function parseInstances(text: string, path: string): Array<Record<string, unknown>> {
+  const trimmed = text.trim();
+  const rows: unknown[] = trimmed.startsWith("[")
+    ? (JSON.parse(trimmed) as unknown[])
+    : trimmed
+        .split(/\r?\n/)
+        .filter((l) => l.trim() !== "")
+        .map((l) => JSON.parse(l) as unknown);
+  const out: Array<Record<string, unknown>> = [];
+  for (const row of rows) {
+    if (typeof row !== "object" || row === null || !("instance_id" in row)) {
+      throw new Error(`${path}: every instance needs an instance_id`);
+    }
+    out.push(row as Record<string, unknown>);
+  }
+  if (out.length === 0) throw new Error(`${path} holds no instance`);
+  return out;
+}
