@@ -4,12 +4,17 @@
  * @module
  */
 import {
+  CONTINUUM_DEFAULTS,
   EngineModel,
   engineConfig,
-  CONTINUUM_DEFAULTS,
-  type EngineCounters,
+  renderVllmMetrics,
 } from "@thunderagent/engine-sim";
-import { DEFAULT_ROUTER_OPTIONS, Router, type RouterOptions } from "@thunderagent/router-core";
+import {
+  DEFAULT_ROUTER_OPTIONS,
+  Router,
+  parseVllmMetrics,
+  type RouterOptions,
+} from "@thunderagent/router-core";
 import type {
   ScrapeSnapshot,
   SimEngine,
@@ -22,24 +27,15 @@ import { simulateJob, type SimDeps } from "./simulate-job.js";
 import type { Job } from "./systems.js";
 import { engineOverridesFor } from "./calibration.js";
 
-/** vLLM's /metrics values as router-core's parseVllmMetrics reads them. */
-export function countersToSnapshot(c: EngineCounters): ScrapeSnapshot {
-  const s = c.requestSuccess;
-  return {
-    capacityTokens: c.blockSize * c.numGpuBlocks,
-    blockSize: c.blockSize,
-    numGpuBlocks: c.numGpuBlocks,
-    kvCacheUsage: c.kvCacheUsage,
-    numRequestsRunning: c.running,
-    numRequestsWaiting: c.waiting,
-    prefixCacheQueries: c.prefixCacheQueries,
-    prefixCacheHits: c.prefixCacheHits,
-    promptTokens: c.promptTokens,
-    generationTokens: c.generationTokens,
-    numPreemptions: c.preemptions,
-    requestsCompleted: s.stop + s.length + s.abort + s.error,
-  };
+/**
+ * One scrape of the backend's /metrics, the way the proxy does it: engine-sim renders its
+ * counters in vLLM's exposition format and router-core's parseVllmMetrics reads them back.
+ */
+export function scrapeEngine(model: EngineModel): ScrapeSnapshot {
+  return parseVllmMetrics(renderVllmMetrics(model.snapshot(), METRICS_CONTEXT));
 }
+
+const METRICS_CONTEXT = { modelName: "simulated", createdAt: 0, gpuMemoryUtilization: 0.9 };
 
 export class EngineAdapter implements SimEngine {
   constructor(readonly model: EngineModel) {}
@@ -57,7 +53,7 @@ export class EngineAdapter implements SimEngine {
   }
 
   scrape(): ScrapeSnapshot {
-    return countersToSnapshot(this.model.snapshot());
+    return scrapeEngine(this.model);
   }
 }
 

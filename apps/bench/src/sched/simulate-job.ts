@@ -64,6 +64,7 @@ export function simulateJob(job: Job, deps: SimDeps): RunRow {
     backendUrls: urls,
     gateway: makeGateway,
     ...(job.durationS !== undefined ? { durationS: job.durationS } : {}),
+    ...(job.window ? { window: job.window } : {}),
   });
   return {
     profile: job.profile,

@@ -41,6 +41,8 @@ export interface Job {
   workload?: Partial<WorkloadParams>;
   engine?: EngineOverrides;
   durationS?: number;
+  /** Counting window (default minutes 10–70). */
+  window?: { startS: number; endS: number };
   /** Free-form tag to tell experiment variants apart in reports. */
   variant?: string;
   /** Keep the memory samples in the result (DP runs). */
