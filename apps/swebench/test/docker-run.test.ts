@@ -1,0 +1,104 @@
+/**
+ * The runner with the docker environment against a real engine (Podman in CI): containers are
+ * created from the configured image, labelled, and gone after a full run and after a stop.
+ * Skipped without an engine unless REQUIRE_CONTAINER_ENGINE=1 (then it fails).
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CONTAINER_LABEL } from "@thunderagent/agent-core";
+import { sweBenchImageName } from "@thunderagent/protocol";
+import { afterEach, describe, expect, it } from "vitest";
+import { resolveConfig, runBatch } from "../src/index.js";
+import { type AgentServer, startAgentServer } from "./helpers/agent-server.js";
+import { readValidatedOutput } from "./helpers/validate-output.js";
+
+const REQUIRED = process.env["REQUIRE_CONTAINER_ENGINE"] === "1";
+const IMAGE = sweBenchImageName({ instance_id: "thunderagent__testbed-1" });
+const socket = (process.env["DOCKER_HOST"] ?? "unix:///var/run/docker.sock").replace(
+  /^unix:\/\//,
+  "",
+);
+
+function engineGet(path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ socketPath: socket, path, method: "GET", timeout: 5000 }, (res) => {
+      let body = "";
+      res.on("data", (c: Buffer) => (body += c.toString()));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on("error", reject);
+    req.on("timeout", () => req.destroy(new Error("timeout")));
+    req.end();
+  });
+}
+
+async function probe(): Promise<string | null> {
+  try {
+    const img = await engineGet(`/images/${encodeURIComponent(IMAGE)}/json`);
+    return img.status === 200 ? null : `no image ${IMAGE} on the engine`;
+  } catch (error) {
+    return `no container engine at ${socket} (${(error as Error).message})`;
+  }
+}
+const unavailable = await probe();
+if (unavailable && !REQUIRED) console.warn(`[swebench docker run] SKIPPED: ${unavailable}`);
+
+async function ourContainers(runId: string): Promise<number> {
+  const filters = encodeURIComponent(JSON.stringify({ label: [`${CONTAINER_LABEL}=${runId}`] }));
+  const res = await engineGet(`/containers/json?all=true&filters=${filters}`);
+  return (JSON.parse(res.body) as unknown[]).length;
+}
+
+if (unavailable && REQUIRED) {
+  describe("docker engine required", () => {
+    it("REQUIRE_CONTAINER_ENGINE=1 but the engine is not usable", () => {
+      expect.fail(unavailable);
+    });
+  });
+}
+
+describe.skipIf(unavailable !== null)("runner with the docker environment", () => {
+  let server: AgentServer | null = null;
+  const dirs: string[] = [];
+  afterEach(async () => {
+    await server?.close();
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+
+  it("runs instances in containers and removes them; a stop removes them too", async () => {
+    server = await startAgentServer({ delayMs: 100 });
+    const out = mkdtempSync(join(tmpdir(), "ta-docker-run-"));
+    dirs.push(out);
+    const config = resolveConfig([`environment.image=${IMAGE}`, "environment.timeout=30"], {
+      baseUrl: server.url,
+      environmentClass: "docker",
+    });
+    const base = {
+      subset: "sample",
+      split: "test",
+      workers: 3,
+      output: out,
+      config,
+      progressStream: null,
+    };
+    const first = await runBatch({ ...base, slice: "0:3" });
+    expect(first.exitStatuses).toEqual({ Submitted: 3 });
+    expect(await ourContainers(first.runId)).toBe(0);
+    const { trajs } = readValidatedOutput(out);
+    expect(trajs[0]!.info["environment"]).toMatchObject({ kind: "docker", image: IMAGE });
+    // The commands ran in /testbed inside the container.
+    expect(trajs[0]!.messages[3]!.content).toContain("<returncode>");
+
+    const ac = new AbortController();
+    const stopped = runBatch({ ...base, signal: ac.signal });
+    await new Promise((r) => setTimeout(r, 600));
+    ac.abort(new Error("stop"));
+    const summary = await stopped;
+    expect(summary.stopped).toBe(true);
+    expect(summary.interrupted).toBeGreaterThan(0);
+    expect(await ourContainers(summary.runId)).toBe(0);
+    readValidatedOutput(out);
+  }, 120_000);
+});
