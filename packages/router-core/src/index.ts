@@ -34,7 +34,7 @@ export { parseSglangMetrics, SglangServerInfo } from "./sglang-metrics.js";
 export { parseSkyrlMetrics, SKYRL_DEFAULT_ENGINE_CAPACITY, SkyrlMetrics } from "./skyrl-metrics.js";
 export { TokenEstimator } from "./token-estimator.js";
 export { decayedActingWeight } from "./acting-decay.js";
-export { planRestore } from "./restore-policy.js";
+export { planRestore, planRestoreBy } from "./restore-policy.js";
 export type { Placement, RestoreCandidate, Room } from "./restore-policy.js";
 export { buildStepRow, ProfileAccumulator } from "./step-profile.js";
 export { emptySnapshot } from "./snapshot.js";

@@ -13,13 +13,14 @@
 import type { BackendState } from "./backend-state.js";
 import { type CapacityParams, usedTokens } from "./capacity.js";
 import type { Program } from "./program.js";
+import { sortedByKey, tokensKey } from "./sort-keys.js";
 
 export interface PausePlan {
   pause: Program[];
   mark: Program[];
 }
 
-const bySizeAscending = (a: Program, b: Program): number => a.totalTokens - b.totalTokens;
+const bySize = (p: Program): number => tokensKey(p.totalTokens);
 
 export function planPauses(b: BackendState, params: CapacityParams): PausePlan {
   const plan: PausePlan = { pause: [], mark: [] };
@@ -31,8 +32,7 @@ export function planPauses(b: BackendState, params: CapacityParams): PausePlan {
   if (b.actingCount > 0) {
     const acting: Program[] = [];
     for (const p of b.programs) if (p.status === "acting") acting.push(p);
-    acting.sort(bySizeAscending);
-    for (const p of acting) {
+    for (const p of sortedByKey(acting, bySize)) {
       if (used <= cap) break;
       plan.pause.push(p);
       used -= params.actingTokenWeight * p.totalTokens + params.bufferPerProgram;
@@ -44,8 +44,7 @@ export function planPauses(b: BackendState, params: CapacityParams): PausePlan {
     const reasoning: Program[] = [];
     for (const p of b.programs)
       if (p.status === "reasoning" && !p.markedForPause) reasoning.push(p);
-    reasoning.sort(bySizeAscending);
-    for (const p of reasoning) {
+    for (const p of sortedByKey(reasoning, bySize)) {
       if (used - future <= cap) break;
       plan.mark.push(p);
       future += p.totalTokens;

@@ -14,6 +14,8 @@
  * @module
  */
 
+import { sortedByKey, TOKEN_KEY_MAX, tokensKey } from "./sort-keys.js";
+
 export interface RestoreCandidate<T> {
   item: T;
   tokens: number;
@@ -31,51 +33,89 @@ export interface Placement<T> {
   backend: string;
 }
 
+/** planRestore over candidate records (tests, simulation experiments). */
 export function planRestore<T>(
   candidates: ReadonlyArray<RestoreCandidate<T>>,
   rooms: readonly Room[],
   bufferPerProgram: number,
 ): Array<Placement<T>> {
+  return planRestoreBy(
+    candidates,
+    (c) => c.tokens,
+    (c) => c.group,
+    rooms,
+    bufferPerProgram,
+  ).map((p) => ({ item: p.item.item, backend: p.backend }));
+}
+
+/** The same policy over any items, read through accessors (no per-tick candidate objects). */
+export function planRestoreBy<T>(
+  items: readonly T[],
+  tokensOf: (item: T) => number,
+  groupOf: (item: T) => 0 | 1 | 2,
+  rooms: readonly Room[],
+  bufferPerProgram: number,
+): Array<Placement<T>> {
   const open: Room[] = [];
   let total = 0;
+  let maxRoom = 0;
   for (const r of rooms) {
     if (r.remaining > bufferPerProgram) {
       open.push({ ...r });
       total += r.remaining;
+      if (r.remaining > maxRoom) maxRoom = r.remaining;
     }
   }
-  if (open.length === 0 || candidates.length === 0 || !(total > 0)) return [];
+  if (open.length === 0 || items.length === 0 || !(total > 0)) return [];
 
-  const ordered = candidates
-    .map((c, i) => ({ c, i }))
-    .sort((a, b) => a.c.group - b.c.group || a.c.tokens - b.c.tokens || a.i - b.i);
-  const selected: Array<RestoreCandidate<T>> = [];
+  let minTokens = Number.POSITIVE_INFINITY;
+  for (const c of items) {
+    const t = tokensOf(c);
+    if (t < minTokens) minTokens = t;
+  }
+  const minNeedAll = minTokens + bufferPerProgram;
+  // Futile when even the smallest program fits no single room: the placement pass would stop at
+  // its first step (what the original does after sorting), so skip the sorting.
+  if (minNeedAll > total || minNeedAll > maxRoom) return [];
+
+  // Priority order: group, then tokens ascending; ties keep queue order (stable). Each group is
+  // sorted only if the selection reaches it, and only over the programs that can still fit the
+  // capacity left (the rest can never be selected: the running sum only grows).
+  const groups: [T[], T[], T[]] = [[], [], []];
+  for (const c of items) groups[groupOf(c)].push(c);
+  const selected: T[] = [];
   let cumulative = 0;
-  for (const { c } of ordered) {
-    const need = c.tokens + bufferPerProgram;
-    if (cumulative + need <= total) {
-      selected.push(c);
-      cumulative += need;
+  for (const group of groups) {
+    if (cumulative + minNeedAll > total) break;
+    const left = total - cumulative;
+    const fitting = group.filter((c) => tokensOf(c) + bufferPerProgram <= left);
+    for (const c of sortedByKey(fitting, (x) => tokensKey(tokensOf(x)))) {
+      const need = tokensOf(c) + bufferPerProgram;
+      if (cumulative + need <= total) {
+        selected.push(c);
+        cumulative += need;
+        // Nothing after this can fit once even the smallest need would overflow.
+        if (cumulative + minNeedAll > total) break;
+      }
     }
   }
   if (selected.length === 0) return [];
 
   // Largest first (stable, so priority order breaks ties).
-  const decreasing = selected
-    .map((c, i) => ({ c, i }))
-    .sort((a, b) => b.c.tokens - a.c.tokens || a.i - b.i);
-  const minNeed = Math.min(...selected.map((c) => c.tokens)) + bufferPerProgram;
+  const decreasing = sortedByKey(selected, (c) => TOKEN_KEY_MAX - tokensKey(tokensOf(c)));
+  const minNeed = tokensOf(decreasing[decreasing.length - 1]!) + bufferPerProgram;
   const placements: Array<Placement<T>> = [];
-  for (const { c } of decreasing) {
+  for (const c of decreasing) {
     if (open.length === 0) break;
     const best = mostRoom(open);
     const room = open[best]!;
     if (minNeed > room.remaining) break;
-    const need = c.tokens + bufferPerProgram;
+    const tokens = tokensOf(c);
+    const need = tokens + bufferPerProgram;
     if (need > room.remaining) continue;
-    placements.push({ item: c.item, backend: room.url });
+    placements.push({ item: c, backend: room.url });
     room.remaining -= need;
-    room.activeTokens += c.tokens;
+    room.activeTokens += tokens;
     if (!(room.remaining > bufferPerProgram)) open.splice(best, 1);
   }
   return placements;

@@ -39,6 +39,8 @@ export class RouterState {
   /** The subset of `requests` waiting for a restore. */
   readonly pendingRequests = new Map<string, RequestRecord>();
   readonly estimator: TokenEstimator;
+  /** No program can be abandoned before this time (see tick.ts, reclaimAbandoned). */
+  nextReclaimCheck = Number.NEGATIVE_INFINITY;
   readonly pauseTime = new Histogram(PAUSE_TIME_BUCKETS);
   readonly counters: RouterCounters = {
     pauses: 0,

@@ -14,7 +14,7 @@ import {
 } from "./capacity.js";
 import { planPauses } from "./pause-policy.js";
 import { type Program, restoreGroup } from "./program.js";
-import { planRestore, type RestoreCandidate, type Room } from "./restore-policy.js";
+import { planRestoreBy, type Room } from "./restore-policy.js";
 import type { RouterState } from "./router-state.js";
 import type { TickResult } from "./types.js";
 
@@ -30,14 +30,22 @@ export function tick(s: RouterState, now: number): TickResult {
   return result;
 }
 
+/**
+ * Scans for idle programs only when one can be due: a program becomes idle with lastActivity =
+ * the time it became idle, so after a scan at `now` nothing is due before
+ * min(lastActivity of the idle programs left, now) + abandonAfterS.
+ */
 function reclaimAbandoned(s: RouterState, now: number, result: TickResult): void {
+  if (now < s.nextReclaimCheck) return;
   const limit = s.opts.abandonAfterS;
   let idle: Program[] | null = null;
+  let oldestKept = now;
   for (const p of s.programs.values()) {
-    if (p.inFlight === 0 && p.pending.size === 0 && now - p.lastActivity >= limit) {
-      (idle ??= []).push(p);
-    }
+    if (p.inFlight !== 0 || p.pending.size !== 0) continue;
+    if (now - p.lastActivity >= limit) (idle ??= []).push(p);
+    else if (p.lastActivity < oldestKept) oldestKept = p.lastActivity;
   }
+  s.nextReclaimCheck = oldestKept + limit;
   if (!idle) return;
   for (const p of idle) {
     const dockerIds = s.release(p, now, result.resumed);
@@ -49,10 +57,11 @@ function reclaimAbandoned(s: RouterState, now: number, result: TickResult): void
 function forceResume(s: RouterState, now: number, result: TickResult): void {
   const limit = s.opts.forceResumeAfterS;
   let due: Program[] | null = null;
+  // pendingRequests is in arrival order and time never goes backwards, so the first request not
+  // yet due ends the scan.
   for (const rec of s.pendingRequests.values()) {
-    if (now - rec.arrivedAt >= limit && rec.program.state === "paused") {
-      (due ??= []).push(rec.program);
-    }
+    if (now - rec.arrivedAt < limit) break;
+    if (rec.program.state === "paused") (due ??= []).push(rec.program);
   }
   if (!due) return;
   const anyHealthy = s.backendList.some((b) => b.healthy);
@@ -84,11 +93,10 @@ function restorePaused(s: RouterState, now: number, result: TickResult): void {
       activeTokens: activeTokens(b, s.opts.actingTokenWeight),
     });
   }
-  const candidates: Array<RestoreCandidate<Program>> = [];
-  for (const p of s.queue.values()) {
-    candidates.push({ item: p, tokens: p.totalTokens, group: restoreGroup(p) });
-  }
-  for (const { item: p, backend } of planRestore(candidates, rooms, s.opts.bufferPerProgram)) {
+  const queued = [...s.queue.values()];
+  const tokensOf = (p: Program): number => p.totalTokens;
+  const placements = planRestoreBy(queued, tokensOf, restoreGroup, rooms, s.opts.bufferPerProgram);
+  for (const { item: p, backend } of placements) {
     const from = p.originBackend;
     s.restore(p, backend, now, false, result.resumed);
     result.restored.push({ programId: p.id, backend, from });
