@@ -175,6 +175,12 @@ function checkAfterTick(r: Router, now: number): void {
         ok(usedTokens(b, s.cap) <= cap + 1e-6, `${b.url} over capacity with acting programs`);
     }
   }
+  // no abandoned program survives a tick
+  for (const p of s.programs.values()) {
+    if (p.inFlight === 0 && p.pending.size === 0) {
+      ok(now - p.lastActivity < s.opts.abandonAfterS, `${p.id} abandoned but not reclaimed`);
+    }
+  }
   // every pending request is resumed or forced within the timeout
   for (const rec of s.pendingRequests.values()) {
     ok(now - rec.arrivedAt < s.opts.forceResumeAfterS, `request ${rec.id} waited past the timeout`);

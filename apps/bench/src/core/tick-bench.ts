@@ -147,7 +147,7 @@ export function runTickBench(o: TickBenchOptions): TickBenchResult {
   }
   const per = (x: number): number => x / o.ticks;
   return {
-    programs: router.state.programs.size,
+    programs: router.stats().programs,
     backends: o.backends,
     busyMs: busy,
     quietMs: quiet,
@@ -161,7 +161,7 @@ export function runTickBench(o: TickBenchOptions): TickBenchResult {
       restored: per(work.restored),
       resumed: per(work.resumed),
     },
-    queueLength: router.state.queue.size,
+    queueLength: router.stats().queueLength,
   };
 }
 
