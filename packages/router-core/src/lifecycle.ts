@@ -13,6 +13,7 @@ export function arrive(s: RouterState, input: ArriveInput, now: number): ArriveD
   if (s.requests.has(input.requestId)) {
     throw new Error(`router-core: request id ${input.requestId} is already in use`);
   }
+  s.counters.requests++;
   const p = s.getOrCreateProgram(input.programId, now);
   p.lastActivity = now;
   p.stepCount++;
@@ -111,7 +112,7 @@ export function complete(
   }
   s.requests.delete(requestId);
   const p = rec.program;
-  s.counters.requests++;
+  s.counters.completedRequests++;
   s.counters.promptTokens += finiteOrZero(usage.promptTokens);
   s.counters.completionTokens += finiteOrZero(usage.completionTokens);
   s.estimator.observe(rec.chars, usage.promptTokens);

@@ -12,18 +12,31 @@ import { ProfileAccumulator } from "./step-profile.js";
 import { TokenEstimator } from "./token-estimator.js";
 import type { ResumedRequest, RouterOptions } from "./types.js";
 
+/** Monotonic counters (Prometheus `_total` series). */
 export interface RouterCounters {
+  /** Active programs moved to the paused queue (by the pause policy, a mark, or a sick backend). */
   pauses: number;
+  /** Reasoning programs marked for pause. */
   marks: number;
+  /** Paused programs restored by the restore policy. */
   restores: number;
+  /** Restores (or forced resumes) onto another backend than the one paused from. */
   migrations: number;
+  /** Programs forced through after forceResumeAfterS (capacity ignored). */
   forcedResumes: number;
+  /** Abandoned programs released by a tick. */
   reclaimed: number;
+  /** Programs released by release(). */
   released: number;
+  /** Requests that reached the scheduler (arrive() calls). */
   requests: number;
+  /** Requests that completed with usage. */
+  completedRequests: number;
+  /** Requests that failed upstream or were aborted mid-stream (fail()). */
   failedRequests: number;
   promptTokens: number;
   completionTokens: number;
+  /** New programs queued instead of admitted. */
   queuedNew: number;
 }
 
@@ -51,6 +64,7 @@ export class RouterState {
     reclaimed: 0,
     released: 0,
     requests: 0,
+    completedRequests: 0,
     failedRequests: 0,
     promptTokens: 0,
     completionTokens: 0,

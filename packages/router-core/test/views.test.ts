@@ -165,6 +165,8 @@ describe("views in ThunderAgent's JSON shapes", () => {
     const s = r.stats();
     expect(s).toMatchObject({
       requests: 2,
+      completedRequests: 2,
+      failedRequests: 0,
       promptTokens: 40,
       completionTokens: 11,
       programs: 1,
