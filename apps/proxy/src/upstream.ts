@@ -6,13 +6,14 @@
  */
 import { Pool, type Dispatcher } from "undici";
 import type { ProxyConfig } from "./config.js";
+import type { HangUp } from "./hang-up.js";
 
 export interface UpstreamRequest {
   method: "GET" | "POST";
   path: string;
   body?: string;
   headers?: Record<string, string>;
-  signal?: AbortSignal;
+  signal?: HangUp;
   /** Overrides the generation timeout (seconds) for small control calls such as /metrics. */
   timeoutS?: number;
 }
@@ -60,10 +61,18 @@ export class Upstreams {
     if (this.#authHeader) headers["authorization"] = this.#authHeader;
     if (req.body !== undefined) headers["content-type"] = "application/json";
     const timeoutMs = req.timeoutS !== undefined ? req.timeoutS * 1000 : this.#timeoutMs;
-    let signal = req.signal;
+    let signal: HangUp | AbortSignal | undefined = req.signal;
     if (timeoutMs !== null) {
       const t = AbortSignal.timeout(timeoutMs);
-      signal = signal ? AbortSignal.any([signal, t]) : t;
+      if (req.signal) {
+        const both = new AbortController();
+        const hang = req.signal;
+        const onHang = () => both.abort(hang.reason);
+        if (hang.aborted) onHang();
+        else hang.once("abort", onHang);
+        t.addEventListener("abort", () => both.abort(t.reason), { once: true });
+        signal = both.signal;
+      } else signal = t;
     }
     return pool.request({
       method: req.method,

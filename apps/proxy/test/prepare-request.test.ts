@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { prepareChatRequest } from "../src/chat/prepare-request.js";
+import { extractUsage } from "../src/chat/usage.js";
 import { ProxyError } from "../src/errors.js";
 
 const messages = [{ role: "user", content: "hi" }];
@@ -74,5 +75,28 @@ describe("prepareChatRequest", () => {
     );
     expect(reject({ messages, extra_body: 3 }).param).toBe("extra_body");
     expect(reject({ messages, docker_ids: "abc" }).param).toBe("docker_ids");
+  });
+});
+
+describe("extractUsage", () => {
+  it("reads the usage object without parsing the whole body", () => {
+    const body = JSON.stringify({
+      choices: [{ message: { content: 'text with "usage": {"x":1} inside' } }],
+      usage: {
+        prompt_tokens: 3,
+        total_tokens: 5,
+        completion_tokens: 2,
+        prompt_tokens_details: { cached_tokens: 1 },
+      },
+    });
+    expect(extractUsage(body)).toEqual({
+      prompt_tokens: 3,
+      total_tokens: 5,
+      completion_tokens: 2,
+      prompt_tokens_details: { cached_tokens: 1 },
+    });
+    expect(extractUsage('{"usage": null}')).toBeNull();
+    expect(extractUsage('{"choices":[]}')).toBeUndefined();
+    expect(extractUsage("not json")).toBeUndefined();
   });
 });

@@ -6,11 +6,12 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ProxyContext } from "../context.js";
+import { HangUp } from "../hang-up.js";
 import type { UpstreamResponse } from "../upstream.js";
 import { prepareChatRequest, type PreparedRequest } from "./prepare-request.js";
 import { pipeStream } from "./stream.js";
 import { upstreamFailure } from "./upstream-errors.js";
-import { toUsage } from "./usage.js";
+import { extractUsage, toUsage } from "./usage.js";
 
 /** The client went away; nothing is sent. */
 class ClientGone extends Error {}
@@ -22,21 +23,21 @@ export function chatRoute(app: FastifyInstance, ctx: ProxyContext): void {
 }
 
 /** Settles when `signal` aborts (the client hung up) or the scheduler resumes the request. */
-function waitForTurn(ctx: ProxyContext, requestId: string, signal: AbortSignal): Promise<string> {
+function waitForTurn(ctx: ProxyContext, requestId: string, signal: HangUp): Promise<string> {
   return new Promise<string>((resolve, reject) => {
     const onAbort = () => {
       if (ctx.waiters.drop(requestId)) ctx.router.cancelPending(requestId, ctx.now());
       reject(new ClientGone());
     };
     if (signal.aborted) return onAbort();
-    signal.addEventListener("abort", onAbort, { once: true });
+    signal.once("abort", onAbort);
     ctx.waiters.wait(requestId).then(
       (backend) => {
-        signal.removeEventListener("abort", onAbort);
+        signal.off("abort", onAbort);
         resolve(backend);
       },
       (err: unknown) => {
-        signal.removeEventListener("abort", onAbort);
+        signal.off("abort", onAbort);
         // Shutdown: the Router forgets the pending request with it.
         ctx.router.cancelPending(requestId, ctx.now());
         reject(err as Error);
@@ -67,9 +68,9 @@ async function handleChat(
   const { router, counters } = ctx;
   counters.chatRequests++;
   counters.inflight++;
-  const abort = new AbortController();
+  const hangUp = new HangUp();
   const onClose = () => {
-    if (!reply.raw.writableFinished) abort.abort();
+    if (!reply.raw.writableFinished) hangUp.abort();
   };
   reply.raw.once("close", onClose);
   try {
@@ -83,11 +84,9 @@ async function handleChat(
       ctx.now(),
     );
     const backend =
-      decision.kind === "forward"
-        ? decision.backend
-        : await waitForTurn(ctx, requestId, abort.signal);
+      decision.kind === "forward" ? decision.backend : await waitForTurn(ctx, requestId, hangUp);
     router.forwarded(requestId, ctx.now());
-    await forward(ctx, request, reply, prepared, requestId, backend, abort.signal);
+    await forward(ctx, request, reply, prepared, requestId, backend, hangUp);
   } catch (err) {
     if (err instanceof ClientGone) {
       counters.clientAborts++;
@@ -107,7 +106,7 @@ async function forward(
   prepared: PreparedRequest,
   requestId: string,
   backend: string,
-  signal: AbortSignal,
+  signal: HangUp,
 ): Promise<void> {
   const { router, counters } = ctx;
   let res: UpstreamResponse;
@@ -158,12 +157,7 @@ async function forward(
     if (signal.aborted) throw new ClientGone();
     throw upstreamFailure(err, backend);
   }
-  let usage = null;
-  try {
-    usage = toUsage((JSON.parse(body.toString("utf8")) as { usage?: unknown }).usage);
-  } catch {
-    usage = null;
-  }
+  const usage = toUsage(extractUsage(body.toString("utf8")));
   if (usage) {
     const row = router.complete(requestId, usage, ctx.now());
     if (row) ctx.profile?.append(row);

@@ -7,6 +7,7 @@
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { ProxyContext } from "../context.js";
+import type { HangUp } from "../hang-up.js";
 import type { UpstreamResponse } from "../upstream.js";
 import type { PreparedRequest } from "./prepare-request.js";
 import { SseRelay } from "./sse-relay.js";
@@ -35,7 +36,7 @@ export async function pipeStream(
   prepared: PreparedRequest,
   requestId: string,
   backend: string,
-  signal: AbortSignal,
+  signal: HangUp,
 ): Promise<void> {
   const { router, counters } = ctx;
   const relay = new SseRelay(!prepared.clientWantsUsage, {

@@ -29,3 +29,35 @@ export function toUsage(raw: unknown): Usage | null {
     cachedTokens: cached,
   };
 }
+
+/**
+ * The `usage` object of a non-streaming completion, read without parsing the whole body (the
+ * choices can be long; `usage` is a small object near the end). Falls back to a full parse.
+ */
+export function extractUsage(body: string): unknown {
+  const at = body.lastIndexOf('"usage":');
+  if (at >= 0) {
+    let i = at + 8;
+    while (body.charCodeAt(i) === 32) i++;
+    if (body.startsWith("null", i)) return null;
+    if (body[i] === "{") {
+      let depth = 0;
+      for (let j = i; j < body.length; j++) {
+        const c = body.charCodeAt(j);
+        if (c === 123) depth++;
+        else if (c === 125 && --depth === 0) {
+          try {
+            return JSON.parse(body.slice(i, j + 1)) as unknown;
+          } catch {
+            break;
+          }
+        }
+      }
+    }
+  }
+  try {
+    return (JSON.parse(body) as { usage?: unknown }).usage;
+  } catch {
+    return undefined;
+  }
+}
