@@ -4,11 +4,13 @@
  */
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { SCRAPE_POLICIES } from "./scrape-policy.js";
 import { SYSTEMS } from "./systems.js";
 
 export const USAGE = `usage: pnpm bench:sched [options]
 
   --quick                 GLM-4.6 at N = 24 and 96 only (≤ 60 s)
+  --experiments           router-tr policy variants vs the paper's policy at GLM N = 24, 96
   --seeds K               repeat every point with K seeds and report the spread (default 1)
   --seed S                first seed (default 1)
   --workers W             worker threads (default 2)
@@ -22,6 +24,7 @@ export const USAGE = `usage: pnpm bench:sched [options]
   --workload JSON         workload parameter overrides (calibration)
   --engine JSON           engine profile overrides, e.g. {"numGpuBlocks":70000}
   --router-options JSON   extra RouterOptions for the router systems (policy experiments)
+  --scrape-policy P       capacity-model proposal emulated on the scrape (${SCRAPE_POLICIES.join(", ")})
   --variant NAME          label for the variant in the tables
   --duration S            virtual seconds to simulate (default 4200 = minute 70)
   -h, --help              this text`;
@@ -44,6 +47,7 @@ const int = (min: number) => z.coerce.number().int().min(min);
 
 const Options = z.object({
   quick: z.boolean(),
+  experiments: z.boolean(),
   seeds: int(1),
   seed: int(0),
   workers: int(1).max(64),
@@ -60,6 +64,7 @@ const Options = z.object({
   workload: json.optional(),
   engine: json.optional(),
   routerOptions: json.optional(),
+  scrapePolicy: z.enum(SCRAPE_POLICIES).optional(),
   variant: z.string().min(1).optional(),
   duration: z.coerce.number().positive().optional(),
   help: z.boolean(),
@@ -77,6 +82,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
       allowPositionals: false,
       options: {
         quick: { type: "boolean", default: false },
+        experiments: { type: "boolean", default: false },
         seeds: { type: "string", default: "1" },
         seed: { type: "string", default: "1" },
         workers: { type: "string", default: "2" },
@@ -89,6 +95,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
         workload: { type: "string" },
         engine: { type: "string" },
         "router-options": { type: "string" },
+        "scrape-policy": { type: "string" },
         variant: { type: "string" },
         duration: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
@@ -101,6 +108,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
     ...values,
     plotsDir: values["plots-dir"],
     routerOptions: values["router-options"],
+    scrapePolicy: values["scrape-policy"],
     dp: !values["no-dp"],
   });
   if (!r.success) {

@@ -8,6 +8,7 @@
  * @module
  */
 import type { SimEngineEvent, SimResumed, SimRouter, ScrapeSnapshot } from "./ports.js";
+import { applyScrapePolicy, type ScrapePolicy } from "./scrape-policy.js";
 
 export interface Call {
   requestId: string;
@@ -75,6 +76,7 @@ export class RouterGateway implements Gateway {
     private readonly host: GatewayHost,
     private readonly shards: RouterShard[],
     readonly tickIntervalS: number,
+    private readonly scrapePolicy: ScrapePolicy = "none",
   ) {
     host.backendUrls.forEach((u, i) => this.indexByUrl.set(u, i));
   }
@@ -152,7 +154,8 @@ export class RouterGateway implements Gateway {
 
   private scrapeInto(shard: RouterShard, now: number): void {
     for (const b of shard.backends) {
-      shard.router.updateBackend(this.host.backendUrls[b]!, this.host.scrape(b), now);
+      const snap = applyScrapePolicy(this.scrapePolicy, this.host.scrape(b));
+      shard.router.updateBackend(this.host.backendUrls[b]!, snap, now);
     }
   }
 

@@ -12,6 +12,7 @@ import { USAGE, UsageError, parseCli, type CliOptions } from "./cli.js";
 import { writePlots } from "./plots.js";
 import { runJobs } from "./pool.js";
 import { dpSummary, formatTargets, resultsTable, targetLines } from "./report.js";
+import { experimentJobs, verdictTable, verdicts } from "./experiments.js";
 import { aggregate } from "./results.js";
 import { jobLabel, sweepJobs, type Job } from "./systems.js";
 
@@ -19,6 +20,7 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..")
 const fromRoot = (p: string) => (isAbsolute(p) ? p : join(repoRoot, p));
 
 export function selectJobs(o: CliOptions): Job[] {
+  if (o.experiments) return experimentJobs(o.seeds, o.seed);
   let jobs = sweepJobs({ quick: o.quick, seeds: o.seeds, firstSeed: o.seed });
   if (!o.dp) jobs = jobs.filter((j) => j.backends === 1);
   if (o.profile) jobs = jobs.filter((j) => j.profile === o.profile);
@@ -29,6 +31,7 @@ export function selectJobs(o: CliOptions): Job[] {
     ...(o.workload ? { workload: o.workload } : {}),
     ...(o.engine ? { engine: o.engine } : {}),
     ...(o.routerOptions ? { routerOptions: o.routerOptions } : {}),
+    ...(o.scrapePolicy ? { scrapePolicy: o.scrapePolicy } : {}),
     ...(o.variant ? { variant: o.variant } : {}),
     ...(o.duration !== undefined ? { durationS: o.duration } : {}),
   }));
@@ -71,7 +74,7 @@ async function main(argv: readonly string[]): Promise<number> {
     "",
     dpSummary(agg),
     "",
-    formatTargets(targets),
+    o.experiments ? verdictTable(verdicts(runs)) : formatTargets(targets),
     "",
     `wall time: ${wall.toFixed(1)} s for ${jobs.length} simulations on ${o.workers} worker(s)`,
   ];
@@ -79,7 +82,7 @@ async function main(argv: readonly string[]): Promise<number> {
   if (o.json) {
     writeFileAtomic(fromRoot(o.json), `${JSON.stringify(agg, null, 1)}\n`);
   }
-  const plotsDir = o.plotsDir ?? (o.quick ? "" : "docs/results");
+  const plotsDir = o.plotsDir ?? (o.quick || o.experiments ? "" : "docs/results");
   if (plotsDir !== "") {
     const files = await writePlots(fromRoot(plotsDir), agg, runs);
     process.stderr.write(`bench:sched: plots: ${files.join(", ")}\n`);

@@ -52,7 +52,7 @@ export function simulateJob(job: Job, deps: SimDeps): RunRow {
             router: deps.makeRouter(system, [u], job.routerOptions),
             backends: [i],
           }));
-    const g = new RouterGateway(host, shards, SCHEDULER_INTERVAL_S);
+    const g = new RouterGateway(host, shards, SCHEDULER_INTERVAL_S, job.scrapePolicy ?? "none");
     g.start(0);
     return g;
   };

@@ -3,6 +3,7 @@
  * (it crosses a worker_threads boundary).
  * @module
  */
+import type { ScrapePolicy } from "./scrape-policy.js";
 import type { ProfileName, WorkloadParams } from "./workload.js";
 
 export const SYSTEMS = [
@@ -38,6 +39,8 @@ export interface Job {
   routing: DpRouting;
   /** Extra RouterOptions fields (policy experiments); the paper's behaviour when absent. */
   routerOptions?: Record<string, unknown>;
+  /** A capacity-model proposal emulated on the scrape (scrape-policy.ts). */
+  scrapePolicy?: ScrapePolicy;
   workload?: Partial<WorkloadParams>;
   engine?: EngineOverrides;
   durationS?: number;

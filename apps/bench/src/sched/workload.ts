@@ -52,7 +52,7 @@ const GLM: WorkloadParams = {
   sharedPrefixTokens: 160,
   initialPrompt: { median: 1650, p90: 2400, min: 600, max: 12000 },
   // Calibrated against the paper's plain-vLLM GLM curve (docs/results/calibration.md).
-  steps: { median: 64, p90: 118, min: 4, max: 135 },
+  steps: { median: 50, p90: 135, min: 4, max: 135 },
   outputTokens: { median: 80, mean: 160, max: 2048 },
   thinkingFraction: 0.45,
   outputReusable: false,
