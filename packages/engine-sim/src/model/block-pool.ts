@@ -24,6 +24,8 @@ export class BlockPool {
   private readonly cached: BlockHashTable;
   /** Other blocks holding an already-cached hash (vLLM keeps them all, keyed by block id). */
   private readonly duplicates = new Map<number, Set<number>>();
+  /** Blocks registered in `duplicates`. */
+  private dupCount = 0;
   /** Evictions of cached blocks so far (for tests and stats). */
   evictions = 0;
 
@@ -114,17 +116,14 @@ export class BlockPool {
   cacheBlock(block: number, hash: number): void {
     if (!Number.isNaN(this.hashOf[block]!)) return;
     this.hashOf[block] = hash;
-    const holder = this.cached.get(hash);
-    if (holder === NONE) {
-      this.cached.set(hash, block);
-      return;
-    }
+    if (this.cached.setIfAbsent(hash, block) === NONE) return;
     let dups = this.duplicates.get(hash);
     if (!dups) {
       dups = new Set();
       this.duplicates.set(hash, dups);
     }
     dups.add(block);
+    this.dupCount++;
   }
 
   /** Blocks currently holding a hash (cached), for tests; O(pool). */
@@ -146,20 +145,19 @@ export class BlockPool {
     if (Number.isNaN(h)) return;
     this.hashOf[b] = Number.NaN;
     this.evictions++;
+    const wasPrimary = this.cached.deleteIf(h, b);
+    if (this.dupCount === 0) return; // the common case: no other block holds h
     const dups = this.duplicates.get(h);
-    if (this.cached.get(h) === b) {
-      if (dups && dups.size > 0) {
-        const first = dups.values().next().value as number;
-        dups.delete(first);
-        if (dups.size === 0) this.duplicates.delete(h);
-        this.cached.set(h, first);
-      } else {
-        this.cached.delete(h);
-      }
-    } else if (dups) {
+    if (!dups) return;
+    if (wasPrimary) {
+      const first = dups.values().next().value as number;
+      dups.delete(first);
+      this.cached.set(h, first);
+    } else {
       dups.delete(b);
-      if (dups.size === 0) this.duplicates.delete(h);
     }
+    this.dupCount--;
+    if (dups.size === 0) this.duplicates.delete(h);
   }
 
   private pushTail(b: number): void {

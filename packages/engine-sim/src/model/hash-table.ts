@@ -6,12 +6,12 @@
  */
 
 const EMPTY = -1;
-const TWO_POW_21 = 2097152;
 
 export class BlockHashTable {
   private readonly keys: Float64Array;
   private readonly vals: Int32Array;
   private readonly mask: number;
+  private readonly shift: number;
   private count = 0;
 
   constructor(maxEntries: number) {
@@ -20,16 +20,16 @@ export class BlockHashTable {
     this.keys = new Float64Array(cap);
     this.vals = new Int32Array(cap).fill(EMPTY);
     this.mask = cap - 1;
+    this.shift = 32 - Math.log2(cap);
   }
 
   get size(): number {
     return this.count;
   }
 
+  /** Multiplicative hashing of the key's low 32 bits (ToUint32 of an integer-valued double is exact). */
   private slot(h: number): number {
-    const hi = (h / TWO_POW_21) | 0;
-    const lo = (h % TWO_POW_21) | 0;
-    return (Math.imul(hi ^ Math.imul(lo, 0x27d4eb2d), 0x9e3779b1) >>> 7) & this.mask;
+    return Math.imul(h >>> 0, 0x9e3779b1) >>> this.shift;
   }
 
   /** The block stored under `h`, or −1. */
@@ -64,14 +64,40 @@ export class BlockHashTable {
     }
   }
 
+  /** Stores `block` under `h` unless `h` is present; returns the block already there, or −1. */
+  setIfAbsent(h: number, block: number): number {
+    let i = this.slot(h);
+    for (;;) {
+      const v = this.vals[i]!;
+      if (v === EMPTY) {
+        this.keys[i] = h;
+        this.vals[i] = block;
+        this.count++;
+        return EMPTY;
+      }
+      if (this.keys[i] === h) return v;
+      i = (i + 1) & this.mask;
+    }
+  }
+
   /** Removes `h`; returns whether it was there. */
   delete(h: number): boolean {
+    return this.deleteIf(h, -2);
+  }
+
+  /**
+   * Removes `h` if it maps to `block` (any block when `block` is −2); returns whether it removed it.
+   */
+  deleteIf(h: number, block: number): boolean {
     const mask = this.mask;
     let i = this.slot(h);
     for (;;) {
       const v = this.vals[i]!;
       if (v === EMPTY) return false;
-      if (this.keys[i] === h) break;
+      if (this.keys[i] === h) {
+        if (block !== -2 && v !== block) return false;
+        break;
+      }
       i = (i + 1) & mask;
     }
     this.count--;

@@ -37,3 +37,22 @@ describe("BlockHashTable", () => {
     );
   });
 });
+
+describe("BlockPool duplicate hashes", () => {
+  it("keeps a duplicate findable after the primary holder is evicted", async () => {
+    const { BlockPool } = await import("../../src/model/block-pool.js");
+    const pool = new BlockPool(5); // blocks 1..4
+    const got: number[] = [];
+    pool.allocate(2, got); // 1, 2
+    pool.cacheBlock(got[0]!, 42);
+    pool.cacheBlock(got[1]!, 42); // same content computed twice
+    expect(pool.lookup(42)).toBe(1);
+    pool.freeBlocks([1, 2]); // queue: 3, 4, 1, 2
+    const more: number[] = [];
+    pool.allocate(3, more); // 3, 4, then evicts 1
+    expect(pool.lookup(42)).toBe(2);
+    pool.allocate(1, more); // evicts 2
+    expect(pool.lookup(42)).toBe(-1);
+    expect(pool.evictions).toBe(2);
+  });
+});
