@@ -73,5 +73,6 @@ export {
   removeLabelledContainers,
 } from "./environment/docker-environment.js";
 export type { DockerEnvironmentOptions } from "./environment/docker-environment.js";
+export { unixNow } from "./clock.js";
 export { ScriptedModel } from "./testing/scripted-model.js";
 export type { ScriptedModelOptions, ScriptedReply } from "./testing/scripted-model.js";

@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { type MiniConfig, removeLabelledContainers } from "@thunderagent/agent-core";
+import { type MiniConfig, removeLabelledContainers, unixNow } from "@thunderagent/agent-core";
 import type { SweBenchInstance } from "@thunderagent/protocol";
 import pino, { type Logger } from "pino";
 import { removeStaleTemps } from "../atomic-write.js";
@@ -57,7 +57,7 @@ export interface BatchSummary {
 }
 
 export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
-  const now = () => Date.now() / 1000;
+  const now = unixNow;
   const started = now();
   const outputDir = resolve(options.output);
   await mkdir(outputDir, { recursive: true });

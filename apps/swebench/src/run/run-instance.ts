@@ -17,6 +17,7 @@ import {
   OpenAIModel,
   resolveBaseUrl,
   runAgent,
+  unixNow,
 } from "@thunderagent/agent-core";
 import { type SweBenchInstance, sweBenchImageName } from "@thunderagent/protocol";
 import type { Logger } from "pino";
@@ -67,7 +68,7 @@ export async function runInstance(
   instance: SweBenchInstance,
   ctx: InstanceContext,
 ): Promise<InstanceOutcome> {
-  const now = ctx.now ?? (() => Date.now() / 1000);
+  const now = ctx.now ?? unixNow;
   const id = instance.instance_id;
   const programId = `${id}-${randomUUID().slice(0, 8)}`;
   const { config, logger } = ctx;

@@ -3,6 +3,7 @@
  * one progress line every few seconds.
  * @module
  */
+import { unixNow } from "@thunderagent/agent-core";
 import type { ProgressState } from "./progress-state.js";
 import { progressLine, progressScreen } from "./progress-state.js";
 
@@ -32,7 +33,7 @@ export class ProgressView {
   }
 
   draw(): void {
-    const now = (this.options.now ?? (() => Date.now() / 1000))();
+    const now = (this.options.now ?? unixNow)();
     const snap = this.state.snapshot(now);
     if (!this.#tty) {
       this.options.stream.write(`${progressLine(snap)}\n`);

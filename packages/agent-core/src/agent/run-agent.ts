@@ -19,6 +19,7 @@ import {
 import { type ChatMessage, ContextLengthExceededError, type Model } from "../model/model.js";
 import { renderTemplate } from "../template/render-template.js";
 import { detectSubmission, parseAction } from "./parse-action.js";
+import { unixNow } from "../clock.js";
 
 /** Exit statuses this loop produces; unexpected errors exit with the error's name. */
 export const EXIT_STATUS = {
@@ -75,7 +76,7 @@ class Terminate {
 
 export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
   const { config, model, env, signal } = options;
-  const now = options.now ?? (() => Date.now() / 1000);
+  const now = options.now ?? unixNow;
   const messages: AgentMessage[] = [];
   const stepTimings: StepTiming[] = [];
   const baseVars = {

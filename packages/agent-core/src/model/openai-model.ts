@@ -18,6 +18,7 @@ import {
   type QueryOptions,
 } from "./model.js";
 import { type NormalizedError, type RetryPolicy, exponentialRetryPolicy } from "./retry-policy.js";
+import { unixNow } from "../clock.js";
 
 /** The OpenAI chat parameters passed through from `model_kwargs` (mini-swe-agent's filter). */
 const OPENAI_PARAMS = new Set([
@@ -66,7 +67,7 @@ export class OpenAIModel implements Model {
     this.#config = options.config;
     this.modelName = options.config.model_name;
     this.#programId = options.programId;
-    this.#now = options.now ?? (() => Date.now() / 1000);
+    this.#now = options.now ?? unixNow;
     this.#sleep = options.sleep ?? abortableSleep;
     this.#policy = options.retryPolicy ?? exponentialRetryPolicy(options.config.retry);
     this.#onRetry = options.onRetry;

@@ -4,6 +4,7 @@
  * @module
  */
 import type { ChatMessage, Model, ModelResponse, QueryOptions } from "../model/model.js";
+import { unixNow } from "../clock.js";
 
 export type ScriptedReply = string | Error | ((messages: readonly ChatMessage[]) => string);
 
@@ -45,7 +46,7 @@ export class ScriptedModel implements Model {
     options: QueryOptions = {},
   ): Promise<ModelResponse> {
     if (options.signal?.aborted) throw options.signal.reason;
-    const now = this.#options.now ?? (() => Date.now() / 1000);
+    const now = this.#options.now ?? unixNow;
     const start = now();
     this.calls.push(messages.map((m) => ({ ...m })));
     const reply =
