@@ -49,7 +49,8 @@ export class BackendState {
 
   /** Registers `p` and adds its current tokens/status/mark to the sums. */
   attach(p: Program): void {
-    if (p.account) throw new Error(`program ${p.id} is already attached`);
+    const acc = p.account;
+    if (acc.attached) throw new Error(`program ${p.id} is already attached`);
     const acting = p.status === "acting";
     const tokens = p.totalTokens;
     if (acting) {
@@ -63,14 +64,17 @@ export class BackendState {
       this.markedTokens += tokens;
       this.markedCount++;
     }
-    p.account = { tokens, acting, marked: p.markedForPause };
+    acc.attached = true;
+    acc.tokens = tokens;
+    acc.acting = acting;
+    acc.marked = p.markedForPause;
     this.programs.add(p);
   }
 
   /** Unregisters `p`, subtracting exactly what attach() added. */
   detach(p: Program): void {
     const acc = p.account;
-    if (!acc) return;
+    if (!acc.attached) return;
     if (acc.acting) {
       this.actingTokens -= acc.tokens;
       this.actingCount--;
@@ -82,14 +86,14 @@ export class BackendState {
       this.markedTokens -= acc.tokens;
       this.markedCount--;
     }
-    p.account = null;
+    acc.attached = false;
     this.programs.delete(p);
   }
 
   /** Re-reads `p`'s tokens/status/mark after a change (O(1)). */
   refresh(p: Program): void {
     const acc = p.account;
-    if (!acc) return;
+    if (!acc.attached) return;
     const acting = p.status === "acting";
     if (acc.tokens === p.totalTokens && acc.acting === acting && acc.marked === p.markedForPause) {
       return;

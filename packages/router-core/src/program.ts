@@ -9,8 +9,12 @@
 import type { ProgramState, ProgramStatus } from "@thunderagent/protocol";
 import type { ProfileAccumulator } from "./step-profile.js";
 
-/** What a backend currently counts for a program (so detaching subtracts exactly that). */
+/**
+ * What a backend currently counts for a program (so detaching subtracts exactly that). One object
+ * per program, reused across attach/detach (no garbage when thousands move in a tick).
+ */
 export interface ProgramAccount {
+  attached: boolean;
   tokens: number;
   acting: boolean;
   marked: boolean;
@@ -42,8 +46,8 @@ export interface Program {
   /** When its previous response ended (tool time of the next step starts there). */
   lastResponseEnd: number | null;
   profile: ProfileAccumulator | null;
-  /** Non-null while registered on a backend: what that backend's sums hold for it. */
-  account: ProgramAccount | null;
+  /** While `account.attached`: what its backend's sums hold for it. */
+  readonly account: ProgramAccount;
 }
 
 export function createProgram(
@@ -69,7 +73,7 @@ export function createProgram(
     pausedAt: null,
     lastResponseEnd: null,
     profile,
-    account: null,
+    account: { attached: false, tokens: 0, acting: false, marked: false },
   };
 }
 

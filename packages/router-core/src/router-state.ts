@@ -96,7 +96,7 @@ export class RouterState {
 
   /** Re-syncs `p`'s contribution to its backend's sums after a change of tokens/status/mark. */
   touch(p: Program): void {
-    if (p.account && p.backend !== null) this.backends.get(p.backend)?.refresh(p);
+    if (p.account.attached && p.backend !== null) this.backends.get(p.backend)?.refresh(p);
   }
 
   setTokens(p: Program, tokens: number): void {

@@ -151,7 +151,7 @@ function checkInvariants(r: Router): void {
     if (p.markedForPause) ok(p.status === "reasoning", "marked while acting");
     if (p.state === "paused") {
       ok(s.queue.get(p.id) === p, "paused but not queued");
-      ok(p.backend === null && p.account === null, "paused but registered");
+      ok(p.backend === null && !p.account.attached, "paused but registered");
       ok(!p.markedForPause, "paused and marked");
     } else {
       ok(p.state === "active", "state");

@@ -37,6 +37,8 @@ export interface TickBenchOptions {
   /** Each backend's capacity alternates between (1 − swing) and (1 + swing) times its base. */
   swing: number;
   seed: number;
+  /** Called before each timed tick, untimed (main.ts passes a minor GC). */
+  beforeTick?: () => void;
 }
 
 export function runTickBench(o: TickBenchOptions): TickBenchResult {
@@ -104,6 +106,7 @@ export function runTickBench(o: TickBenchOptions): TickBenchResult {
     }
   };
   const applyTick = (): ReturnType<Router["tick"]> => {
+    o.beforeTick?.();
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     const res = router.tick(now);
