@@ -8,14 +8,14 @@
  * @module
  */
 import { writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { request } from "undici";
 import { z } from "zod";
-import { measureTtfb, percentile, registerPrograms, runLoad, type LoadResult } from "./load.js";
-import { ROOT, rssMiB, startTs, type Child } from "./processes.js";
-import { renderReport, type Row, type TtfbRow } from "./report.js";
+import { measureTtfb, percentile, registerPrograms, runLoad } from "./load.js";
+import { ROOT, cpuMicros, rssMiB, startTs, type Child } from "./processes.js";
+import { renderReport, type Measure, type Row, type TtfbRow } from "./report.js";
 
 const Options = z.object({
   duration: z.coerce.number().positive().default(5),
@@ -63,6 +63,7 @@ async function modelOf(engine: Child): Promise<string> {
 
 async function main(): Promise<void> {
   const opts = parseOptions();
+  const loadStart = loadavg()[0]!.toFixed(1);
   const children: Child[] = [];
   const cleanup = async () => {
     for (const c of children.reverse()) await c.stop();
@@ -73,7 +74,7 @@ async function main(): Promise<void> {
     const engine = await startTs("engine-sim", "packages/engine-sim/src/main.ts", [
       "--instant",
       "--kv-tokens",
-      "100000000",
+      "4000000",
     ]);
     children.push(engine);
     log("starting the proxy");
@@ -84,6 +85,12 @@ async function main(): Promise<void> {
       "warn",
     ]);
     children.push(proxy);
+    log("starting the bare Node proxy (the floor)");
+    const bare = await startTs("bare-proxy", "apps/bench/src/proxy/bare-proxy.ts", [
+      "--backend",
+      engine.url,
+    ]);
+    children.push(bare);
     const model = await modelOf(engine);
     const content = "Write a bash command that lists the files of the repository. ".repeat(4);
     const body = (stream: boolean, program: string | null) =>
@@ -98,27 +105,39 @@ async function main(): Promise<void> {
     const rows: Row[] = [];
     for (const stream of [false, true]) {
       for (const connections of opts.connections) {
-        const run = async (target: Child, viaProxy: boolean): Promise<LoadResult> => {
+        const run = async (target: Child, viaProxy: boolean): Promise<Measure> => {
           const bodyFor = (i: number) => body(stream, viaProxy ? `bench-${i}` : null);
           // Warm-up (JIT, pools), then the measured run.
           await runLoad({ url: target.url, connections, durationS: 1, bodyFor });
-          return runLoad({ url: target.url, connections, durationS: opts.duration, bodyFor });
+          const cpu0 = cpuMicros(target.pid);
+          const eng0 = cpuMicros(engine.pid);
+          const r = await runLoad({
+            url: target.url,
+            connections,
+            durationS: opts.duration,
+            bodyFor,
+          });
+          const cpu1 = cpuMicros(target.pid);
+          const eng1 = cpuMicros(engine.pid);
+          const perReq = (a: number | null, b: number | null) =>
+            a === null || b === null || r.total === 0 ? Number.NaN : (b - a) / r.total;
+          return {
+            rps: r.rps,
+            p50: percentile(r.latencies, 50),
+            p99: percentile(r.latencies, 99),
+            cpuUs: target === engine ? Number.NaN : perReq(cpu0, cpu1),
+            engineCpuUs: perReq(eng0, eng1),
+            errors: r.errors,
+          };
         };
-        log(`${stream ? "stream" : "non-stream"} ×${connections}: direct`);
+        const label = `${stream ? "stream" : "non-stream"} ×${connections}`;
+        log(`${label}: direct`);
         const direct = await run(engine, false);
-        log(`${stream ? "stream" : "non-stream"} ×${connections}: through the proxy`);
+        log(`${label}: through the proxy`);
         const proxied = await run(proxy, true);
-        rows.push({
-          stream,
-          connections,
-          directRps: direct.rps,
-          proxyRps: proxied.rps,
-          directP50: percentile(direct.latencies, 50),
-          directP99: percentile(direct.latencies, 99),
-          proxyP50: percentile(proxied.latencies, 50),
-          proxyP99: percentile(proxied.latencies, 99),
-          errors: direct.errors + proxied.errors,
-        });
+        log(`${label}: through the bare Node proxy`);
+        const floor = await run(bare, true);
+        rows.push({ stream, connections, direct, proxy: proxied, bare: floor });
       }
     }
 
@@ -170,7 +189,7 @@ async function main(): Promise<void> {
       ttfb,
       rss,
       durationS: opts.duration,
-      machine: `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}`,
+      machine: `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}, load average ${loadStart} at the start and ${loadavg()[0]!.toFixed(1)} at the end`,
       date: new Date().toISOString(),
     });
     writeFileSync(opts.out, md);

@@ -111,3 +111,14 @@ export function rssMiB(pid: number): number | null {
     return null;
   }
 }
+
+/** CPU time (user + system) a process has used, in microseconds (Linux /proc, 100 Hz ticks). */
+export function cpuMicros(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return null;
+  }
+}

@@ -3,16 +3,24 @@
  * @module
  */
 
+/** One target under one load. Latencies in ms, CPU in µs of the process per request. */
+export interface Measure {
+  rps: number;
+  p50: number;
+  p99: number;
+  /** CPU of the proxy process (NaN for the engine alone). */
+  cpuUs: number;
+  engineCpuUs: number;
+  errors: number;
+}
+
 export interface Row {
   stream: boolean;
   connections: number;
-  directRps: number;
-  proxyRps: number;
-  directP50: number;
-  directP99: number;
-  proxyP50: number;
-  proxyP99: number;
-  errors: number;
+  direct: Measure;
+  proxy: Measure;
+  /** The bare Node proxy: the floor for any Node proxy on this machine. */
+  bare: Measure;
 }
 
 export interface TtfbRow {
@@ -34,77 +42,98 @@ export interface ReportInput {
 
 const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : "–");
 const signed = (v: number) => (Number.isFinite(v) ? `${v >= 0 ? "+" : ""}${v.toFixed(2)}` : "–");
+const us = (v: number) => (Number.isFinite(v) ? v.toFixed(0) : "–");
+const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(0)} %`;
 
 /** Targets at 64 connections: added p50 ≤ 1 ms, added p99 ≤ 5 ms, ≥ 60 % of direct req/s. */
-export function meetsTargets(r: Row): boolean {
-  return (
-    r.proxyP50 - r.directP50 <= 1 &&
-    r.proxyP99 - r.directP99 <= 5 &&
-    r.proxyRps >= 0.6 * r.directRps
-  );
+export function targets(r: Row): { p50: boolean; p99: boolean; rps: boolean } {
+  return {
+    p50: r.proxy.p50 - r.direct.p50 <= 1,
+    p99: r.proxy.p99 - r.direct.p99 <= 5,
+    rps: r.proxy.rps >= 0.6 * r.direct.rps,
+  };
 }
 
 export function renderReport(input: ReportInput): string {
-  const lines: string[] = [];
-  lines.push("# Proxy overhead (`pnpm bench:proxy`)");
-  lines.push("");
-  lines.push(
-    `engine-sim \`--instant\` answered directly and through the proxy (\`--router tr\`, one backend), ` +
-      `on loopback, load from autocannon in a third process; ${input.durationS} s per run after a 1 s warm-up. ` +
-      `Latency is per-request response time (full body), taken from every response at sub-millisecond resolution. ` +
-      `Machine: ${input.machine}, shared with other work (numbers are noisy). ${input.date}.`,
+  const L: string[] = [];
+  L.push("# Proxy overhead (`pnpm bench:proxy`)");
+  L.push("");
+  L.push(
+    `engine-sim \`--instant\` answered directly, through the proxy (\`--router tr\`, one backend), and ` +
+      `through a bare Node proxy (node:http + one undici Pool, JSON in and out, nothing else: the floor ` +
+      `for any Node proxy), each in its own process, on loopback; load from autocannon in the bench ` +
+      `process; ${input.durationS} s per run after a 1 s warm-up. Latency is the full response time of ` +
+      `every 2xx answer at sub-millisecond resolution. CPU is user+system time of the process divided by ` +
+      `the requests served. Machine: ${input.machine}, shared with other work, so absolute numbers are ` +
+      `noisy. ${input.date}.`,
   );
-  lines.push("");
-  lines.push(
-    "| mode | conns | direct req/s | proxy req/s | proxy/direct | direct p50 ms | proxy p50 ms | added p50 ms | direct p99 ms | proxy p99 ms | added p99 ms | errors |",
+  L.push("");
+  L.push(
+    "| mode | conns | direct req/s | proxy req/s | bare req/s | proxy added p50 / p99 ms | bare added p50 / p99 ms | CPU µs/req proxy · bare · engine | errors |",
   );
-  lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+  L.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const r of input.rows) {
-    lines.push(
-      `| ${r.stream ? "stream" : "non-stream"} | ${r.connections} | ${r.directRps.toFixed(0)} | ${r.proxyRps.toFixed(0)} | ` +
-        `${((100 * r.proxyRps) / r.directRps).toFixed(0)} % | ${ms(r.directP50)} | ${ms(r.proxyP50)} | ${signed(r.proxyP50 - r.directP50)} | ` +
-        `${ms(r.directP99)} | ${ms(r.proxyP99)} | ${signed(r.proxyP99 - r.directP99)} | ${r.errors} |`,
+    const { direct: d, proxy: p, bare: b } = r;
+    L.push(
+      `| ${r.stream ? "stream" : "non-stream"} | ${r.connections} | ${d.rps.toFixed(0)} | ` +
+        `${p.rps.toFixed(0)} (${pct(p.rps, d.rps)}) | ${b.rps.toFixed(0)} (${pct(b.rps, d.rps)}) | ` +
+        `${signed(p.p50 - d.p50)} / ${signed(p.p99 - d.p99)} | ${signed(b.p50 - d.p50)} / ${signed(b.p99 - d.p99)} | ` +
+        `${us(p.cpuUs)} · ${us(b.cpuUs)} · ${us(d.engineCpuUs)} | ${d.errors + p.errors + b.errors} |`,
     );
   }
-  lines.push("");
+  L.push("");
+  L.push("Absolute latencies (ms):");
+  L.push("");
+  L.push(
+    "| mode | conns | direct p50 | proxy p50 | bare p50 | direct p99 | proxy p99 | bare p99 |",
+  );
+  L.push("|---|---:|---:|---:|---:|---:|---:|---:|");
+  for (const r of input.rows) {
+    L.push(
+      `| ${r.stream ? "stream" : "non-stream"} | ${r.connections} | ${ms(r.direct.p50)} | ${ms(r.proxy.p50)} | ` +
+        `${ms(r.bare.p50)} | ${ms(r.direct.p99)} | ${ms(r.proxy.p99)} | ${ms(r.bare.p99)} |`,
+    );
+  }
+  L.push("");
   const at64 = input.rows.filter((r) => r.connections === 64);
   if (at64.length > 0) {
-    lines.push(
+    L.push(
       "Targets at 64 connections (added p50 ≤ 1 ms, added p99 ≤ 5 ms, ≥ 60 % of direct req/s): " +
         at64
-          .map(
-            (r) =>
-              `${r.stream ? "stream" : "non-stream"} ${meetsTargets(r) ? "met" : "**missed**"}`,
-          )
-          .join(", ") +
+          .map((r) => {
+            const t = targets(r);
+            const f = (ok: boolean, what: string) => (ok ? `${what} met` : `${what} **missed**`);
+            return `${r.stream ? "stream" : "non-stream"}: ${f(t.p50, "p50")}, ${f(t.p99, "p99")}, ${f(t.rps, "req/s")}`;
+          })
+          .join("; ") +
         ".",
     );
-    lines.push("");
+    L.push("");
   }
   if (input.ttfb.length > 0) {
-    lines.push("## Streams: time to first byte");
-    lines.push("");
-    lines.push(
+    L.push("## Streams: time to first byte");
+    L.push("");
+    L.push(
       "| concurrency | direct p50 ms | proxy p50 ms | added p50 ms | direct p99 ms | proxy p99 ms | added p99 ms |",
     );
-    lines.push("|---:|---:|---:|---:|---:|---:|---:|");
+    L.push("|---:|---:|---:|---:|---:|---:|---:|");
     for (const t of input.ttfb) {
-      lines.push(
+      L.push(
         `| ${t.concurrency} | ${ms(t.directP50)} | ${ms(t.proxyP50)} | ${signed(t.proxyP50 - t.directP50)} | ` +
           `${ms(t.directP99)} | ${ms(t.proxyP99)} | ${signed(t.proxyP99 - t.directP99)} |`,
       );
     }
-    lines.push("");
+    L.push("");
   }
   if (input.rss) {
-    lines.push("## Memory");
-    lines.push("");
+    L.push("## Memory");
+    L.push("");
     const f = (v: number | null) => (v === null ? "–" : `${v.toFixed(0)} MiB`);
-    lines.push(
+    L.push(
       `Proxy RSS after the runs above: ${f(input.rss.before)}; with ${input.rss.programs} live programs ` +
         `(one request each, then acting): ${f(input.rss.after)}.`,
     );
-    lines.push("");
+    L.push("");
   }
-  return lines.join("\n");
+  return L.join("\n");
 }
