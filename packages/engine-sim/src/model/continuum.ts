@@ -144,3 +144,57 @@ export class ContinuumState {
     if (p && p.pins > 0) p.pins--;
   }
 }
+
+/** The running request to preempt: its program arrived latest (job-level LIFO), non-last-step first. */
+export function continuumVictim(running: readonly RequestState[]): number {
+  let best = -1;
+  for (let k = 0; k < running.length; k++) {
+    const r = running[k]!;
+    if (best < 0) {
+      best = k;
+      continue;
+    }
+    const b = running[best]!;
+    const rl = r.req.isLastStep === true;
+    const bl = b.req.isLastStep === true;
+    if (rl !== bl) {
+      if (!rl) best = k;
+    } else if (
+      r.programArrival > b.programArrival ||
+      (r.programArrival === b.programArrival && r.seq > b.seq)
+    ) {
+      best = k;
+    }
+  }
+  return best;
+}
+
+/**
+ * The waiting request to admit next (`ContinuumRequestQueue.peek_request`): requests of programs
+ * holding a pin first, then program-level FCFS (a program's first arrival; requests without a
+ * program by their own arrival).
+ */
+export function continuumPick(cont: ContinuumState, waiting: readonly RequestState[]): number {
+  let best = 0;
+  let bestPinned = false;
+  for (let k = 0; k < waiting.length; k++) {
+    const s = waiting[k]!;
+    const pinned = s.req.programId !== undefined && cont.holdsPin(s.req.programId);
+    if (k === 0) {
+      bestPinned = pinned;
+      continue;
+    }
+    const b = waiting[best]!;
+    if (pinned !== bestPinned) {
+      if (pinned) {
+        best = k;
+        bestPinned = true;
+      }
+      continue;
+    }
+    const sa = s.req.programId === undefined ? s.arrival : s.programArrival;
+    const ba = b.req.programId === undefined ? b.arrival : b.programArrival;
+    if (sa < ba || (sa === ba && s.seq < b.seq)) best = k;
+  }
+  return best;
+}

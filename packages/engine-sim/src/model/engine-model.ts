@@ -18,7 +18,7 @@
 import { BlockPool } from "./block-pool.js";
 import type { EngineConfig } from "./config.js";
 import { validateEngineConfig } from "./config.js";
-import { ContinuumState } from "./continuum.js";
+import { ContinuumState, continuumPick, continuumVictim } from "./continuum.js";
 import type { Pin } from "./continuum.js";
 import { RequestState } from "./request-state.js";
 import { StepCost } from "./step-time.js";
@@ -146,7 +146,7 @@ export class EngineModel {
             continue;
           }
         }
-        const vi = cont ? this.continuumVictim() : this.running.length - 1;
+        const vi = cont ? continuumVictim(this.running) : this.running.length - 1;
         const victim = this.running[vi]!;
         this.running.splice(vi, 1);
         const undo = this.stepTokens.get(victim);
@@ -177,7 +177,7 @@ export class EngineModel {
         budget > 0 &&
         this.running.length < this.config.maxNumSeqs
       ) {
-        const wi = cont ? this.continuumPick() : 0;
+        const wi = cont ? continuumPick(cont, this.waiting) : 0;
         const s = this.waiting[wi]!;
         const n = this.admit(s, budget, events);
         if (n === 0) break;
@@ -399,56 +399,5 @@ export class EngineModel {
     if (this.continuum && s.req.programId !== undefined) {
       this.continuum.onLeaveWaiting(s.req.programId);
     }
-  }
-
-  /** Continuum: preempt the running request whose program arrived latest, non-last-step first. */
-  private continuumVictim(): number {
-    let best = -1;
-    for (let k = 0; k < this.running.length; k++) {
-      const r = this.running[k]!;
-      if (best < 0) {
-        best = k;
-        continue;
-      }
-      const b = this.running[best]!;
-      const rl = r.req.isLastStep === true;
-      const bl = b.req.isLastStep === true;
-      if (rl !== bl) {
-        if (!rl) best = k;
-      } else if (
-        r.programArrival > b.programArrival ||
-        (r.programArrival === b.programArrival && r.seq > b.seq)
-      ) {
-        best = k;
-      }
-    }
-    return best;
-  }
-
-  /** Continuum's queue order: programs holding a pin first, then program-level FCFS. */
-  private continuumPick(): number {
-    const cont = this.continuum!;
-    let best = 0;
-    let bestPinned = false;
-    for (let k = 0; k < this.waiting.length; k++) {
-      const s = this.waiting[k]!;
-      const pinned = s.req.programId !== undefined && cont.holdsPin(s.req.programId);
-      if (k === 0) {
-        bestPinned = pinned;
-        continue;
-      }
-      const b = this.waiting[best]!;
-      if (pinned !== bestPinned) {
-        if (pinned) {
-          best = k;
-          bestPinned = true;
-        }
-        continue;
-      }
-      const sa = s.req.programId === undefined ? s.arrival : s.programArrival;
-      const ba = b.req.programId === undefined ? b.arrival : b.programArrival;
-      if (sa < ba || (sa === ba && s.seq < b.seq)) best = k;
-    }
-    return best;
   }
 }

@@ -104,7 +104,7 @@ export class EngineDriver {
       this.runStep();
     };
     if (delayMs < 1) setImmediate(next);
-    else this.timer = setTimeout(next, delayMs);
+    else this.timer = setTimeout(next, Math.ceil(delayMs));
   }
 
   private dispatch(events: EngineEvent[]): void {
