@@ -9,6 +9,7 @@
 import OpenAI from "openai";
 import type { ModelSection } from "../config/mini-config.js";
 import { matchContextLength } from "./context-length.js";
+import { readSseData } from "./sse-reader.js";
 import {
   type ChatMessage,
   ContextLengthExceededError,
@@ -157,15 +158,29 @@ export class OpenAIModel implements Model {
         usage: usageOf(res.usage),
       };
     }
-    const stream = (await this.#client.chat.completions.create(
-      body as unknown as OpenAI.ChatCompletionCreateParamsStreaming,
-      requestOptions,
-    )) as AsyncIterable<OpenAI.ChatCompletionChunk>;
+    // The SDK builds and sends the request and turns HTTP errors into APIError; the body is read
+    // with a linear-time SSE reader (see sse-reader.ts).
+    const response = await this.#client.chat.completions
+      .create(body as unknown as OpenAI.ChatCompletionCreateParamsStreaming, requestOptions)
+      .asResponse();
     const parts: string[] = [];
     let firstToken: number | null = null;
     let usage: ModelUsage | null = null;
-    for await (const chunk of stream) {
-      const delta = chunk.choices[0]?.delta;
+    let done = false;
+    for await (const data of readSseData(response.body)) {
+      // Keep reading after [DONE] so the body ends normally (the connection stays reusable).
+      if (done || data === "[DONE]") {
+        done = true;
+        continue;
+      }
+      const chunk = JSON.parse(data) as Partial<OpenAI.ChatCompletionChunk> & { error?: unknown };
+      if (chunk.error !== undefined && chunk.error !== null) {
+        // vLLM's mid-stream error event (HTTP 200 already sent).
+        const err = chunk.error as { message?: unknown };
+        const message = typeof err.message === "string" ? err.message : JSON.stringify(chunk.error);
+        throw new OpenAI.APIError(undefined, chunk.error as object, message, response.headers);
+      }
+      const delta = chunk.choices?.[0]?.delta;
       if (delta?.content) {
         if (firstToken === null) firstToken = this.#now();
         parts.push(delta.content);
