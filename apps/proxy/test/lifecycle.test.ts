@@ -1,8 +1,7 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { request } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
 import { eventually, startProxy, type ErrorBody } from "./helpers/harness.js";
+import { startDockerApi } from "./helpers/docker-api.js";
 import { startTinyUpstream } from "./helpers/tiny-upstream.js";
 
 const closers: Array<() => Promise<void>> = [];
@@ -65,40 +64,6 @@ describe("--api-key", () => {
     await ok.body.text();
   });
 });
-
-/** The one Docker Engine API call docker-gc makes, on loopback (no engine on this machine). */
-async function startDockerApi(): Promise<{
-  host: string;
-  deleted: string[];
-  close(): Promise<void>;
-}> {
-  const deleted: string[] = [];
-  const server: Server = createServer((req, res) => {
-    const m = /^\/(?:v[\d.]+\/)?containers\/([^/?]+)\?(.*)$/.exec(req.url ?? "");
-    if (req.method === "DELETE" && m) {
-      const id = decodeURIComponent(m[1]!);
-      if (id === "gone") {
-        res.writeHead(404, { "content-type": "application/json" });
-        return res.end('{"message":"no such container"}');
-      }
-      if (id === "stuck") {
-        res.writeHead(500, { "content-type": "application/json" });
-        return res.end('{"message":"device busy"}');
-      }
-      deleted.push(`${id}?${m[2]}`);
-      res.writeHead(204);
-      return res.end();
-    }
-    res.writeHead(404);
-    res.end();
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return {
-    host: `tcp://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    deleted,
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
-}
 
 describe("--docker-gc", () => {
   it("removes a released program's docker_ids through DOCKER_HOST; failures never reach the caller", async () => {
