@@ -299,7 +299,9 @@ export class EngineModel {
       const memo = this.hashMemo.get(pid);
       if (memo) s.seedHashes(memo.tokens, memo.hashes, bs);
       s.ensureHashes(maxHitBlocks * bs, bs);
-      this.hashMemo.set(pid, { tokens: s.req.promptTokens, hashes: s.hashes });
+      // A copy of the hashed prefix: the memo stays right even if the caller reuses its buffer.
+      const hashed = Math.min(s.hashes.length * bs, s.promptLen);
+      this.hashMemo.set(pid, { tokens: s.req.promptTokens.slice(0, hashed), hashes: s.hashes });
     } else {
       s.ensureHashes(maxHitBlocks * bs, bs);
     }

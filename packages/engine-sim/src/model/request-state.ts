@@ -77,11 +77,8 @@ export class RequestState {
       Math.floor(Math.min(prev.length, cur.length) / blockSize),
     );
     let same = 0;
-    if (prev === cur) same = maxBlocks * blockSize;
-    else {
-      const limit = maxBlocks * blockSize;
-      while (same < limit && prev[same] === cur[same]) same++;
-    }
+    const limit = maxBlocks * blockSize;
+    while (same < limit && prev[same] === cur[same]) same++;
     const blocks = Math.floor(same / blockSize);
     for (let k = 0; k < blocks; k++) this.hashes.push(prevHashes[k]!);
   }

@@ -5,7 +5,7 @@
 
 export interface EngineRequest {
   id: string;
-  /** Token ids; prefix-stable across a program's steps. */
+  /** Token ids; prefix-stable across a program's steps. Not to be mutated while in the engine. */
   promptTokens: Uint32Array;
   /** finish_reason "length" when reached. */
   maxTokens: number;
