@@ -11,6 +11,7 @@ import type { UpstreamResponse } from "../upstream.js";
 import { prepareChatRequest, type PreparedRequest } from "./prepare-request.js";
 import { pipeStream } from "./stream.js";
 import { upstreamFailure } from "./upstream-errors.js";
+import { upstreamHeaders } from "./upstream-headers.js";
 import { extractUsage, toUsage } from "./usage.js";
 
 /** The client went away; nothing is sent. */
@@ -44,18 +45,6 @@ function waitForTurn(ctx: ProxyContext, requestId: string, signal: HangUp): Prom
       },
     );
   });
-}
-
-function upstreamHeaders(ctx: ProxyContext, request: FastifyRequest): Record<string, string> {
-  const headers: Record<string, string> = {};
-  // Without keys of our own, a client's key goes through (vLLM --api-key stays usable).
-  const auth = request.headers.authorization;
-  if (auth && ctx.config.apiKey === null && ctx.config.backendApiKey === null) {
-    headers["authorization"] = auth;
-  }
-  const rank = request.headers["x-data-parallel-rank"];
-  if (typeof rank === "string") headers["x-data-parallel-rank"] = rank;
-  return headers;
 }
 
 async function handleChat(

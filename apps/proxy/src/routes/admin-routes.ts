@@ -6,6 +6,7 @@
 import type { FastifyInstance } from "fastify";
 import { ReleaseRequest } from "@thunderagent/protocol";
 import { upstreamFailure } from "../chat/upstream-errors.js";
+import { upstreamHeaders } from "../chat/upstream-headers.js";
 import type { ProxyContext } from "../context.js";
 import { ProxyError } from "../errors.js";
 
@@ -61,7 +62,11 @@ export function adminRoutes(app: FastifyInstance, ctx: ProxyContext): void {
     if (!backend) throw new ProxyError(503, "no healthy backend", "no_healthy_backend");
     let res;
     try {
-      res = await ctx.upstreams.request(backend, { method: "GET", path: "/v1/models" });
+      res = await ctx.upstreams.request(backend, {
+        method: "GET",
+        path: "/v1/models",
+        headers: upstreamHeaders(ctx, request),
+      });
     } catch (err) {
       throw upstreamFailure(err, backend);
     }
