@@ -40,6 +40,8 @@ export interface SystemPlan {
   readonly runner: ProcessSpec;
   readonly output: string;
   readonly stepSource: StepSource;
+  /** The engines this system's calls are served by (their /metrics count served calls too). */
+  readonly engineUrls: readonly string[];
 }
 
 export interface Plan {
@@ -202,6 +204,7 @@ export function buildPlan(o: Options, facts: PlanFacts): Plan {
       const health = { url: `http://${host}:${port}/health`, timeoutS: healthTimeoutS };
       if (simulate) {
         const sim = tsEntry(facts, ENGINE_SIM_ENTRY);
+        const kvTokens = simKvTokens(preset, workers, o.simKvScale);
         return {
           name: o.replicas > 1 ? `engine-sim-${i}` : "engine-sim",
           role: "engine" as const,
@@ -218,7 +221,9 @@ export function buildPlan(o: Options, facts: PlanFacts): Plan {
             "--profile",
             preset.simProfile,
             "--kv-tokens",
-            String(simKvTokens(preset, workers, o.simKvScale)),
+            String(kvTokens),
+            "--max-model-len",
+            String(o.maxModelLen ?? Math.min(kvTokens - 1024, preset.simMaxModelLen)),
             "--time-scale",
             fmtNum(timeScale ?? 1),
             "--enable-prompt-tokens-details",
@@ -343,6 +348,7 @@ export function buildPlan(o: Options, facts: PlanFacts): Plan {
       proxy,
       runner,
       output,
+      engineUrls,
       stepSource:
         system === "thunderagent"
           ? { kind: "profile-csv", path: join(profileDir, "step_profiles.csv") }

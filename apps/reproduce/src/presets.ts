@@ -32,6 +32,8 @@ export interface Preset {
   readonly simProfile: PresetName;
   /** KV-cache capacity (tokens) of that profile: what `--sim-kv-scale` scales. */
   readonly simKvTokens: number;
+  /** The profile's context length (engine-sim refuses one larger than its KV cache). */
+  readonly simMaxModelLen: number;
   /** Parallel agent programs of the paper's headline point for this model. */
   readonly paperWorkers: number;
   /** The paper's steps/min at that point (Fig. 4), for the report. */
@@ -57,6 +59,7 @@ export const PRESETS: Readonly<Record<PresetName, Preset>> = {
     attentionHeads: 96,
     simProfile: "glm4.6",
     simKvTokens: 1_160_000,
+    simMaxModelLen: 202_752,
     paperWorkers: 96,
     paperStepsPerMin: { thunderagent: 371.1, vllm: 140.1 },
   },
@@ -79,6 +82,7 @@ export const PRESETS: Readonly<Record<PresetName, Preset>> = {
     attentionHeads: 64,
     simProfile: "qwen3-235b",
     simKvTokens: 1_750_000,
+    simMaxModelLen: 262_144,
     paperWorkers: 192,
     paperStepsPerMin: { thunderagent: 378.6, vllm: 125.3 },
   },

@@ -9,6 +9,7 @@ import { readFile } from "node:fs/promises";
 import type { Plan, SystemPlan } from "./plan.js";
 import { waitForHealth } from "./health.js";
 import type { SystemResult } from "./report.js";
+import { EngineMeter, countFromMeter } from "./engine-meter.js";
 import { readProfileSteps, readTrajectorySteps } from "./steps.js";
 import { ChildFailedError, tailLog, type Child, type Supervisor } from "./supervisor.js";
 import { countWindow } from "./window.js";
@@ -86,6 +87,9 @@ async function runSystem(plan: Plan, sys: SystemPlan, ctx: RunContext): Promise<
     ),
     ctx,
   );
+  // The engines' own served-call counters, scraped through the run (see engine-meter.ts).
+  const meter = new EngineMeter(sys.engineUrls, Math.min(10, plan.minuteS / 2));
+  meter.start();
   let startedAt: number | null = null;
   if (sys.proxy) {
     const proxy = sup.start(sys.proxy);
@@ -154,23 +158,45 @@ async function runSystem(plan: Plan, sys: SystemPlan, ctx: RunContext): Promise<
     }
   }
   if (!finished) ctx.log(`${sys.system}: the window has closed; stopping`);
+  await meter.stop();
   // The runner first (it records its running instances), then the router, then the engines.
   for (const c of [...mine].reverse()) await sup.stop(c);
 
-  const count =
-    sys.stepSource.kind === "profile-csv"
-      ? countWindow(await readProfileSteps(sys.stepSource.path), t0, plan.window, plan.minuteS)
-      : await (async () => {
-          const t = await readTrajectorySteps(
-            sys.stepSource.kind === "trajectories" ? sys.stepSource.dir : "",
-          );
-          if (t.invalid.length > 0) {
-            notes.push(
-              `${sys.system}: ${t.invalid.length} trajectory file(s) did not validate and were skipped.`,
-            );
-          }
-          return countWindow(t.steps, t0, plan.window, plan.minuteS);
-        })();
+  const metered = countFromMeter(meter.samples, t0, plan.window, plan.minuteS);
+  let count;
+  let source: string;
+  if (sys.stepSource.kind === "profile-csv") {
+    count = countWindow(await readProfileSteps(sys.stepSource.path), t0, plan.window, plan.minuteS);
+    source = sys.stepSource.path;
+  } else {
+    const t = await readTrajectorySteps(sys.stepSource.dir);
+    if (t.invalid.length > 0) {
+      notes.push(
+        `${sys.system}: ${t.invalid.length} trajectory file(s) did not validate and were skipped.`,
+      );
+    }
+    const fromTraj = countWindow(t.steps, t0, plan.window, plan.minuteS);
+    if (metered) {
+      count = metered;
+      source = `${sys.engineUrls.join(",")} /metrics vllm:request_success_total`;
+      notes.push(
+        `${sys.system}: counted from the engine's served calls (${metered.stepsCounted} in the window); ` +
+          `the runner's trajectories hold ${fromTraj.stepsCounted} of them (${t.files} instances recorded; ` +
+          "the runner does not record instances interrupted when the window closes).",
+      );
+    } else {
+      count = fromTraj;
+      source = sys.stepSource.dir;
+      notes.push(
+        `${sys.system}: counted from the runner's trajectories (no engine /metrics); instances still running when the window closed are missing.`,
+      );
+    }
+  }
+  if (metered && sys.stepSource.kind === "profile-csv") {
+    notes.push(
+      `${sys.system}: cross-check: the engine served ${metered.stepsCounted} calls in the window, the router profiled ${count.stepsCounted}.`,
+    );
+  }
   ctx.log(
     `${sys.system}: ${count.stepsCounted} steps in the window → ${count.stepsPerMin.toFixed(1)} steps/min`,
   );
@@ -179,7 +205,7 @@ async function runSystem(plan: Plan, sys: SystemPlan, ctx: RunContext): Promise<
       system: sys.system,
       startedAt: t0,
       count,
-      source: sys.stepSource.kind === "profile-csv" ? sys.stepSource.path : sys.stepSource.dir,
+      source,
       workers: plan.workers,
     },
     notes,

@@ -27,9 +27,18 @@ export function defaultTimeScale(endMin: number): number {
   return Number((SIM_TARGET_REAL_S / (endMin * 60)).toPrecision(3));
 }
 
-/** KV tokens for engine-sim: the profile's capacity scaled like the agent count. */
+/**
+ * The sample's working set per active program (~8.8K tokens, measured on simulated runs) over
+ * SWE-bench's (16.8K, workload.md §A): the sample's tiny repository gives shorter observations.
+ */
+export const SIM_CONTEXT_RATIO = 0.52;
+
+/**
+ * KV tokens for engine-sim: the profile's capacity scaled like the agent count and the working
+ * set, so that the memory pressure per agent is the paper's (96 agents × 16.8K on 1.16M tokens).
+ */
 export function simKvTokens(preset: Preset, workers: number, scale: number | undefined): number {
-  const s = scale ?? workers / preset.paperWorkers;
+  const s = scale ?? (workers / preset.paperWorkers) * SIM_CONTEXT_RATIO;
   return Math.max(16_384, Math.round((preset.simKvTokens * s) / 16) * 16);
 }
 

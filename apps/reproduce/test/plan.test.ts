@@ -209,7 +209,7 @@ describe("plan", () => {
     expect(eng).toContain("packages/engine-sim/src/main.ts");
     expect(eng).toContain("--profile qwen3-235b");
     expect(eng).toContain("--time-scale 0.025 --enable-prompt-tokens-details");
-    expect(eng).toContain("--kv-tokens 437504");
+    expect(eng).toContain("--kv-tokens 227504 --max-model-len 226480");
     expect(ta.proxy?.args.join(" ")).toContain("--scheduler-interval 0.125");
     expect(ta.runner.args.join(" ")).toContain("--environment-class local");
     expect(ta.runner.args.join(" ")).toContain(`--subset ${p.dataset?.path}`);
