@@ -13,7 +13,18 @@ import { dirname, join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { runThroughputBench } from "./throughput-bench.js";
-import { runTickBench, runTickBenchReplayed, type TickBenchResult } from "./tick-bench.js";
+import { runTickBenchReplayed, type TickBenchResult } from "./tick-bench.js";
+
+/** The repository's prettier (a root devDependency) when it loads, so the file passes format:check. */
+async function formatMarkdown(md: string, filepath: string): Promise<string> {
+  try {
+    const prettier = await import("prettier");
+    const config = (await prettier.resolveConfig(filepath)) ?? {};
+    return await prettier.format(md, { ...config, filepath });
+  } catch {
+    return md;
+  }
+}
 
 function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
@@ -49,7 +60,6 @@ const base = {
 };
 const steady = runTickBenchReplayed({ ...base, swing: 0 }, replays);
 const stress = runTickBenchReplayed({ ...base, swing: 0.1 }, replays);
-const single = runTickBench({ ...base, swing: 0 });
 const tp = runThroughputBench(pairs, rounds);
 const loadAfter = loadavg()[0] ?? 0;
 
@@ -82,8 +92,10 @@ const rows: Array<[string, string, string, string]> = [
   ],
   ["  work per stress tick (paused / marked / restored / resumed)", workOf(stress), "", ""],
   ["tick, quiet (no change between ticks), ms", timing(steady.quiet), "", ""],
-  ["tick, steady, one run without replay filtering, wall ms", timing(single.busy), "", ""],
-  ["tick, steady, one run, CPU ms (all threads, GC included)", timing(single.busyCpu), "", ""],
+  ["tick, steady, first replay alone (unfiltered wall ms)", timing(steady.firstRun!.busy), "", ""],
+  ["tick, steady, first replay, CPU ms (all threads)", timing(steady.firstRun!.busyCpu), "", ""],
+  ["tick, stress, first replay alone (unfiltered wall ms)", timing(stress.firstRun!.busy), "", ""],
+  ["tick, stress, first replay, CPU ms (all threads)", timing(stress.firstRun!.busyCpu), "", ""],
   [
     `arrive+complete pairs/s (median of ${tp.rounds} × ${k(tp.pairs)}; best)`,
     `${k(tp.pairsPerSecond)}; ${k(tp.bestPairsPerSecond)}`,
@@ -132,16 +144,21 @@ if (write) {
     "  every backend's capacity ±10% each tick, so every tick pauses or restores thousands of",
     "  programs. Only `tick()` is timed; the quiet row repeats ticks with no change in between.",
     `- The run is deterministic, so it is replayed ${replays} times and each tick keeps its fastest wall`,
-    "  time: on a shared machine preemption only ever adds time. The unfiltered single run and its",
-    "  CPU time (process-wide, so concurrent GC threads count) are shown for comparison. A minor GC",
+    "  time: on a shared machine preemption only ever adds time. The first replay's unfiltered wall",
+    "  time and its CPU time (process-wide, so concurrent GC threads count) are shown too. A minor GC",
     "  runs (untimed) before each tick, so the garbage of the bench's own request churn is not",
     "  collected inside a timed tick.",
+    "- **Reading**: the target (a tick under 5 ms) is about the steady row. The stress row moves",
+    "  about 3,000 programs per tick (a capacity collapse and recovery every 5 s), far more than a real",
+    "  run sees; its cost is dominated by the restore pass (selection sort + best-fit placement + the",
+    "  per-program restore, about 1–2 µs per restored program), and its tail on this shared machine",
+    "  is preemption (compare its CPU and unfiltered rows).",
     "- **pairs/s**: 1,000 programs over 16 backends with ample capacity; each pair is `arrive()`",
     "  (admitted, forwarded) + `complete()` (acting, token count and ratio updated). The streamed",
     "  figure adds `forwarded`, `firstToken` and 20 `streamChunk` calls per step.",
     "",
   ].join("\n");
-  writeFileSync(out, md);
+  writeFileSync(out, await formatMarkdown(md, out));
   console.log(`wrote ${out}`);
 }
 if (!steadyOk || !pairsOk) process.exitCode = 1;
