@@ -86,11 +86,24 @@ export interface CliConfig {
   server: EngineServerOptions;
 }
 
+/** vLLM takes `--served-model-name a b` (nargs="+"): repeat the flag for each name. */
+function expandServedNames(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    out.push(a);
+    if (a !== "--served-model-name") continue;
+    if (i + 1 < argv.length) out.push(argv[++i]!);
+    while (i + 1 < argv.length && !argv[i + 1]!.startsWith("-")) out.push(a, argv[++i]!);
+  }
+  return out;
+}
+
 export function parseCli(argv: readonly string[]): CliConfig {
   let values: Record<string, unknown>;
   try {
     ({ values } = parseArgs({
-      args: [...argv],
+      args: expandServedNames(argv),
       strict: true,
       allowPositionals: false,
       options: {

@@ -53,6 +53,12 @@ describe("engine-sim flags", () => {
     expect(r.model).toBe("Qwen/Qwen3-235B-A22B-Instruct-2507");
   });
 
+  it("takes several served names after one flag, as vLLM does", () => {
+    expect(
+      parseCli(["--served-model-name", "a", "b", "--seed", "1"]).server.servedModelNames,
+    ).toEqual(["a", "b"]);
+  });
+
   it("defaults to the glm4.6 profile on port 8000", () => {
     const c = parseCli([]);
     expect(c.port).toBe(8000);

@@ -36,6 +36,22 @@ describe("client aborts", () => {
   });
 });
 
+describe("client aborts (non-streaming)", () => {
+  it("a client hanging up before the answer aborts the engine request", async () => {
+    s = await start({ timeScale: 1, instant: false });
+    const ac = new AbortController();
+    const pending = post(s.url, chat({ max_tokens: 2000 }), { signal: ac.signal }).catch(
+      () => null,
+    );
+    const model = s.state.model;
+    await until(() => model.snapshot().running === 1, "the request to run");
+    ac.abort();
+    await pending;
+    await until(() => model.snapshot().requestSuccess.abort === 1, "the abort to reach the engine");
+    expect(model.snapshot().running).toBe(0);
+  });
+});
+
 describe("--continuum", () => {
   it("reads program_id and is_last_step from the body and pins by program", async () => {
     s = await start({ continuum: true });
