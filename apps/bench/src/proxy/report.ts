@@ -29,6 +29,8 @@ export interface TtfbRow {
   directP99: number;
   proxyP50: number;
   proxyP99: number;
+  bareP50: number;
+  bareP99: number;
 }
 
 export interface ReportInput {
@@ -36,6 +38,7 @@ export interface ReportInput {
   ttfb: TtfbRow[];
   rss: { before: number | null; after: number | null; programs: number } | null;
   durationS: number;
+  repeat: number;
   machine: string;
   date: string;
 }
@@ -62,7 +65,8 @@ export function renderReport(input: ReportInput): string {
     `engine-sim \`--instant\` answered directly, through the proxy (\`--router tr\`, one backend), and ` +
       `through a bare Node proxy (node:http + one undici Pool, JSON in and out, nothing else: the floor ` +
       `for any Node proxy), each in its own process, on loopback; load from autocannon in the bench ` +
-      `process; ${input.durationS} s per run after a 1 s warm-up. Latency is the full response time of ` +
+      `process; ${input.durationS} s per run after a 1 s warm-up, the three targets back to back, best ` +
+      `of ${input.repeat} rounds each. Latency is the full response time of ` +
       `every 2xx answer at sub-millisecond resolution. CPU is user+system time of the process divided by ` +
       `the requests served. Machine: ${input.machine}, shared with other work, so absolute numbers are ` +
       `noisy. ${input.date}.`,
@@ -114,13 +118,14 @@ export function renderReport(input: ReportInput): string {
     L.push("## Streams: time to first byte");
     L.push("");
     L.push(
-      "| concurrency | direct p50 ms | proxy p50 ms | added p50 ms | direct p99 ms | proxy p99 ms | added p99 ms |",
+      "| concurrency | direct p50 ms | proxy p50 ms | added p50 ms | bare added p50 ms | direct p99 ms | proxy p99 ms | added p99 ms | bare added p99 ms |",
     );
-    L.push("|---:|---:|---:|---:|---:|---:|---:|");
+    L.push("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (const t of input.ttfb) {
       L.push(
         `| ${t.concurrency} | ${ms(t.directP50)} | ${ms(t.proxyP50)} | ${signed(t.proxyP50 - t.directP50)} | ` +
-          `${ms(t.directP99)} | ${ms(t.proxyP99)} | ${signed(t.proxyP99 - t.directP99)} |`,
+          `${signed(t.bareP50 - t.directP50)} | ${ms(t.directP99)} | ${ms(t.proxyP99)} | ` +
+          `${signed(t.proxyP99 - t.directP99)} | ${signed(t.bareP99 - t.directP99)} |`,
       );
     }
     L.push("");

@@ -22,6 +22,8 @@ export interface SseObserver {
 }
 
 const LF2 = Buffer.from("\n\n");
+/** What every content chunk holds (compact JSON, as vLLM writes it): checked on the bytes. */
+const CHOICE_OPEN = Buffer.from('"choices":[{');
 const CRLF2 = Buffer.from("\r\n\r\n");
 
 function eventEnd(buf: Buffer, from: number): { at: number; len: number } | null {
@@ -65,7 +67,11 @@ export class SseRelay {
       const end = eventEnd(buf, start);
       if (!end) break;
       const stop = end.at + end.len;
-      const keep = this.#inspect(buf.toString("utf8", start, end.at));
+      // The common case, a content chunk, is recognised without decoding the event.
+      const c = buf.indexOf(CHOICE_OPEN, start);
+      let keep = true;
+      if (c >= 0 && c < end.at) this.#content();
+      else keep = this.#inspect(buf.toString("utf8", start, end.at));
       if (out) {
         if (!keep) {
           if (start > outStart) out.push(buf.subarray(outStart, start));
@@ -98,10 +104,6 @@ export class SseRelay {
     const trimmed = event.trim();
     if (trimmed.length === 0 || trimmed.startsWith(":")) return true;
     if (trimmed === "data: [DONE]") return true;
-    if (event.includes('"choices":[') && !event.includes('"choices":[]')) {
-      this.#content();
-      return true;
-    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(dataOf(event));
