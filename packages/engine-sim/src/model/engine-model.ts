@@ -79,7 +79,9 @@ export class EngineModel {
     if (Math.ceil((p + 1) / this.bs) > this.config.numGpuBlocks - 1) {
       throw new RangeError(`request ${req.id}: prompt of ${p} tokens exceeds the KV cache`);
     }
-    const s = new RequestState(req, this.seq++, now, this.config.maxModelLen);
+    // A request can never outgrow the pool (vLLM guarantees this by max_model_len ≤ KV capacity).
+    const maxLen = Math.min(this.config.maxModelLen, (this.config.numGpuBlocks - 1) * this.bs);
+    const s = new RequestState(req, this.seq++, now, maxLen);
     if (this.continuum && req.programId !== undefined) {
       s.programArrival = this.continuum.onArrive(req.programId, now);
     }

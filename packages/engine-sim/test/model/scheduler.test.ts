@@ -137,3 +137,13 @@ describe("step-time model", () => {
     expect(prefillCostUs(TIMING, 17_000, 1)).toBeCloseTo(10 + 1.4 * 17, 9);
   });
 });
+
+describe("a request alone never deadlocks", () => {
+  it("stops with length when it would outgrow the whole KV pool", () => {
+    const m = new EngineModel(smallConfig()); // 64 blocks = 1024 tokens, max_model_len 4096
+    m.addRequest(req("big", tokens(1000), 500), 0);
+    const { events } = runUntilIdle(m);
+    const fin = events.find((e) => e.type === "finished");
+    expect(fin).toMatchObject({ reason: "length", completionTokens: 24 });
+  });
+});
