@@ -51,7 +51,6 @@ export class EngineModel {
     steps: 0,
     success: { stop: 0, length: 0, abort: 0, error: 0 },
   };
-  private readonly stepTokens = new Map<RequestState, number>();
   private readonly hitScratch: number[] = [];
   /** Per program, the last prompt hashed and its block hashes (hash memo across steps). */
   private readonly hashMemo = new Map<string, { tokens: Uint32Array; hashes: number[] }>();
@@ -125,7 +124,6 @@ export class EngineModel {
     if (cont) for (const pin of cont.takeExpired(now)) this.releasePin(pin);
 
     const scheduled: RequestState[] = [];
-    this.stepTokens.clear();
     let budget = this.config.maxNumBatchedTokens;
     let preempted = false;
 
@@ -151,10 +149,9 @@ export class EngineModel {
         const vi = cont ? continuumVictim(this.running) : this.running.length - 1;
         const victim = this.running[vi]!;
         this.running.splice(vi, 1);
-        const undo = this.stepTokens.get(victim);
-        if (undo !== undefined) {
-          budget += undo;
-          this.stepTokens.delete(victim);
+        if (victim.stepTokens > 0) {
+          budget += victim.stepTokens;
+          victim.stepTokens = 0;
           scheduled.splice(scheduled.indexOf(victim), 1);
         }
         if (vi < i) i--;
@@ -166,7 +163,7 @@ export class EngineModel {
         }
       }
       if (selfPreempted) break;
-      this.stepTokens.set(s, n);
+      s.stepTokens = n;
       scheduled.push(s);
       budget -= n;
       i++;
@@ -186,7 +183,7 @@ export class EngineModel {
         this.waiting.splice(wi, 1);
         this.leaveWaiting(s);
         this.running.push(s);
-        this.stepTokens.set(s, n);
+        s.stepTokens = n;
         scheduled.push(s);
         budget -= n;
       }
@@ -195,7 +192,7 @@ export class EngineModel {
     // 3. The forward pass and its outputs.
     this.cost.reset();
     for (const s of scheduled) {
-      const n = this.stepTokens.get(s)!;
+      const n = s.stepTokens;
       if (n === 1 && s.numOutput > 0 && s.numComputed === s.numTokens - 1) {
         this.cost.addDecode(s.numTokens);
       } else {
@@ -206,7 +203,8 @@ export class EngineModel {
     const end = now + durationS;
     let finishedAny = false;
     for (const s of scheduled) {
-      s.numComputed += this.stepTokens.get(s)!;
+      s.numComputed += s.stepTokens;
+      s.stepTokens = 0;
       this.cacheComputedBlocks(s);
       if (s.numComputed < s.numTokens) continue;
       s.numOutput++;

@@ -16,6 +16,8 @@ export class RequestState {
   readonly targetReason: Exclude<FinishReason, "abort">;
   numOutput = 0;
   numComputed = 0;
+  /** Tokens scheduled in the current step (0 outside a step). */
+  stepTokens = 0;
   blocks: number[] = [];
   /** Leading blocks of `blocks` already registered in the prefix cache. */
   numCachedBlocks = 0;
