@@ -45,7 +45,7 @@ export function arrive(s: RouterState, input: ArriveInput, now: number): ArriveD
     const current = p.backend !== null ? s.backends.get(p.backend) : undefined;
     if (!current || !current.healthy) s.attach(p, s.leastLoadedByCount());
     if (p.state === "paused") {
-      s.queue.delete(p.id);
+      s.queue.delete(p);
       p.state = "active";
     }
     return forward(p, rec);
@@ -73,6 +73,7 @@ function forward(p: Program, rec: RequestRecord): ArriveDecision {
 
 function wait(s: RouterState, p: Program, rec: RequestRecord): ArriveDecision {
   p.pending.add(rec.id);
+  p.pendingCount = p.pending.size;
   s.pendingRequests.set(rec.id, rec);
   return { kind: "wait" };
 }
@@ -169,6 +170,7 @@ export function cancelPending(s: RouterState, requestId: string, now: number): v
   s.pendingRequests.delete(requestId);
   const p = rec.program;
   p.pending.delete(requestId);
+  p.pendingCount = p.pending.size;
   if (p.state === "terminated") return;
   p.lastActivity = now;
   s.settle(p, now);

@@ -7,6 +7,7 @@
  * @module
  */
 import type { ProgramState, ProgramStatus } from "@thunderagent/protocol";
+import type { QueueLinks } from "./program-queue.js";
 import type { ProfileAccumulator } from "./step-profile.js";
 
 /**
@@ -20,7 +21,7 @@ export interface ProgramAccount {
   marked: boolean;
 }
 
-export interface Program {
+export interface Program extends QueueLinks {
   readonly id: string;
   status: ProgramStatus;
   state: ProgramState;
@@ -39,6 +40,8 @@ export interface Program {
   inFlight: number;
   /** Request ids waiting for this program to be restored. */
   readonly pending: Set<string>;
+  /** pending.size, kept on the program itself (hot paths read it without touching the Set). */
+  pendingCount: number;
   readonly dockerIds: Set<string>;
   /** Last arrive/complete/fail/release-relevant event, for the abandon timeout. */
   lastActivity: number;
@@ -68,12 +71,16 @@ export function createProgram(
     actingSince: null,
     inFlight: 0,
     pending: new Set(),
+    pendingCount: 0,
     dockerIds: new Set(),
     lastActivity: now,
     pausedAt: null,
     lastResponseEnd: null,
     profile,
     account: { attached: false, tokens: 0, acting: false, marked: false },
+    queued: false,
+    queuePrev: null,
+    queueNext: null,
   };
 }
 

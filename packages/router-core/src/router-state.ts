@@ -7,6 +7,7 @@
 import { BackendState } from "./backend-state.js";
 import { activeTokens, type CapacityParams, remainingCapacity } from "./capacity.js";
 import { Histogram, PAUSE_TIME_BUCKETS } from "./histogram.js";
+import { ProgramQueue } from "./program-queue.js";
 import { createProgram, type Program, type RequestRecord } from "./program.js";
 import { ProfileAccumulator } from "./step-profile.js";
 import { TokenEstimator } from "./token-estimator.js";
@@ -47,7 +48,7 @@ export class RouterState {
   readonly backendList: BackendState[];
   readonly programs = new Map<string, Program>();
   /** Paused programs, in the order they were paused (ties in the policies keep this order). */
-  readonly queue = new Map<string, Program>();
+  readonly queue = new ProgramQueue<Program>();
   readonly requests = new Map<string, RequestRecord>();
   /** The subset of `requests` waiting for a restore. */
   readonly pendingRequests = new Map<string, RequestRecord>();
@@ -125,15 +126,14 @@ export class RouterState {
     p.originBackend = origin;
     p.state = "paused";
     p.pausedAt = now;
-    this.queue.delete(p.id);
-    this.queue.set(p.id, p);
+    this.queue.push(p);
     if (origin !== null) this.counters.pauses++;
     else this.counters.queuedNew++;
   }
 
   /** Registers a paused program on `url` and releases its pending requests to it. */
   restore(p: Program, url: string, now: number, forced: boolean, out: ResumedRequest[]): void {
-    this.queue.delete(p.id);
+    this.queue.delete(p);
     p.state = "active";
     p.pausedAt = null;
     const from = p.originBackend;
@@ -153,7 +153,7 @@ export class RouterState {
     forced: boolean,
     out: ResumedRequest[],
   ): void {
-    if (p.pending.size === 0) return;
+    if (p.pendingCount === 0) return;
     for (const reqId of p.pending) {
       const rec = this.requests.get(reqId);
       this.pendingRequests.delete(reqId);
@@ -166,6 +166,7 @@ export class RouterState {
       out.push({ requestId: reqId, programId: p.id, backend: url, forced });
     }
     p.pending.clear();
+    p.pendingCount = 0;
   }
 
   /**
@@ -174,7 +175,7 @@ export class RouterState {
    */
   settle(p: Program, now: number): void {
     if (p.state === "terminated") return;
-    if (p.inFlight === 0 && p.pending.size === 0 && p.status === "reasoning") {
+    if (p.inFlight === 0 && p.pendingCount === 0 && p.status === "reasoning") {
       p.status = "acting";
       p.actingSince = now;
       this.touch(p);
@@ -187,11 +188,11 @@ export class RouterState {
   /** Removes a program from everything; its pending requests go to the least-loaded backend. */
   release(p: Program, now: number, resumed: ResumedRequest[]): string[] {
     this.detach(p);
-    this.queue.delete(p.id);
+    this.queue.delete(p);
     this.programs.delete(p.id);
     p.markedForPause = false;
     p.state = "terminated";
-    if (p.pending.size > 0) this.releasePending(p, this.leastLoadedByCount(), now, false, resumed);
+    if (p.pendingCount > 0) this.releasePending(p, this.leastLoadedByCount(), now, false, resumed);
     return [...p.dockerIds];
   }
 

@@ -41,7 +41,7 @@ function reclaimAbandoned(s: RouterState, now: number, result: TickResult): void
   let idle: Program[] | null = null;
   let oldestKept = now;
   for (const p of s.programs.values()) {
-    if (p.inFlight !== 0 || p.pending.size !== 0) continue;
+    if (p.inFlight !== 0 || p.pendingCount !== 0) continue;
     if (now - p.lastActivity >= limit) (idle ??= []).push(p);
     else if (p.lastActivity < oldestKept) oldestKept = p.lastActivity;
   }
@@ -66,7 +66,7 @@ function forceResume(s: RouterState, now: number, result: TickResult): void {
   if (!due) return;
   const anyHealthy = s.backendList.some((b) => b.healthy);
   for (const p of due) {
-    if (p.state !== "paused" || p.pending.size === 0) continue; // several due requests of one program
+    if (p.state !== "paused" || p.pendingCount === 0) continue; // several due requests of one program
     const url = s.leastLoadedByCount();
     if (!anyHealthy) {
       // Nowhere healthy to register it: its requests go out (and will most likely fail
@@ -93,7 +93,7 @@ function restorePaused(s: RouterState, now: number, result: TickResult): void {
       activeTokens: activeTokens(b, s.opts.actingTokenWeight),
     });
   }
-  const queued = [...s.queue.values()];
+  const queued = s.queue.toArray();
   const tokensOf = (p: Program): number => p.totalTokens;
   const placements = planRestoreBy(queued, tokensOf, restoreGroup, rooms, s.opts.bufferPerProgram);
   for (const { item: p, backend } of placements) {

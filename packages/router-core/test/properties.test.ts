@@ -112,7 +112,7 @@ function checkInvariants(r: Router): void {
       ok(p.backend === b.url, "backend field");
       ok(p.state === "active", "registered while not active");
       ok(s.programs.get(p.id) === p, "registered but unknown");
-      ok(!s.queue.has(p.id), "registered while queued");
+      ok(!s.queue.has(p), "registered while queued");
       if (p.status === "acting") {
         at += p.totalTokens;
         ac++;
@@ -147,10 +147,11 @@ function checkInvariants(r: Router): void {
   for (const rec of s.pendingRequests.values()) ok(rec.phase === "pending", "pending index");
   for (const p of s.programs.values()) {
     ok(p.inFlight === (inFlight.get(p) ?? 0), `in-flight count of ${p.id}`);
+    ok(p.pendingCount === p.pending.size, `pendingCount of ${p.id}`);
     ok((p.status === "reasoning") === p.inFlight + p.pending.size > 0, `status of ${p.id}`);
     if (p.markedForPause) ok(p.status === "reasoning", "marked while acting");
     if (p.state === "paused") {
-      ok(s.queue.get(p.id) === p, "paused but not queued");
+      ok(s.queue.has(p), "paused but not queued");
       ok(p.backend === null && !p.account.attached, "paused but registered");
       ok(!p.markedForPause, "paused and marked");
     } else {
@@ -160,7 +161,12 @@ function checkInvariants(r: Router): void {
       else ok(!tr, "active without backend in tr");
     }
   }
-  for (const p of s.queue.values()) ok(s.programs.get(p.id) === p, "queued but unknown");
+  let queued = 0;
+  for (const p of s.queue.values()) {
+    ok(s.programs.get(p.id) === p && p.state === "paused", "queued but unknown or not paused");
+    queued++;
+  }
+  ok(queued === s.queue.size, "queue size");
   if (!tr) ok(s.pendingRequests.size === 0, "waiting in default mode");
 }
 
