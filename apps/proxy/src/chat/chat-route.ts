@@ -79,6 +79,9 @@ async function handleChat(
   } catch (err) {
     if (err instanceof ClientGone) {
       counters.clientAborts++;
+      // Nobody to answer: tell Fastify the reply is ours, and drop the socket.
+      if (!reply.sent) reply.hijack();
+      reply.raw.destroy();
       return;
     }
     throw err;
