@@ -4,6 +4,8 @@
  * @module
  */
 import Fastify, { LogController, type FastifyInstance, type FastifyReply } from "fastify";
+import { type ChatMessageLike, tokenizeChat } from "../chat/render-chat.js";
+import { tokenizeText } from "../chat/tokenize.js";
 import { EngineModel } from "../model/engine-model.js";
 import { ScriptedModel } from "../scripted/scripted-model.js";
 import { registerChatRoute } from "./chat-route.js";
@@ -113,6 +115,38 @@ export function buildEngineServer(options: EngineServerOptions = {}): FastifyIns
   app.delete("/debug/last-requests", async () => {
     requestLog.clear();
     return { cleared: true };
+  });
+  // vLLM's POST /tokenize: {prompt} or {messages[, add_generation_prompt]} → the simulated token ids.
+  app.post("/tokenize", async (request) => {
+    const b = (request.body ?? {}) as Record<string, unknown>;
+    if (typeof b["model"] === "string" && !resolved.servedModelNames.includes(b["model"])) {
+      throw new VllmHttpError(
+        404,
+        `The model \`${b["model"]}\` does not exist.`,
+        "NotFoundError",
+        "model",
+      );
+    }
+    let tokens: Uint32Array;
+    if (Array.isArray(b["messages"])) {
+      tokens = tokenizeChat(b["messages"] as ChatMessageLike[], {
+        addGenerationPrompt: b["add_generation_prompt"] !== false,
+      });
+    } else if (typeof b["prompt"] === "string") {
+      tokens = tokenizeText(b["prompt"]);
+    } else {
+      throw new VllmHttpError(
+        400,
+        "Either `prompt` or `messages` must be given.",
+        "BadRequestError",
+      );
+    }
+    return {
+      count: tokens.length,
+      max_model_len: resolved.engine.maxModelLen,
+      tokens: Array.from(tokens),
+      token_strs: null,
+    };
   });
   registerChatRoute(app, { options: resolved, driver, scripted, requestLog });
   return app;

@@ -163,6 +163,21 @@ describe("utility endpoints", () => {
     });
   });
 
+  it("POST /tokenize counts a chat the way the engine sees it", async () => {
+    const body = chat();
+    const r = (await (
+      await fetch(`${s.url}/tokenize`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: MODEL, messages: body.messages }),
+      })
+    ).json()) as { count: number; max_model_len: number; tokens: number[] };
+    const done = (await (await post(s.url, body)).json()) as { usage: { prompt_tokens: number } };
+    expect(r.count).toBe(done.usage.prompt_tokens);
+    expect(r.tokens).toHaveLength(r.count);
+    expect(r.max_model_len).toBe(32_768);
+  });
+
   it("unknown routes answer FastAPI's 404", async () => {
     const r = await fetch(`${s.url}/get_server_info`);
     expect(r.status).toBe(404);
