@@ -71,6 +71,22 @@ const instances: SweBenchInstance[] = Array.from({ length: count }, (_, i) => {
   };
 });
 
+// Control: an idle Node process measuring its own event-loop lag over the same period, so the
+// machine's CPU contention (shared 2 cores) can be told apart from the runner's own blocking.
+const control = spawn(
+  process.execPath,
+  [
+    "-e",
+    `const h=require("perf_hooks").monitorEventLoopDelay({resolution:10});h.enable();
+     process.on("SIGTERM",()=>{h.disable();process.stdout.write(JSON.stringify({mean:h.mean/1e6,p50:h.percentile(50)/1e6,p99:h.percentile(99)/1e6,max:h.max/1e6}));process.exit(0)});
+     setInterval(()=>{},1000);`,
+  ],
+  { stdio: ["ignore", "pipe", "inherit"] },
+);
+let controlOut = "";
+control.stdout!.on("data", (c: Buffer) => (controlOut += c.toString()));
+const controlDone = new Promise((r) => control.once("exit", r));
+
 const lag = monitorEventLoopDelay({ resolution: 10 });
 lag.enable();
 const cpu0 = process.cpuUsage();
@@ -130,6 +146,10 @@ const wallS = (performance.now() - t0) / 1000;
 const cpu = process.cpuUsage(cpu0);
 lag.disable();
 sim.kill("SIGTERM");
+control.kill("SIGTERM");
+await controlDone;
+const controlLag = JSON.parse(controlOut || "{}") as Record<string, number>;
+const loadavg = (await import("node:os")).loadavg();
 rmSync(out, { recursive: true, force: true });
 
 const overheads: number[] = [];
@@ -178,6 +198,10 @@ console.log(
         p99: (lag.percentile(99) / 1e6).toFixed(2),
         max: (lag.max / 1e6).toFixed(2),
       },
+      idle_process_lag_ms: Object.fromEntries(
+        Object.entries(controlLag).map(([k, v]) => [k, v.toFixed(2)]),
+      ),
+      load_average_end: loadavg.map((x) => x.toFixed(1)).join(" "),
       cores: (await import("node:os")).cpus().length,
     },
     null,
