@@ -204,7 +204,7 @@ const exercised = {
   queuedNew: 0,
 };
 
-function run(opts: RouterOptions, events: readonly Event[]): void {
+function run(opts: RouterOptions, events: readonly Event[]): Router {
   const r = new Router(opts, BACKENDS);
   let now = 0;
   let seq = 0;
@@ -300,6 +300,7 @@ function run(opts: RouterOptions, events: readonly Event[]): void {
   expect(r.healthView().paused_count).toBe(r.state.queue.size);
   const st = r.stats();
   for (const k of Object.keys(exercised) as Array<keyof typeof exercised>) exercised[k] += st[k];
+  return r;
 }
 
 describe("router invariants under random event sequences", () => {
@@ -308,13 +309,32 @@ describe("router invariants under random event sequences", () => {
       fc.property(
         optionsArb,
         fc.array(eventArb, { minLength: 20, maxLength: 150, size: "max" }),
-        (opts, events) => run(opts, events),
+        (opts, events) => {
+          run(opts, events);
+        },
       ),
       { numRuns: 250 },
     );
     for (const [k, v] of Object.entries(exercised)) {
       if (k !== "forcedResumes") expect(v, k).toBeGreaterThan(0);
     }
+  });
+
+  it("is deterministic: the same events give the same state (the simulation relies on it)", () => {
+    fc.assert(
+      fc.property(
+        optionsArb,
+        fc.array(eventArb, { minLength: 10, maxLength: 80, size: "max" }),
+        (opts, events) => {
+          const a = run(opts, events);
+          const b = run(opts, events);
+          expect(b.programsView()).toEqual(a.programsView());
+          expect(b.healthView()).toEqual(a.healthView());
+          expect(b.stats()).toEqual(a.stats());
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 
   it("a long waiting request is always forced through by the next tick after the timeout", () => {
