@@ -66,7 +66,9 @@ export function registerChatRoute(app: FastifyInstance, deps: ChatRouteDeps): vo
     if (!parsed.success) throw badRequest(formatIssues(parsed.error.issues));
     const body = parsed.data;
     const stream = body.stream === true;
-    if (body.stream_options !== undefined && body.stream_options !== null && !stream) {
+    // vLLM: `if data.get("stream_options") and not data.get("stream")`: an empty object is falsy.
+    const so0 = body.stream_options;
+    if (so0 !== undefined && so0 !== null && Object.keys(so0).length > 0 && !stream) {
       throw badRequest(STREAM_OPTIONS_MESSAGE);
     }
     if (!options.servedModelNames.includes(body.model)) throw modelNotFound(body.model);

@@ -28,6 +28,11 @@ describe("errors in vLLM's ≥0.10.1 envelope", () => {
     });
   });
 
+  it("an empty or null stream_options with stream:false passes, as in vLLM (Python truthiness)", async () => {
+    expect((await post(s.url, chat({ stream: false, stream_options: {} }))).status).toBe(200);
+    expect((await post(s.url, chat({ stream_options: null }))).status).toBe(200);
+  });
+
   it("a prompt longer than max_model_len → 400 maximum context length", async () => {
     const res = await post(s.url, chat({}, [{ role: "user", content: "word ".repeat(400) }]));
     expect(res.status).toBe(400);
