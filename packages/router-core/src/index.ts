@@ -30,7 +30,7 @@ export {
 } from "./prometheus-text.js";
 export type { PromSample } from "./prometheus-text.js";
 export { hasVllmStats, parseVllmMetrics } from "./vllm-metrics.js";
-export { parseSglangMetrics, SglangServerInfo } from "./sglang-metrics.js";
+export { onePerDpRank, parseSglangMetrics, SglangServerInfo } from "./sglang-metrics.js";
 export { parseSkyrlMetrics, SKYRL_DEFAULT_ENGINE_CAPACITY, SkyrlMetrics } from "./skyrl-metrics.js";
 export { TokenEstimator } from "./token-estimator.js";
 export { decayedActingWeight } from "./acting-decay.js";

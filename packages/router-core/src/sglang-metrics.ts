@@ -1,6 +1,8 @@
 /**
  * SGLang's `/metrics` (+ `/get_server_info`) → BackendSnapshot (engine-interface.md §4).
  *
+ * - Scheduler gauges count once per dp rank: with `--enable-metrics-for-all-schedulers` every tp
+ *   rank repeats its dp rank's values, so only the lowest `tp_rank` of each `dp_rank` is read.
  * - Running/waiting: `sglang:num_running_reqs` / `sglang:num_queue_reqs`, summed over dp ranks.
  * - KV usage: `sglang:token_usage` (evictable radix cache counts as free), mean over dp ranks.
  * - Prefix cache: queries = `sglang:prompt_tokens_total`, hits = `sglang:cached_tokens_total`
@@ -12,7 +14,7 @@
  * @module
  */
 import { z } from "zod";
-import { indexByName, parsePrometheusText, sumOf } from "./prometheus-text.js";
+import { indexByName, parsePrometheusText, type PromSample, sumOf } from "./prometheus-text.js";
 import type { BackendSnapshot } from "./types.js";
 
 const positive = z.number().finite().positive();
@@ -58,11 +60,37 @@ export function sglangCapacity(serverInfo: unknown): {
   return { capacity: any ? sum : null, pageSize };
 }
 
+/** One sample per dp rank: the one with the lowest tp_rank (all of a dp rank's tp ranks agree). */
+export function onePerDpRank(samples: readonly PromSample[]): PromSample[] {
+  const best = new Map<string, PromSample>();
+  const tp = (s: PromSample): number => {
+    const n = Number(s.labels.tp_rank ?? "0");
+    return Number.isFinite(n) ? n : 0;
+  };
+  for (const s of samples) {
+    const key = s.labels.dp_rank ?? "";
+    const cur = best.get(key);
+    if (!cur || tp(s) < tp(cur)) best.set(key, s);
+  }
+  return [...best.values()];
+}
+
+const SCHEDULER_GAUGES = [
+  "sglang:num_running_reqs",
+  "sglang:num_queue_reqs",
+  "sglang:token_usage",
+  "sglang:max_total_num_tokens",
+];
+
 export function parseSglangMetrics(
   metricsText: string,
   serverInfo: unknown | null,
 ): BackendSnapshot {
   const byName = indexByName(parsePrometheusText(metricsText));
+  for (const name of SCHEDULER_GAUGES) {
+    const list = byName.get(name);
+    if (list) byName.set(name, onePerDpRank(list));
+  }
   const sum = (name: string): number => sumOf(byName, name) ?? 0;
   const info = sglangCapacity(serverInfo);
   const gauge = sumOf(byName, "sglang:max_total_num_tokens");

@@ -140,6 +140,20 @@ describe("parseSglangMetrics", () => {
   });
 });
 
+describe("parseSglangMetrics with --enable-metrics-for-all-schedulers", () => {
+  it("counts each dp rank once although every tp rank reports", () => {
+    const text = [0, 1]
+      .flatMap((dp) =>
+        [0, 1, 2, 3].map(
+          (tp) =>
+            `sglang:num_running_reqs{dp_rank="${dp}",engine_type="unified",model_name="m",pp_rank="0",tp_rank="${dp * 4 + tp}"} ${dp === 0 ? 5 : 7}.0`,
+        ),
+      )
+      .join("\n");
+    expect(parseSglangMetrics(text, null).numRequestsRunning).toBe(12);
+  });
+});
+
 describe("parseSkyrlMetrics", () => {
   it("sums engines; percent usage becomes a fraction; 200k tokens per engine by default", () => {
     const snap = parseSkyrlMetrics({
