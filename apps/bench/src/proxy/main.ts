@@ -113,6 +113,7 @@ async function main(): Promise<void> {
           await runLoad({ url: target.url, connections, durationS: 1, bodyFor });
           const cpu0 = cpuMicros(target.pid);
           const eng0 = cpuMicros(engine.pid);
+          const own0 = process.cpuUsage();
           const r = await runLoad({
             url: target.url,
             connections,
@@ -121,6 +122,7 @@ async function main(): Promise<void> {
           });
           const cpu1 = cpuMicros(target.pid);
           const eng1 = cpuMicros(engine.pid);
+          const own = process.cpuUsage(own0);
           const perReq = (a: number | null, b: number | null) =>
             a === null || b === null || r.total === 0 ? Number.NaN : (b - a) / r.total;
           return {
@@ -129,6 +131,7 @@ async function main(): Promise<void> {
             p99: percentile(r.latencies, 99),
             cpuUs: target === engine ? Number.NaN : perReq(cpu0, cpu1),
             engineCpuUs: perReq(eng0, eng1),
+            clientCpuUs: perReq(0, own.user + own.system),
             errors: r.errors,
           };
         };

@@ -8,6 +8,7 @@ const m = (rps: number, p50: number, p99: number): Measure => ({
   p99,
   cpuUs: 100,
   engineCpuUs: 80,
+  clientCpuUs: 40,
   errors: 0,
 });
 

@@ -11,6 +11,8 @@ export interface Measure {
   /** CPU of the proxy process (NaN for the engine alone). */
   cpuUs: number;
   engineCpuUs: number;
+  /** CPU of the load generator (autocannon, in the bench process). */
+  clientCpuUs: number;
   errors: number;
 }
 
@@ -114,6 +116,7 @@ export function renderReport(input: ReportInput): string {
     );
     L.push("");
   }
+  L.push(...analysis(input.rows));
   if (input.ttfb.length > 0) {
     L.push("## Streams: time to first byte");
     L.push("");
@@ -141,4 +144,32 @@ export function renderReport(input: ReportInput): string {
     L.push("");
   }
   return L.join("\n");
+}
+
+/**
+ * What the CPU figures say: when the cores are saturated, req/s is about cores / (CPU per
+ * request of every process on the path), so the best a proxy of cost P can reach against an
+ * engine of cost E with a client of cost C is (E + C) / (E + C + P) of direct.
+ */
+function analysis(rows: readonly Row[]): string[] {
+  const at64 = rows.filter((r) => r.connections === 64);
+  if (at64.length === 0) return [];
+  const L = ["## Reading the numbers", ""];
+  for (const r of at64) {
+    const d = r.direct;
+    const p = r.proxy;
+    const ceiling = (d.engineCpuUs + d.clientCpuUs) / (p.engineCpuUs + p.clientCpuUs + p.cpuUs);
+    const bareCeiling =
+      (d.engineCpuUs + d.clientCpuUs) / (r.bare.engineCpuUs + r.bare.clientCpuUs + r.bare.cpuUs);
+    L.push(
+      `- ${r.stream ? "Streaming" : "Non-streaming"}, 64 connections: direct costs ` +
+        `${us(d.engineCpuUs)} µs (engine) + ${us(d.clientCpuUs)} µs (client) of CPU per request; through ` +
+        `the proxy ${us(p.engineCpuUs)} + ${us(p.clientCpuUs)} + ${us(p.cpuUs)} µs (proxy). With the cores ` +
+        `saturated, that caps the proxy at about ${(100 * ceiling).toFixed(0)} % of direct req/s (the bare ` +
+        `Node proxy: ${(100 * bareCeiling).toFixed(0)} %). The proxy's CPU per request is ` +
+        `${((100 * p.cpuUs) / r.bare.cpuUs).toFixed(0)} % of the bare floor's.`,
+    );
+  }
+  L.push("");
+  return L;
 }
