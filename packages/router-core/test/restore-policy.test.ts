@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { emptySnapshot, planRestore, type RestoreCandidate } from "../src/index.js";
 import { A, B, actStep, makeRouter, startRequest, usage } from "./helpers.js";
@@ -152,5 +153,82 @@ describe("restore through the router", () => {
     expect(t.restored.map((x) => x.programId)).toEqual(["waiting"]);
     // …and the pause pass (no decay) then finds 3200 > 2300 and pauses the smaller acting one.
     expect(t.paused).toEqual(["waiting"]);
+  });
+});
+
+/** The original's `_greedy_resume`, written plainly (full sorts, no shortcuts). */
+function referenceRestore(
+  candidates: ReadonlyArray<RestoreCandidate<string>>,
+  rooms: ReadonlyArray<{ url: string; remaining: number; activeTokens: number }>,
+  buffer: number,
+): Array<{ item: string; backend: string }> {
+  const caps = rooms.filter((r) => r.remaining > buffer).map((r, i) => ({ ...r, i }));
+  const total = caps.reduce((a, r) => a + r.remaining, 0);
+  if (caps.length === 0 || !(total > 0)) return [];
+  const ordered = candidates
+    .map((c, i) => ({ c, i }))
+    .sort((a, b) => a.c.group - b.c.group || a.c.tokens - b.c.tokens || a.i - b.i)
+    .map((x) => x.c);
+  const selected: Array<RestoreCandidate<string>> = [];
+  let cum = 0;
+  for (const c of ordered) {
+    if (cum + c.tokens + buffer <= total) {
+      selected.push(c);
+      cum += c.tokens + buffer;
+    }
+  }
+  if (selected.length === 0) return [];
+  const dec = selected
+    .map((c, i) => ({ c, i }))
+    .sort((a, b) => b.c.tokens - a.c.tokens || a.i - b.i);
+  const minReq = dec[dec.length - 1]!.c.tokens + buffer;
+  const out: Array<{ item: string; backend: string }> = [];
+  const order = () =>
+    caps.sort((a, b) => b.remaining - a.remaining || a.activeTokens - b.activeTokens || a.i - b.i);
+  order();
+  for (const { c } of dec) {
+    if (caps.length === 0) break;
+    const top = caps[0]!;
+    if (minReq > top.remaining) break;
+    const need = c.tokens + buffer;
+    if (need > top.remaining) continue;
+    out.push({ item: c.item, backend: top.url });
+    top.remaining -= need;
+    top.activeTokens += c.tokens;
+    if (!(top.remaining > buffer)) caps.shift();
+    order();
+  }
+  return out;
+}
+
+describe("planRestore agrees with a plain rendering of the original algorithm", () => {
+  it("on random queues and rooms", () => {
+    const candArb = fc.array(
+      fc.record({
+        tokens: fc.nat(6000),
+        group: fc.constantFrom(0 as const, 1 as const, 2 as const),
+      }),
+      { maxLength: 40 },
+    );
+    const roomArb = fc.array(
+      fc.record({
+        remaining: fc.oneof(
+          fc.integer({ min: -2000, max: 25_000 }),
+          fc.constant(Number.POSITIVE_INFINITY),
+        ),
+        activeTokens: fc.nat(5000),
+      }),
+      { minLength: 1, maxLength: 5 },
+    );
+    fc.assert(
+      fc.property(candArb, roomArb, fc.constantFrom(0, 100), (cs, rs, buffer) => {
+        const candidates = cs.map((c, i) => ({ item: `c${i}`, ...c }));
+        const rooms = rs.map((r, i) => ({ url: `b${i}`, ...r }));
+        expect(planRestore(candidates, rooms, buffer)).toEqual(
+          referenceRestore(candidates, rooms, buffer),
+        );
+      }),
+      { numRuns: 500 },
+    );
   });
 });
