@@ -89,11 +89,11 @@ describe("engine-sim flags", () => {
       ["--conditions=@thunderagent/source", "--import", tsx, main, "--profile", "gpt5"],
       {
         encoding: "utf8",
-        timeout: 30_000,
+        timeout: 55_000,
       },
     );
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/engine-sim: --profile must be one of/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
-  });
+  }, 60_000);
 });

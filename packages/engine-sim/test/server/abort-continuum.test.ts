@@ -18,8 +18,9 @@ async function until(cond: () => boolean, what: string): Promise<void> {
 
 describe("client aborts", () => {
   it("a client closing mid-stream aborts the engine request (finished_reason abort)", async () => {
-    // real time: a decode step takes ≥ 20 ms, so the reply streams for a while
-    s = await start({ timeScale: 1, instant: false });
+    // slowed down: a decode step takes ≥ 100 ms real, so even the shortest reply (24 tokens)
+    // streams for seconds and the abort lands mid-stream on a loaded machine
+    s = await start({ timeScale: 5, instant: false });
     const ac = new AbortController();
     const res = await post(s.url, chat({ stream: true, max_tokens: 2000 }), { signal: ac.signal });
     const reader = res.body!.getReader();
@@ -38,7 +39,7 @@ describe("client aborts", () => {
 
 describe("client aborts (non-streaming)", () => {
   it("a client hanging up before the answer aborts the engine request", async () => {
-    s = await start({ timeScale: 1, instant: false });
+    s = await start({ timeScale: 5, instant: false });
     const ac = new AbortController();
     const pending = post(s.url, chat({ max_tokens: 2000 }), { signal: ac.signal }).catch(
       () => null,
