@@ -77,6 +77,19 @@ export function healthView(s: RouterState): HealthResponse {
   };
 }
 
+/**
+ * `cache_config` as the original shows it. SGLang and SkyRL report no block count: the block size
+ * is SGLang's page size (else 1) and the count is capacity ÷ block size.
+ */
+function cacheConfig(blockSize: number | null, numGpuBlocks: number | null, capacity: number) {
+  const size = int(blockSize ?? 1) || 1;
+  return {
+    block_size: size,
+    num_gpu_blocks: numGpuBlocks !== null ? int(numGpuBlocks) : Math.floor(capacity / size),
+    total_tokens_capacity: capacity,
+  };
+}
+
 function backendMetrics(
   s: RouterState,
   b: BackendState,
@@ -104,14 +117,9 @@ function backendMetrics(
     capacity_overflow: Math.floor(capacityOverflow(b, s.cap)),
     healthy: b.healthy,
     monitoring,
-    // SGLang/SkyRL report no blocks: one "block" per token then, so the product is the capacity.
     cache_config:
       capInt !== null
-        ? {
-            block_size: int(snap?.blockSize ?? 1) || 1,
-            num_gpu_blocks: int(snap?.numGpuBlocks ?? capInt),
-            total_tokens_capacity: capInt,
-          }
+        ? cacheConfig(snap?.blockSize ?? null, snap?.numGpuBlocks ?? null, capInt)
         : null,
     metrics:
       snap !== null

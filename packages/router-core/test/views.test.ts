@@ -6,7 +6,12 @@ import {
   ProgramsResponse,
 } from "@thunderagent/protocol";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_ROUTER_OPTIONS, parseVllmMetrics, Router } from "../src/index.js";
+import {
+  DEFAULT_ROUTER_OPTIONS,
+  parseSglangMetrics,
+  parseVllmMetrics,
+  Router,
+} from "../src/index.js";
 import { usage } from "./helpers.js";
 
 const URL = "http://127.0.0.1:41871";
@@ -176,5 +181,24 @@ describe("views in ThunderAgent's JSON shapes", () => {
     });
     expect(s.backends[0]).toMatchObject({ url: URL, capacity: 10000, used: 131, shared: 0 });
     expect(s.pauseTimeHistogram.buckets.length).toBe(s.pauseTimeHistogram.counts.length);
+  });
+});
+
+describe("cache_config for backends without blocks", () => {
+  it("SGLang: page size as block size, capacity ÷ page size as blocks", () => {
+    const r = new Router({ ...DEFAULT_ROUTER_OPTIONS }, [URL]);
+    r.updateBackend(
+      URL,
+      parseSglangMetrics("", { max_total_num_tokens: 850_000, page_size: 16 }),
+      0,
+    );
+    const m = MetricsResponse.parse(
+      r.metricsView({ metricsEnabled: true, metricsInterval: 5, now: 0 }),
+    );
+    expect(m.backends[URL]!.cache_config).toEqual({
+      block_size: 16,
+      num_gpu_blocks: 53_125,
+      total_tokens_capacity: 850_000,
+    });
   });
 });
