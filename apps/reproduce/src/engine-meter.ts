@@ -45,6 +45,26 @@ async function scrape(url: string): Promise<Omit<MeterSample, "t"> | null> {
   }
 }
 
+/**
+ * Resolves with the time (Unix s) at which the engines had served their first call, polling every
+ * `everyMs`; rejects after `timeoutS`.
+ */
+export async function firstServedCall(
+  urls: readonly string[],
+  timeoutS: number,
+  everyMs = 100,
+): Promise<number> {
+  const deadline = Date.now() + timeoutS * 1000;
+  for (;;) {
+    const all = await Promise.all(urls.map(scrape));
+    if (all.some((x) => x !== null && x.completed > 0)) return Date.now() / 1000;
+    if (Date.now() > deadline) {
+      throw new Error(`no LLM call was served within ${timeoutS} s of starting the runner`);
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
 /** Scrapes all engines every `everyS` seconds until stopped; a failed scrape is skipped. */
 export class EngineMeter {
   readonly samples: MeterSample[] = [];

@@ -165,7 +165,7 @@ async function main(argv: string[]): Promise<number> {
     if (plan.mode === "simulated") {
       runNotes.push(
         `Simulated: engine-sim profile ${plan.preset.simProfile}, ${plan.workers} agents, time scale ${plan.timeScale}; ` +
-          "the paper's numbers are for 8×H100 and its own agent count, compare the ratio.",
+          "the clock starts with the first served call; the paper's numbers are for 8×H100 and its own agent count.",
       );
     }
     const written = await writeReport(

@@ -12,14 +12,17 @@ import type { Preset } from "./presets.js";
 export const SIM_TARGET_REAL_S = 105;
 
 /**
- * Parallel agents in a simulated run. The paper's points (96 for GLM-4.6, 192 for Qwen3) mean
- * hundreds of LLM calls and shell commands per real second once time is compressed; on 2 cores
- * that saturates the CPU and the measurement becomes a measurement of the laptop. A quarter of the
- * paper's agents, on a KV pool a quarter the size (`--sim-kv-scale`), keeps the memory pressure
- * per agent of the paper's point at a load two cores carry.
+ * Parallel agents in a simulated run: 24 for both presets. The paper's points (96 for GLM-4.6, 192
+ * for Qwen3) mean hundreds of LLM calls and shell commands per real second once time is
+ * compressed 40×; on 2 shared cores even 48 agents saturate the CPU (a step's real cost grew from
+ * ~0.5 s to ~2 s, i.e. 80 simulated seconds of "tool time"), and the run then measures the machine,
+ * not the scheduling. The KV pool shrinks with the agent count (simKvTokens) so that the memory
+ * pressure per agent stays the paper's.
  */
+export const SIM_WORKERS = 24;
+
 export function defaultSimWorkers(preset: Preset): number {
-  return Math.max(1, Math.round(preset.paperWorkers / 4));
+  return Math.min(SIM_WORKERS, preset.paperWorkers);
 }
 
 /** Time scale (real s per simulated s) so that `endMin` simulated minutes take the target. */

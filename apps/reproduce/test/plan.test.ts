@@ -203,13 +203,13 @@ describe("plan", () => {
     expect(p.mode).toBe("simulated");
     expect(p.timeScale).toBe(0.025);
     expect(p.minuteS).toBeCloseTo(1.5, 10);
-    expect(p.workers).toBe(48);
+    expect(p.workers).toBe(24);
     const [ta, vl] = plan_systems(p);
     const eng = ta.engines[0]?.args.join(" ") ?? "";
     expect(eng).toContain("packages/engine-sim/src/main.ts");
     expect(eng).toContain("--profile qwen3-235b");
     expect(eng).toContain("--time-scale 0.025 --enable-prompt-tokens-details");
-    expect(eng).toContain("--kv-tokens 227504 --max-model-len 226480");
+    expect(eng).toContain("--kv-tokens 113744 --max-model-len 112720");
     expect(ta.proxy?.args.join(" ")).toContain("--scheduler-interval 0.125");
     expect(ta.runner.args.join(" ")).toContain("--environment-class local");
     expect(ta.runner.args.join(" ")).toContain(`--subset ${p.dataset?.path}`);
