@@ -4,6 +4,7 @@
  * programs per request. A program's contribution is recorded on attach and subtracted on detach.
  * @module
  */
+import { BackendPrograms } from "./backend-programs.js";
 import type { Program } from "./program.js";
 import type { BackendSnapshot } from "./types.js";
 
@@ -17,7 +18,7 @@ export class BackendState {
   lastUpdated: number | null = null;
   historySize = 0;
   /** Programs registered here, in registration order. */
-  readonly programs = new Set<Program>();
+  readonly programs = new BackendPrograms<Program>();
   reasoningTokens = 0;
   actingTokens = 0;
   reasoningCount = 0;

@@ -7,6 +7,7 @@
  * @module
  */
 import type { ProgramState, ProgramStatus } from "@thunderagent/protocol";
+import type { BackendLinks } from "./backend-programs.js";
 import type { QueueLinks } from "./program-queue.js";
 import type { ProfileAccumulator } from "./step-profile.js";
 
@@ -21,7 +22,7 @@ export interface ProgramAccount {
   marked: boolean;
 }
 
-export interface Program extends QueueLinks {
+export interface Program extends QueueLinks, BackendLinks {
   readonly id: string;
   status: ProgramStatus;
   state: ProgramState;
@@ -81,6 +82,8 @@ export function createProgram(
     queued: false,
     queuePrev: null,
     queueNext: null,
+    backendPrev: null,
+    backendNext: null,
   };
 }
 

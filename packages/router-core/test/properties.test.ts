@@ -134,6 +134,7 @@ function checkInvariants(r: Router): void {
       `sums of ${b.url}: ${[b.reasoningTokens, b.actingTokens, b.reasoningCount, b.actingCount]} vs ${[rt, at, rc, ac]}`,
     );
     ok(b.markedTokens === mt && b.markedCount === mc, "marked sums");
+    ok(rc + ac === b.programs.size, `program list size of ${b.url}`);
     if (!b.healthy && tr) ok(b.programs.size === 0, "programs on an unhealthy backend");
   }
   const inFlight = new Map<Program, number>();
