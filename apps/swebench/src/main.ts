@@ -2,9 +2,11 @@
  * `pnpm swebench`: the runner's process. Parses the flags, runs the batch, prints the summary.
  * SIGINT/SIGTERM: the first one stops the run cleanly (nothing new starts, running agents are
  * interrupted, containers removed, preds.json valid; a second run continues where this one
- * stopped); a second signal exits at once.
+ * stopped); a second signal removes this run's containers (docker) and exits at once.
  * Exit codes: 0 done, 1 failure, 2 usage error, 130/143 stopped by SIGINT/SIGTERM.
  */
+import { randomUUID } from "node:crypto";
+import { removeLabelledContainers } from "@thunderagent/agent-core";
 import { USAGE, UsageError, parseCli } from "./cli-options.js";
 import { formatSummary, runBatch } from "./run/run-batch.js";
 import { resolveConfig } from "./run/resolve-config.js";
@@ -36,11 +38,21 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 
   const controller = new AbortController();
+  const runId = randomUUID();
   let stopSignal: NodeJS.Signals | null = null;
   const onSignal = (sig: NodeJS.Signals) => {
     if (stopSignal) {
-      process.stderr.write(`\n[swebench] second ${sig}: exiting now\n`);
-      process.exit(sig === "SIGINT" ? 130 : 143);
+      process.stderr.write(
+        `\n[swebench] second ${sig}: removing this run's containers and exiting\n`,
+      );
+      const code = sig === "SIGINT" ? 130 : 143;
+      const cleanup =
+        config.environment.environment_class === "docker"
+          ? removeLabelledContainers({ runId }).catch(() => 0)
+          : Promise.resolve(0);
+      const deadline = new Promise((r) => setTimeout(r, 5000).unref());
+      void Promise.race([cleanup, deadline]).then(() => process.exit(code));
+      return;
     }
     stopSignal = sig;
     process.stderr.write(
@@ -61,6 +73,7 @@ async function main(argv: readonly string[]): Promise<number> {
     output: cli.output,
     redoExisting: cli.redoExisting,
     config,
+    runId,
     signal: controller.signal,
   });
   process.stdout.write(`${formatSummary(summary)}\n`);

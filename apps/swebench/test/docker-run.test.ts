@@ -12,6 +12,7 @@ import { sweBenchImageName } from "@thunderagent/protocol";
 import { afterEach, describe, expect, it } from "vitest";
 import { resolveConfig, runBatch } from "../src/index.js";
 import { type AgentServer, startAgentServer } from "./helpers/agent-server.js";
+import { spawnRunner } from "./helpers/spawn-runner.js";
 import { readValidatedOutput } from "./helpers/validate-output.js";
 
 const REQUIRED = process.env["REQUIRE_CONTAINER_ENGINE"] === "1";
@@ -45,8 +46,8 @@ async function probe(): Promise<string | null> {
 const unavailable = await probe();
 if (unavailable && !REQUIRED) console.warn(`[swebench docker run] SKIPPED: ${unavailable}`);
 
-async function ourContainers(runId: string): Promise<number> {
-  const filters = encodeURIComponent(JSON.stringify({ label: [`${CONTAINER_LABEL}=${runId}`] }));
+async function ourContainers(runId: string, label = CONTAINER_LABEL): Promise<number> {
+  const filters = encodeURIComponent(JSON.stringify({ label: [`${label}=${runId}`] }));
   const res = await engineGet(`/containers/json?all=true&filters=${filters}`);
   return (JSON.parse(res.body) as unknown[]).length;
 }
@@ -99,6 +100,37 @@ describe.skipIf(unavailable !== null)("runner with the docker environment", () =
     expect(summary.stopped).toBe(true);
     expect(summary.interrupted).toBeGreaterThan(0);
     expect(await ourContainers(summary.runId)).toBe(0);
+    readValidatedOutput(out);
+  }, 120_000);
+
+  it("SIGINT to the runner process: exit 130, its containers removed, preds.json valid", async () => {
+    server = await startAgentServer({ delayMs: 150 });
+    const out = mkdtempSync(join(tmpdir(), "ta-docker-sigint-"));
+    dirs.push(out);
+    const p = spawnRunner([
+      "--subset",
+      "sample",
+      "--filter",
+      "thunderagent__calc-[456]",
+      "-w",
+      "3",
+      "-o",
+      out,
+      "--environment-class",
+      "docker",
+      "--base-url",
+      server.url,
+      "-c",
+      `environment.image=${IMAGE}`,
+    ]);
+    const end = Date.now() + 60_000;
+    while (server.requests < 3 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    p.child.kill("SIGINT");
+    const { code } = await p.exited;
+    expect(code).toBe(130);
+    for (const id of ["thunderagent__calc-4", "thunderagent__calc-5", "thunderagent__calc-6"]) {
+      expect(await ourContainers(id, "org.thunderagent.instance")).toBe(0);
+    }
     readValidatedOutput(out);
   }, 120_000);
 });

@@ -40,6 +40,8 @@ export interface BatchOptions {
   signal?: AbortSignal;
   testbedDir?: string;
   env?: Record<string, string | undefined>;
+  /** Labels this run's containers (default: random); lets the caller clean up after a hard exit. */
+  runId?: string;
 }
 
 export interface BatchSummary {
@@ -62,7 +64,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   const outputDir = resolve(options.output);
   await mkdir(outputDir, { recursive: true });
   await removeStaleTemps(outputDir);
-  const runId = randomUUID();
+  const runId = options.runId ?? randomUUID();
   const logger: Logger = pino(
     { level: "info", base: { run_id: runId } },
     pino.destination({ dest: join(outputDir, "run.log"), mkdir: true, sync: true, append: true }),
