@@ -112,6 +112,13 @@ export function buildEngineServer(options: EngineServerOptions = {}): FastifyIns
     const n = q.n !== undefined ? Math.max(0, Number.parseInt(q.n, 10) || 0) : undefined;
     return { requests: requestLog.last(n) };
   });
+  // Simulator-only: the simulated clock and the engine's counters (what /metrics renders, as JSON).
+  app.get("/debug/engine", async () => ({
+    simTimeS: driver.simNow(),
+    timeScale: resolved.instant ? null : resolved.timeScale,
+    instant: resolved.instant,
+    counters: model.snapshot(),
+  }));
   app.delete("/debug/last-requests", async () => {
     requestLog.clear();
     return { cleared: true };

@@ -178,6 +178,18 @@ describe("utility endpoints", () => {
     expect(r.max_model_len).toBe(32_768);
   });
 
+  it("GET /debug/engine shows the simulated clock and the counters (simulator-only)", async () => {
+    const d = (await (await fetch(`${s.url}/debug/engine`)).json()) as {
+      simTimeS: number;
+      instant: boolean;
+      counters: { numGpuBlocks: number; requestSuccess: { stop: number } };
+    };
+    expect(d.instant).toBe(true);
+    expect(d.simTimeS).toBeGreaterThan(0);
+    expect(d.counters.numGpuBlocks).toBe(12_500);
+    expect(d.counters.requestSuccess.stop).toBeGreaterThan(0);
+  });
+
   it("unknown routes answer FastAPI's 404", async () => {
     const r = await fetch(`${s.url}/get_server_info`);
     expect(r.status).toBe(404);
