@@ -33,15 +33,18 @@ describe("bench:proxy report", () => {
     expect(targets(slow)).toEqual({ p50: false, p99: false, rps: false });
     const md = renderReport({
       rows: [ok, slow],
+      paced: [{ ...ok, rate: 300 }],
       ttfb: [],
       rss: { before: 100, after: 140, programs: 10_000 },
       durationS: 5,
       repeat: 2,
+      warmupS: 3,
       machine: "test",
       date: "today",
     });
     expect(md).toContain("| non-stream | 64 | 1000 | 700 (70 %) | 800 (80 %) | +0.80 / +4.00 |");
     expect(md).toContain("stream: p50 **missed**");
     expect(md).toContain("with 10000 live programs");
+    expect(md).toContain("| non-stream | 64 | 300 | 5.00 / 10.00 | +0.80 / +4.00 |");
   });
 });
