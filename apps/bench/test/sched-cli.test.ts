@@ -1,0 +1,119 @@
+import { describe, expect, it } from "vitest";
+import { UsageError, parseCli } from "../src/sched/cli.js";
+import { VARIANTS, experimentJobs, verdicts } from "../src/sched/experiments.js";
+import type { RunRow } from "../src/sched/results.js";
+import { aggregate } from "../src/sched/results.js";
+import { targetLines } from "../src/sched/report.js";
+import { applyScrapePolicy } from "../src/sched/scrape-policy.js";
+import { sweepJobs } from "../src/sched/systems.js";
+
+function row(n: number, seed: number, spm: number, variant: string | null = null): RunRow {
+  return {
+    profile: "glm4.6",
+    n,
+    system: "router-tr",
+    backends: 1,
+    routing: "global",
+    variant,
+    seed,
+    stepsPerMin: spm,
+    kvHitRate: 0.9,
+    preemptions: 0,
+    meanStepS: 1,
+    meanPauseS: 0,
+    totalPauseS: 0,
+    pausedStepShare: 0,
+    programsFinished: 1,
+    pauses: 0,
+    restores: 0,
+    migrations: 0,
+    stepsPerMinute: [],
+    memory: null,
+    engineSteps: 1,
+    wallS: 0,
+  };
+}
+
+describe("bench:sched command line and bookkeeping", () => {
+  it("parses options and rejects bad ones with a usage error", () => {
+    const o = parseCli(["--quick", "--seeds", "3", "--systems", "vllm,router-tr", "--ns", "24,96"]);
+    expect(o.quick).toBe(true);
+    expect(o.seeds).toBe(3);
+    expect(o.systems).toEqual(["vllm", "router-tr"]);
+    expect(o.ns).toEqual([24, 96]);
+    expect(() => parseCli(["--seeds", "0"])).toThrow(UsageError);
+    expect(() => parseCli(["--systems", "sglang"])).toThrow(UsageError);
+    expect(() => parseCli(["--workload", "{oops"])).toThrow(UsageError);
+    expect(() => parseCli(["--frobnicate"])).toThrow(UsageError);
+  });
+
+  it("builds the issue's sweeps", () => {
+    expect(sweepJobs({ quick: true, seeds: 1, firstSeed: 1 })).toHaveLength(10);
+    const full = sweepJobs({ quick: false, seeds: 2, firstSeed: 1 });
+    expect(full).toHaveLength(2 * (20 + 15 + 3));
+    expect(full.filter((j) => j.backends === 2).map((j) => j.n)).toEqual([
+      192, 192, 192, 192, 192, 192,
+    ]);
+    const exp = experimentJobs(3, 1);
+    expect(exp).toHaveLength(3 * 2 * (1 + VARIANTS.length));
+  });
+
+  it("the queued-sharing proposal zeroes the credit only while the engine queues", () => {
+    const snap = {
+      capacityTokens: 1000,
+      blockSize: 16,
+      numGpuBlocks: 62,
+      kvCacheUsage: 0.4,
+      numRequestsRunning: 3,
+      numRequestsWaiting: 0,
+      prefixCacheQueries: 0,
+      prefixCacheHits: 0,
+      promptTokens: 0,
+      generationTokens: 0,
+      numPreemptions: 0,
+      requestsCompleted: 0,
+    };
+    expect(applyScrapePolicy("no-shared-when-queued", snap)).toBe(snap);
+    expect(
+      applyScrapePolicy("no-shared-when-queued", { ...snap, numRequestsWaiting: 2 }).kvCacheUsage,
+    ).toBe(1);
+    expect(applyScrapePolicy("none", { ...snap, numRequestsWaiting: 2 }).kvCacheUsage).toBe(0.4);
+  });
+
+  it("keeps a variant only if N = 96 rises on every seed and N = 24 holds", () => {
+    const [a, b] = [VARIANTS[0]!.name, VARIANTS[1]!.name];
+    const runs = [
+      row(96, 1, 100),
+      row(96, 2, 110),
+      row(24, 1, 50),
+      row(24, 2, 50),
+      row(96, 1, 120, a),
+      row(96, 2, 111, a),
+      row(24, 1, 50, a),
+      row(24, 2, 49.9, a),
+      row(96, 1, 150, b),
+      row(96, 2, 105, b),
+      row(24, 1, 50, b),
+      row(24, 2, 50, b),
+    ];
+    const v = verdicts(runs);
+    expect(v.find((x) => x.variant === a)!.kept).toBe(true);
+    expect(v.find((x) => x.variant === b)!.kept).toBe(false);
+  });
+
+  it("prints the router targets from aggregated rows", () => {
+    const rows = aggregate([
+      { ...row(96, 1, 300), system: "vllm" },
+      row(96, 1, 800),
+      { ...row(24, 1, 200), system: "vllm" },
+      row(24, 1, 197),
+      row(48, 1, 790),
+    ]);
+    const all = targetLines(rows);
+    // vLLM vs the paper: 300 at N=96 is +114 % (FAIL), 200 at N=24 is within ±25 % (PASS).
+    expect(all.filter((l) => l.text.startsWith("vLLM")).map((l) => l.pass)).toEqual([true, false]);
+    const lines = all.filter((l) => l.text.startsWith("router-tr"));
+    expect(lines.map((l) => l.pass)).toEqual([true, true, true]);
+    expect(lines[0]!.text).toContain("2.67×");
+  });
+});
