@@ -119,20 +119,28 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
         if (options.redoExisting && preds.has(instance.instance_id)) {
           await preds.update(instance.instance_id, null);
         }
-        outcomes.push(
-          await runInstance(instance, {
-            config: options.config,
-            outputDir,
-            runId,
-            preds,
-            statuses,
-            progress,
-            logger,
-            signal,
-            now,
-            ...(options.testbedDir ? { testbedDir: options.testbedDir } : {}),
-          }),
-        );
+        const outcome = runInstance(instance, {
+          config: options.config,
+          outputDir,
+          runId,
+          preds,
+          statuses,
+          progress,
+          logger,
+          signal,
+          now,
+          ...(options.testbedDir ? { testbedDir: options.testbedDir } : {}),
+        });
+        try {
+          outcomes.push(await outcome);
+        } catch (error) {
+          // Only the output files can fail here (disk full, permissions): log, keep the pool going.
+          logger.error(
+            { err: error, instance_id: instance.instance_id },
+            "instance bookkeeping failed",
+          );
+          progress.finish(instance.instance_id, "RunnerError", false);
+        }
       },
       () => signal.aborted,
     );

@@ -135,21 +135,26 @@ export async function runInstance(
   const release = await releaseProgram(resolveBaseUrl(config.model), programId);
   if (release.kind === "failed") log.warn({ release: release.message }, "program release failed");
 
-  const trajectory = buildTrajectory({
-    instanceId: id,
-    programId,
-    result,
-    config,
-    modelName: config.model.model_name,
-    startedAt,
-    endedAt: now(),
-    environment: {
-      kind: config.environment.environment_class,
-      ...(image ? { image } : {}),
-      setupS,
-    },
-  });
-  await writeTrajectory(ctx.outputDir, trajectory);
+  try {
+    const trajectory = buildTrajectory({
+      instanceId: id,
+      programId,
+      result,
+      config,
+      modelName: config.model.model_name,
+      startedAt,
+      endedAt: now(),
+      environment: {
+        kind: config.environment.environment_class,
+        ...(image ? { image } : {}),
+        setupS,
+      },
+    });
+    await writeTrajectory(ctx.outputDir, trajectory);
+  } catch (error) {
+    // A trajectory that cannot be written must not lose the prediction or stop the run.
+    log.error({ err: error }, "could not write the trajectory");
+  }
   const recorded = result.exitStatus !== EXIT_STATUS.interrupted;
   if (recorded) {
     await ctx.preds.update(id, {
