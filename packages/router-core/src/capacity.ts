@@ -24,11 +24,15 @@ export interface CapacityParams {
   bufferPerProgram: number;
 }
 
-/** The prefix-sharing credit for the backend's current reasoning tokens and last snapshot. */
-export function computeSharedTokens(b: BackendState): number {
+/**
+ * The prefix-sharing credit for the backend's current reasoning tokens and last snapshot; 0 while
+ * the backend queues requests when `creditWhenQueued` is false.
+ */
+export function computeSharedTokens(b: BackendState, creditWhenQueued = true): number {
   const cap = b.capacity;
   const snap = b.snapshot;
   if (cap === null || snap === null) return 0;
+  if (!creditWhenQueued && snap.numRequestsWaiting > 0) return 0;
   const usage = Number.isFinite(snap.kvCacheUsage) ? snap.kvCacheUsage : 0;
   const actualUsed = Math.floor(usage * cap);
   return Math.max(0, b.reasoningTokens - actualUsed);

@@ -21,7 +21,8 @@ import type { TickResult } from "./types.js";
 export function tick(s: RouterState, now: number): TickResult {
   const result: TickResult = { resumed: [], paused: [], marked: [], restored: [], reclaimed: [] };
   reclaimAbandoned(s, now, result);
-  for (const b of s.backendList) b.sharedTokens = computeSharedTokens(b);
+  const credit = s.opts.sharedCreditWhenQueued ?? true;
+  for (const b of s.backendList) b.sharedTokens = computeSharedTokens(b, credit);
   forceResume(s, now, result);
   if (s.opts.mode === "tr") {
     restorePaused(s, now, result);

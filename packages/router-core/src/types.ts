@@ -26,6 +26,12 @@ export interface RouterOptions {
   streamUpdateEveryChunks: number;
   /** `--profile`: complete() returns a StepProfileRow and views carry profiles. */
   profile: boolean;
+  /**
+   * Prefix-sharing credit while the backend reports waiting requests (default true, the paper's
+   * behaviour). false: no credit while the engine queues, where kv_cache_usage_perc understates
+   * what the queued programs will need (see docs/results/scheduling.md).
+   */
+  sharedCreditWhenQueued?: boolean;
 }
 
 export const DEFAULT_ROUTER_OPTIONS: Readonly<RouterOptions> = Object.freeze({
@@ -38,6 +44,7 @@ export const DEFAULT_ROUTER_OPTIONS: Readonly<RouterOptions> = Object.freeze({
   initialCharsPerToken: 5.0,
   streamUpdateEveryChunks: 20,
   profile: false,
+  sharedCreditWhenQueued: true,
 });
 
 /** What one metrics scrape of a backend yields (the parsers return this). */

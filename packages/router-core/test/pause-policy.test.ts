@@ -80,6 +80,26 @@ describe("pause policy (tick, tr)", () => {
     expect(r.tick(5).paused).toEqual(["p1", "p2"]);
   });
 
+  it("with sharedCreditWhenQueued false, gives no shared credit while the backend queues", () => {
+    const { r } = fiveOnA(100_000);
+    r.updateBackend(A, { ...emptySnapshot(8000, 0.1), numRequestsWaiting: 3 }, 2);
+    // Default: shared 2200 as above, used 7300 ≤ 8000: nothing paused.
+    expect(r.tick(3).paused).toEqual([]);
+    const strict = makeRouter([A], [100_000], { sharedCreditWhenQueued: false });
+    actStep(strict, "p1", 1000, 0);
+    actStep(strict, "p2", 2000, 0);
+    actStep(strict, "p3", 3000, 0);
+    startRequest(strict, "p4", 2500, 1);
+    startRequest(strict, "p5", 500, 1);
+    strict.updateBackend(A, { ...emptySnapshot(8000, 0.1), numRequestsWaiting: 3 }, 2);
+    // No credit: used 9500 > 8000 → pause p1 (8400), p2 (6300).
+    expect(strict.tick(3).paused).toEqual(["p1", "p2"]);
+    // The engine stops queueing: the credit is back (shared 2200, used 6300 − 2200 + …).
+    strict.updateBackend(A, emptySnapshot(8000, 0.1), 4);
+    strict.tick(5);
+    expect(strict.stats().backends[0]!.shared).toBe(2200);
+  });
+
   it("weights acting tokens by --acting-token-weight", () => {
     const r = makeRouter([A], [100_000], { actingTokenWeight: 0.5 });
     actStep(r, "p1", 1000, 0);

@@ -88,6 +88,7 @@ const optionsArb: fc.Arbitrary<RouterOptions> = fc.record({
   initialCharsPerToken: fc.constant(5),
   streamUpdateEveryChunks: fc.constantFrom(1, 20),
   profile: fc.boolean(),
+  sharedCreditWhenQueued: fc.boolean(),
 });
 
 function ok(cond: boolean, what: string): void {
@@ -290,7 +291,11 @@ function run(opts: RouterOptions, events: readonly Event[]): Router {
         r.setBackendHealth(BACKENDS[e.b]!, e.healthy, now);
         break;
       case "scrape":
-        r.updateBackend(BACKENDS[e.b]!, emptySnapshot(e.cap, e.usage), now);
+        r.updateBackend(
+          BACKENDS[e.b]!,
+          { ...emptySnapshot(e.cap, e.usage), numRequestsWaiting: e.usage > 0.5 ? 2 : 0 },
+          now,
+        );
         break;
     }
     checkInvariants(r);
