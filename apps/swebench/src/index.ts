@@ -24,6 +24,7 @@ export { buildTrajectory, trajectoryPath, writeTrajectory } from "./output/traje
 export type { TrajectoryInput } from "./output/trajectory-file.js";
 export { createTestbed, repoFilesOf } from "./run/local-testbed.js";
 export type { Testbed } from "./run/local-testbed.js";
+export { redactConfig } from "./run/redact-config.js";
 export { releaseProgram, routerBaseUrl } from "./run/release-program.js";
 export type { ReleaseOutcome } from "./run/release-program.js";
 export { resolveConfig } from "./run/resolve-config.js";

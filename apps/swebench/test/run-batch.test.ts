@@ -23,7 +23,7 @@ describe("runBatch on the sample dataset, local environment", () => {
   it("runs every instance with 3 workers: preds, trajectories, releases, summary", async () => {
     server = await startAgentServer();
     const out = tmp();
-    const config = resolveConfig([], {
+    const config = resolveConfig(["model.api_key=sk-secret-123"], {
       baseUrl: server.url,
       model: "scripted",
       environmentClass: "local",
@@ -65,7 +65,11 @@ describe("runBatch on the sample dataset, local environment", () => {
     expect([...server.released].sort()).toEqual([...ids].sort());
     const statuses = JSON.parse(readFileSync(join(out, "exit_statuses.json"), "utf8"));
     expect(statuses.instances_by_exit_status.Submitted).toHaveLength(instances.length);
-    expect(readFileSync(join(out, "run.log"), "utf8")).toContain("instance finished");
+    const log = readFileSync(join(out, "run.log"), "utf8");
+    expect(log).toContain("instance finished");
+    // The API key is used for the calls but never written to the results or the log.
+    expect(log).not.toContain("sk-secret-123");
+    for (const traj of trajs) expect(JSON.stringify(traj)).not.toContain("sk-secret-123");
   });
 
   it("skips instances already in preds.json unless --redo-existing; 404 on release is fine", async () => {

@@ -19,6 +19,7 @@ import { ExitStatusStore } from "../output/exit-statuses.js";
 import { PredsStore } from "../output/preds-store.js";
 import { ProgressState, type ProgressSnapshot } from "../view/progress-state.js";
 import { ProgressView } from "../view/progress-view.js";
+import { redactConfig } from "./redact-config.js";
 import { type InstanceOutcome, runInstance } from "./run-instance.js";
 import { runPool } from "./worker-pool.js";
 
@@ -91,7 +92,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
       todo: todo.length,
       skipped,
       workers: options.workers,
-      config: options.config,
+      config: redactConfig(options.config),
     },
     "run starting",
   );

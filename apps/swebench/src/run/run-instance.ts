@@ -26,6 +26,7 @@ import type { PredsStore } from "../output/preds-store.js";
 import { buildTrajectory, writeTrajectory } from "../output/trajectory-file.js";
 import type { ProgressState } from "../view/progress-state.js";
 import { type Testbed, createTestbed } from "./local-testbed.js";
+import { redactConfig } from "./redact-config.js";
 import { releaseProgram } from "./release-program.js";
 
 export interface InstanceContext {
@@ -140,7 +141,7 @@ export async function runInstance(
       instanceId: id,
       programId,
       result,
-      config,
+      config: redactConfig(config),
       modelName: config.model.model_name,
       startedAt,
       endedAt: now(),
