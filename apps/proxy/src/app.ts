@@ -90,7 +90,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     resume(resumed) {
       for (const r of resumed) {
         if (!waiters.resume(r.requestId, r.backend)) {
+          // Nobody waits under that id any more: keep the Router consistent.
           log.debug({ requestId: r.requestId }, "resumed request has no waiter");
+          router.fail(r.requestId, now());
         }
       }
     },
