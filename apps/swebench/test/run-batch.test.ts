@@ -70,7 +70,7 @@ describe("runBatch on the sample dataset, local environment", () => {
     // The API key is used for the calls but never written to the results or the log.
     expect(log).not.toContain("sk-secret-123");
     for (const traj of trajs) expect(JSON.stringify(traj)).not.toContain("sk-secret-123");
-  });
+  }, 60_000);
 
   it("skips instances already in preds.json unless --redo-existing; 404 on release is fine", async () => {
     server = await startAgentServer({ noRelease: true });
@@ -92,7 +92,7 @@ describe("runBatch on the sample dataset, local environment", () => {
     const third = await runBatch({ ...base, slice: "0:1", redoExisting: true });
     expect(third).toMatchObject({ skipped: 0, done: 1 });
     expect(Object.keys(readValidatedOutput(out).preds)).toHaveLength(3);
-  });
+  }, 60_000);
 
   it("a stop signal starts nothing new, interrupts running agents, keeps preds.json valid", async () => {
     server = await startAgentServer({ delayMs: 150 });
@@ -128,5 +128,5 @@ describe("runBatch on the sample dataset, local environment", () => {
     });
     expect(rest.skipped).toBe(summary.done);
     expect(Object.keys(readValidatedOutput(out).preds)).toHaveLength(6);
-  });
+  }, 60_000);
 });
