@@ -69,7 +69,7 @@ export function environmentContract(name: string, target: ContractTarget): void 
           );
         expect(err).toBeInstanceOf(CommandTimeoutError);
         expect((err as CommandTimeoutError).output).toBe("started\n");
-        expect(Date.now() - started).toBeLessThan(8000);
+        expect(Date.now() - started).toBeLessThan(15_000);
         const left = await env.execute("ps -eo args | grep -c '[s]leep 31.4159' || true");
         expect(left.output.trim()).toBe("0");
       });
@@ -88,7 +88,7 @@ export function environmentContract(name: string, target: ContractTarget): void 
         const started = Date.now();
         setTimeout(() => ac.abort(new Error("stop")), 300);
         await expect(env.execute("sleep 30", { signal: ac.signal })).rejects.toThrow("stop");
-        expect(Date.now() - started).toBeLessThan(5000);
+        expect(Date.now() - started).toBeLessThan(10_000);
       });
     });
 
@@ -99,7 +99,7 @@ export function environmentContract(name: string, target: ContractTarget): void 
           [1, 2, 3, 4].map((i) => env.execute(`sleep 0.5; echo ${i}`)),
         );
         expect(results.map((r) => r.output)).toEqual(["1\n", "2\n", "3\n", "4\n"]);
-        expect(Date.now() - started).toBeLessThan(6000);
+        expect(Date.now() - started).toBeLessThan(15_000);
       });
     });
 
