@@ -4,6 +4,7 @@
  * PRNG stream, so every system and every N sees the same programs in the same order.
  * @module
  */
+import { CHARS_PER_TOKEN } from "@thunderagent/engine-sim";
 import { Rng, lognormalMedianMean, lognormalMedianP90, sampleInt, type Lognormal } from "./prng.js";
 
 export type ProfileName = "glm4.6" | "qwen3-235b";
@@ -62,7 +63,8 @@ const GLM: WorkloadParams = {
   execOverheadS: { min: 0.1, max: 0.3 },
   envStartS: { median: 4, p90: 12 },
   maxCompletionTokens: 2048,
-  charsPerToken: 4,
+  // engine-sim's tokenizer: one token per 4 characters of rendered chat text.
+  charsPerToken: CHARS_PER_TOKEN,
 };
 
 const QWEN: WorkloadParams = {
