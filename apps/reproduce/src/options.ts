@@ -220,10 +220,19 @@ export function parseOptions(argv: readonly string[]): Options | "help" {
     Object.fromEntries(Object.entries(raw).filter(([, val]) => val !== undefined)),
   );
   if (!res.success) {
+    const irregular: Record<string, string> = {
+      preset: "preset",
+      healthTimeoutS: "--health-timeout",
+      durationMin: "--duration",
+      graceS: "--grace",
+      runnerConfigs: "--config",
+      vllmArgs: "--vllm-arg",
+      runnerArgs: "--runner-arg",
+      proxyArgs: "--proxy-arg",
+      engineArgs: "--engine-arg",
+    };
     const flagOf = (key: PropertyKey) =>
-      key === "preset"
-        ? "preset"
-        : `--${String(key).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+      irregular[String(key)] ?? `--${String(key).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
     throw new UsageError(
       res.error.issues.map((i) => `${flagOf(i.path[0] ?? "")}: ${i.message}`).join("; "),
     );

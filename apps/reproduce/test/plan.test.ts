@@ -235,3 +235,11 @@ function plan_systems(p: ReturnType<typeof plan>) {
   if (!a) throw new Error("no system");
   return [a, b] as const;
 }
+
+describe("flag names in errors", () => {
+  it("names the flag the user typed", () => {
+    expect(() => parseOptions(["glm4.6", "--health-timeout=-1"])).toThrow(/^--health-timeout:/);
+    expect(() => parseOptions(["glm4.6", "--grace", "x"])).toThrow(/^--grace:/);
+    expect(() => parseOptions(["glm4.6", "--duration", "0"])).toThrow(/^--duration:/);
+  });
+});
