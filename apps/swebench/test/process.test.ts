@@ -102,6 +102,9 @@ describe("swebench process", () => {
       .map((l) => l["instance_id"]);
     expect([...finished].sort()).toEqual(all.filter((id) => !doneFirst.includes(id)));
     expect(readdirSync(out).filter((n) => n.includes(".tmp-"))).toEqual([]);
+    // The killed run's testbeds (under <output>/.testbeds) were removed by the second run.
+    const testbeds = join(out, ".testbeds");
+    expect(existsSync(testbeds) ? readdirSync(testbeds) : []).toEqual([]);
     expect(second.stdout()).toMatch(/Finished: \d+ done this run/);
     expect(second.stdout()).toMatch(/steps\/min/);
   }, 120_000);

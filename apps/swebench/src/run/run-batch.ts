@@ -7,7 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { setMaxListeners } from "node:events";
-import { mkdir } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { type MiniConfig, removeLabelledContainers, unixNow } from "@thunderagent/agent-core";
 import type { SweBenchInstance } from "@thunderagent/protocol";
@@ -39,6 +39,7 @@ export interface BatchOptions {
   /** Pre-loaded instances (tests); otherwise from subset/split. */
   instances?: SweBenchInstance[];
   signal?: AbortSignal;
+  /** Where local testbeds are created (default `<output>/.testbeds`, emptied at start). */
   testbedDir?: string;
   env?: Record<string, string | undefined>;
   /** Labels this run's containers (default: random); lets the caller clean up after a hard exit. */
@@ -65,6 +66,10 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   const outputDir = resolve(options.output);
   await mkdir(outputDir, { recursive: true });
   await removeStaleTemps(outputDir);
+  // Local testbeds live under the output directory, so a killed run's leftovers are found and
+  // removed by the next run (one runner per output directory).
+  const testbedDir = options.testbedDir ?? join(outputDir, ".testbeds");
+  await rm(join(outputDir, ".testbeds"), { recursive: true, force: true });
   const runId = options.runId ?? randomUUID();
   const logger: Logger = pino(
     { level: "info", base: { run_id: runId } },
@@ -130,7 +135,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
           logger,
           signal,
           now,
-          ...(options.testbedDir ? { testbedDir: options.testbedDir } : {}),
+          testbedDir,
         });
         try {
           outcomes.push(await outcome);
