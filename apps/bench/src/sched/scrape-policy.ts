@@ -17,7 +17,8 @@ export function applyScrapePolicy(policy: ScrapePolicy, s: ScrapeSnapshot): Scra
       return s;
     case "no-shared-when-queued":
       // While the engine queues requests, reasoning tokens include prompts that hold no KV yet:
-      // reasoning − usage·capacity is then unadmitted demand, not prefix sharing. No credit.
+      // reasoning − usage·capacity is then unadmitted demand, not prefix sharing. Usage 1 makes the
+      // credit max(0, reasoning − capacity): zero unless reasoning alone exceeds the KV.
       return s.numRequestsWaiting > 0 ? { ...s, kvCacheUsage: 1 } : s;
   }
 }
