@@ -11,7 +11,8 @@ export { GpuCheckError, assignGpus, parseNvidiaSmi, queryGpus } from "./gpu-chec
 export type { Gpu, GpuRequirement } from "./gpu-check.js";
 export { KV_CACHE_DTYPES, isPrequantized, validateEngineChoice } from "./validate.js";
 export type { EngineChoice } from "./validate.js";
-export { PlanError, buildPlan, formatPlan } from "./plan.js";
+export { PlanError, buildPlan } from "./plan.js";
+export { formatPlan } from "./dry-run.js";
 export type { Plan, PlanFacts, ProcessSpec, SystemPlan, StepSource } from "./plan.js";
 export { ChildFailedError, Supervisor } from "./supervisor.js";
 export type { Child, ExitInfo, SupervisorOptions } from "./supervisor.js";

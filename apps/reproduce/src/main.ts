@@ -14,10 +14,10 @@ import {
   PlanError,
   RUNNER_ENTRY,
   buildPlan,
-  formatPlan,
   type Plan,
 } from "./plan.js";
 import { PRESETS } from "./presets.js";
+import { formatPlan } from "./dry-run.js";
 import { buildReport, writeReport } from "./report.js";
 import { runPlan } from "./run.js";
 import { repeatsNeeded, writeRepeatedDataset } from "./simulate.js";

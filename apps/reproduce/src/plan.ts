@@ -8,7 +8,6 @@ import { join, resolve } from "node:path";
 import type { ReproduceSystem } from "@thunderagent/protocol";
 import type { Options } from "./options.js";
 import { PRESETS, type Preset } from "./presets.js";
-import { formatCommand } from "./shell.js";
 import { defaultSimWorkers, defaultTimeScale, simKvTokens } from "./simulate.js";
 import { validateEngineChoice } from "./validate.js";
 
@@ -99,7 +98,7 @@ export const ENGINE_SIM_ENTRY = "packages/engine-sim/src/main.ts";
 export const PROXY_ENTRY = "apps/proxy/src/main.ts";
 export const RUNNER_ENTRY = "apps/swebench/src/main.ts";
 
-function fmtNum(n: number): string {
+export function fmtNum(n: number): string {
   return String(Number(n.toPrecision(6)));
 }
 
@@ -377,38 +376,4 @@ export function buildPlan(o: Options, facts: PlanFacts): Plan {
     graceS: o.graceS,
     notes,
   };
-}
-
-/** The dry-run listing: every command with all its flags, in launch order. */
-export function formatPlan(plan: Plan): string {
-  const lines: string[] = [];
-  const head = `# reproduce ${plan.preset.name} (${plan.mode}): ${plan.model}, ${plan.workers} workers`;
-  lines.push(head);
-  if (plan.timeScale !== null) {
-    lines.push(
-      `# time scale ${plan.timeScale}: one simulated minute takes ${fmtNum(plan.minuteS)} s`,
-    );
-  }
-  lines.push(
-    `# window: minutes ${plan.window.startMin}–${plan.window.endMin} after start; ` +
-      (plan.stopAfterMin === null
-        ? "the runner runs to completion"
-        : `stop at minute ${plan.stopAfterMin}`),
-  );
-  for (const n of plan.notes) lines.push(`# note: ${n}`);
-  if (plan.dataset) lines.push(`# write the sample dataset, repeated: ${plan.dataset.path}`);
-  if (plan.download)
-    lines.push(formatCommand(plan.download.command, plan.download.args, plan.download.env));
-  for (const s of plan.systems) {
-    lines.push("", `# system: ${s.system}`);
-    for (const p of [...s.engines, ...(s.proxy ? [s.proxy] : []), s.runner]) {
-      lines.push(`${formatCommand(p.command, p.args, p.env)}  > ${p.logFile} 2>&1`);
-      if (p.health) lines.push(`#   wait for ${p.health.url} (timeout ${p.health.timeoutS} s)`);
-    }
-    lines.push(
-      `# steps counted from ${s.stepSource.kind === "profile-csv" ? s.stepSource.path : `${s.stepSource.dir}/*/*.traj.json`}`,
-    );
-  }
-  lines.push("", `# report: ${plan.reportPath}`);
-  return lines.join("\n");
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { UsageError, parseOptions } from "../src/options.js";
-import { PlanError, buildPlan, formatPlan, type PlanFacts } from "../src/plan.js";
+import { formatPlan } from "../src/dry-run.js";
+import { PlanError, buildPlan, type PlanFacts } from "../src/plan.js";
 import { REPO_ROOT, spawnMain, standInPath, tempDir } from "./helpers.js";
 
 const facts: PlanFacts = {
