@@ -24,12 +24,12 @@ export function formatPlan(plan: Plan): string {
     lines.push(formatCommand(plan.download.command, plan.download.args, plan.download.env));
   for (const s of plan.systems) {
     lines.push("", `# system: ${s.system}`);
-    for (const p of [...s.engines, ...(s.proxy ? [s.proxy] : []), s.runner]) {
+    for (const p of [...s.engines, ...(s.proxy ? [s.proxy] : []), ...s.runners]) {
       lines.push(`${formatCommand(p.command, p.args, p.env)}  > ${p.logFile} 2>&1`);
       if (p.health) lines.push(`#   wait for ${p.health.url} (timeout ${p.health.timeoutS} s)`);
     }
     lines.push(
-      `# steps counted from ${s.stepSource.kind === "profile-csv" ? s.stepSource.path : `${s.stepSource.dir}/*/*.traj.json`}`,
+      `# steps counted from ${s.stepSource.kind === "profile-csv" ? s.stepSource.path : s.stepSource.dirs.map((d) => `${d}/*/*.traj.json`).join(" ")}`,
     );
   }
   lines.push("", `# report: ${plan.reportPath}`);

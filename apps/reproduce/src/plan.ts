@@ -30,13 +30,17 @@ export interface ProcessSpec {
 
 export type StepSource =
   | { readonly kind: "profile-csv"; readonly path: string }
-  | { readonly kind: "trajectories"; readonly dir: string };
+  | { readonly kind: "trajectories"; readonly dirs: readonly string[] };
 
 export interface SystemPlan {
   readonly system: ReproduceSystem;
   readonly engines: readonly ProcessSpec[];
   readonly proxy: ProcessSpec | null;
-  readonly runner: ProcessSpec;
+  /**
+   * One runner; a baseline over K servers gets K runners, runner i with every K-th instance
+   * (`--slice i::K`) and its share of the workers, talking to server i.
+   */
+  readonly runners: readonly ProcessSpec[];
   readonly output: string;
   readonly stepSource: StepSource;
   /** The engines this system's calls are served by (their /metrics count served calls too). */
@@ -134,13 +138,11 @@ export function buildPlan(o: Options, facts: PlanFacts): Plan {
       : ["thunderagent"];
   const engineCount = o.backends ? o.backends.length : o.replicas;
   if (systems.includes("vllm") && engineCount > 1) {
-    throw new PlanError(
-      `the plain-vLLM baseline talks to one server, but this run has ${engineCount}: ` +
-        "without the router nothing spreads the agents over them. Use one server " +
-        "(e.g. --enable-expert-parallel at tensor-parallel 8) for --baseline/--compare.",
+    notes.push(
+      `the plain-vLLM baseline has no router to spread the agents over ${engineCount} servers: ` +
+        `it runs ${engineCount} runners, runner i with every ${engineCount}-th instance and its share of the workers against server i.`,
     );
   }
-
   const vllmPort = o.vllmPort ?? preset.vllmPort;
   const proxyPort = o.proxyPort ?? preset.proxyPort;
   const enginePorts = Array.from({ length: o.replicas }, (_, i) => vllmPort + i);
@@ -312,46 +314,52 @@ export function buildPlan(o: Options, facts: PlanFacts): Plan {
         },
       };
     }
-    const baseUrl =
-      system === "thunderagent" ? `http://${host}:${proxyPort}/v1` : `${engineUrls[0]}/v1`;
     const r = tsEntry(facts, RUNNER_ENTRY);
-    const runner: ProcessSpec = {
-      name: "runner",
-      role: "runner",
-      command: r.command,
-      args: [
-        ...r.args,
-        "--subset",
-        datasetPath ?? o.subset ?? preset.subset,
-        ...(simulate ? [] : ["--split", o.split ?? preset.split]),
-        "--workers",
-        String(workers),
-        "--output",
-        output,
-        "--base-url",
-        baseUrl,
-        "--environment-class",
-        o.environmentClass ?? (simulate ? "local" : "docker"),
-        "--model",
-        servedName,
-        ...o.runnerConfigs.flatMap((c) => ["--config", c]),
-        ...o.runnerArgs,
-      ],
-      env: {},
-      logFile: join(sysDir, "runner.log"),
-      health: null,
-    };
+    const split = system === "vllm" && engineUrls.length > 1 ? engineUrls.length : 1;
+    const runners: ProcessSpec[] = Array.from({ length: split }, (_, i) => {
+      const share = Math.floor(workers / split) + (i < workers % split ? 1 : 0);
+      const baseUrl =
+        system === "thunderagent" ? `http://${host}:${proxyPort}/v1` : `${engineUrls[i]}/v1`;
+      return {
+        name: split > 1 ? `runner-${i}` : "runner",
+        role: "runner",
+        command: r.command,
+        args: [
+          ...r.args,
+          "--subset",
+          datasetPath ?? o.subset ?? preset.subset,
+          ...(simulate ? [] : ["--split", o.split ?? preset.split]),
+          ...(split > 1 ? ["--slice", `${i}::${split}`] : []),
+          "--workers",
+          String(Math.max(1, share)),
+          "--output",
+          split > 1 ? join(output, `server-${i}`) : output,
+          "--base-url",
+          baseUrl,
+          "--environment-class",
+          o.environmentClass ?? (simulate ? "local" : "docker"),
+          "--model",
+          servedName,
+          ...o.runnerConfigs.flatMap((c) => ["--config", c]),
+          ...o.runnerArgs,
+        ],
+        env: {},
+        logFile: join(sysDir, split > 1 ? `runner-${i}.log` : "runner.log"),
+        health: null,
+      };
+    });
+    const outputs = split > 1 ? runners.map((_, i) => join(output, `server-${i}`)) : [output];
     return {
       system,
       engines: engineSpecs(sysDir),
       proxy,
-      runner,
+      runners,
       output,
       engineUrls,
       stepSource:
         system === "thunderagent"
           ? { kind: "profile-csv", path: join(profileDir, "step_profiles.csv") }
-          : { kind: "trajectories", dir: output },
+          : { kind: "trajectories", dirs: outputs },
     };
   });
 

@@ -104,9 +104,13 @@ async function runSystem(plan: Plan, sys: SystemPlan, ctx: RunContext): Promise<
       ctx.log(`proxy healthy after ${s.toFixed(1)} s`);
     }
   }
-  const runner = sup.start(sys.runner);
-  mine.push(runner);
-  runner.expected = true; // its own exit is handled below: code 0 is "finished"
+  const runners = sys.runners.map((spec) => {
+    const c = sup.start(spec);
+    mine.push(c);
+    c.expected = true; // their own exits are handled below: code 0 is "finished"
+    return c;
+  });
+  const runner = runners[0] as Child;
   startedAt ??= runner.startedAt;
   if (plan.mode === "simulated") {
     // Compressed 40×, the few real seconds the runner takes to start would eat most of the
@@ -123,6 +127,21 @@ async function runSystem(plan: Plan, sys: SystemPlan, ctx: RunContext): Promise<
         : `stopping in ${(stopAt - Date.now() / 1000).toFixed(0)} s`),
   );
 
+  // true once every runner finished (code 0); rejects as soon as one fails.
+  const runnersDone = Promise.race([
+    Promise.all(runners.map((c) => c.exited)).then(() => true),
+    ...runners.map((c) =>
+      c.exited.then((e): Promise<boolean> => {
+        if (e.code !== 0) {
+          throw new ChildFailedError(
+            `${c.spec.name} exited with ${e.signal ? `signal ${e.signal}` : `code ${e.code}`}; last lines of ${c.spec.logFile}:\n${tailLog(c.spec.logFile)}`,
+          );
+        }
+        return new Promise<boolean>(() => {});
+      }),
+    ),
+  ]);
+  runnersDone.catch(() => {});
   let finished = false;
   const progressEvery = (ctx.progressEveryS ?? 10) * 1000;
   let nextProgress = Date.now() + progressEvery;
@@ -130,17 +149,8 @@ async function runSystem(plan: Plan, sys: SystemPlan, ctx: RunContext): Promise<
     const now = Date.now() / 1000;
     if (stopAt !== null && now >= stopAt + 1) break;
     const wait = Math.min(500, stopAt === null ? 500 : Math.max(10, (stopAt + 1 - now) * 1000));
-    const exitedNow = await guard(
-      Promise.race([runner.exited.then(() => true), sleep(wait).then(() => false)]),
-      ctx,
-    );
+    const exitedNow = await guard(Promise.race([runnersDone, sleep(wait).then(() => false)]), ctx);
     if (exitedNow) {
-      const e = runner.exit ?? { code: null, signal: null };
-      if (e.code !== 0) {
-        throw new ChildFailedError(
-          `runner exited with ${e.signal ? `signal ${e.signal}` : `code ${e.code}`}; last lines of ${sys.runner.logFile}:\n${tailLog(sys.runner.logFile)}`,
-        );
-      }
       finished = true;
       const minute = (Date.now() / 1000 - t0) / plan.minuteS;
       ctx.log(`${sys.system}: the runner finished its dataset at minute ${minute.toFixed(1)}`);
@@ -174,7 +184,12 @@ async function runSystem(plan: Plan, sys: SystemPlan, ctx: RunContext): Promise<
     count = countWindow(await readProfileSteps(sys.stepSource.path), t0, plan.window, plan.minuteS);
     source = sys.stepSource.path;
   } else {
-    const t = await readTrajectorySteps(sys.stepSource.dir);
+    const parts = await Promise.all(sys.stepSource.dirs.map((d) => readTrajectorySteps(d)));
+    const t = {
+      steps: parts.flatMap((x) => x.steps),
+      files: parts.reduce((n, x) => n + x.files, 0),
+      invalid: parts.flatMap((x) => x.invalid),
+    };
     if (t.invalid.length > 0) {
       notes.push(
         `${sys.system}: ${t.invalid.length} trajectory file(s) did not validate and were skipped.`,
@@ -191,7 +206,7 @@ async function runSystem(plan: Plan, sys: SystemPlan, ctx: RunContext): Promise<
       );
     } else {
       count = fromTraj;
-      source = sys.stepSource.dir;
+      source = sys.stepSource.dirs.join(",");
       notes.push(
         `${sys.system}: counted from the runner's trajectories (no engine /metrics); instances still running when the window closed are missing.`,
       );

@@ -150,7 +150,7 @@ describe("plan", () => {
     expect(proxy).toContain("--port 9000 --backends http://127.0.0.1:9100,http://127.0.0.1:9101");
     expect(proxy).toContain("--profile-dir /work/prof");
     expect(proxy).toContain("--log-level=debug");
-    const runner = sys.runner.args.join(" ");
+    const runner = sys.runners[0]!.args.join(" ");
     expect(runner).toContain(
       "--subset verified --split dev --workers 7 --output /work/out/run1/thunderagent",
     );
@@ -179,13 +179,33 @@ describe("plan", () => {
     expect(() => plan(["glm4.6", "--kv-cache-dtype", "fp4"])).toThrow(/not one of vLLM's choices/);
   });
 
-  it("refuses a plain-vLLM baseline over several servers", () => {
-    expect(() => plan(["glm4.6", "--compare", "--tp", "4", "--replicas", "2"])).toThrow(
-      /baseline talks to one server/,
+  it("splits a plain-vLLM baseline over several servers into one runner per server", () => {
+    const p = plan(["glm4.6", "--compare", "--tp", "4", "--replicas", "2", "-w", "5"], {
+      gpuSets: [
+        [0, 1, 2, 3],
+        [4, 5, 6, 7],
+      ],
+    });
+    const [ta, vl] = plan_systems(p);
+    expect(ta.runners).toHaveLength(1);
+    expect(vl?.runners.map((r) => r.name)).toEqual(["runner-0", "runner-1"]);
+    const args = vl?.runners.map((r) => r.args.join(" ")) ?? [];
+    expect(args[0]).toContain(
+      "--slice 0::2 --workers 3 --output /work/swebench_output/run1/vllm/server-0",
     );
-    expect(() => plan(["glm4.6", "--baseline", "--backends", "http://a:1,http://b:2"])).toThrow(
-      /one server/,
+    expect(args[0]).toContain("--base-url http://127.0.0.1:8100/v1");
+    expect(args[1]).toContain(
+      "--slice 1::2 --workers 2 --output /work/swebench_output/run1/vllm/server-1",
     );
+    expect(args[1]).toContain("--base-url http://127.0.0.1:8101/v1");
+    expect(vl?.stepSource).toEqual({
+      kind: "trajectories",
+      dirs: [
+        "/work/swebench_output/run1/vllm/server-0",
+        "/work/swebench_output/run1/vllm/server-1",
+      ],
+    });
+    expect(p.notes.join(" ")).toMatch(/2 runners/);
   });
 
   it("--backends launches no engine and needs no HF_HOME", () => {
@@ -212,9 +232,9 @@ describe("plan", () => {
     expect(eng).toContain("--time-scale 0.025 --enable-prompt-tokens-details");
     expect(eng).toContain("--kv-tokens 113744 --max-model-len 112720");
     expect(ta.proxy?.args.join(" ")).toContain("--scheduler-interval 0.125");
-    expect(ta.runner.args.join(" ")).toContain("--environment-class local");
-    expect(ta.runner.args.join(" ")).toContain(`--subset ${p.dataset?.path}`);
-    expect(vl?.runner.args.join(" ")).toContain("--base-url http://127.0.0.1:8100/v1");
+    expect(ta.runners[0]!.args.join(" ")).toContain("--environment-class local");
+    expect(ta.runners[0]!.args.join(" ")).toContain(`--subset ${p.dataset?.path}`);
+    expect(vl?.runners[0]!.args.join(" ")).toContain("--base-url http://127.0.0.1:8100/v1");
     expect(formatPlan(p)).toContain("one simulated minute takes 1.5 s");
   });
 
