@@ -19,8 +19,8 @@ export interface Variant {
 export const VARIANTS: readonly Variant[] = [
   {
     name: "no-shared-when-queued",
-    what: "no prefix-sharing credit while the engine has waiting requests (reasoning tokens of queued prompts hold no KV yet)",
-    scrapePolicy: "no-shared-when-queued",
+    what: "sharedCreditWhenQueued: false — no prefix-sharing credit while the engine has waiting requests (queued prompts hold no KV yet)",
+    routerOptions: { sharedCreditWhenQueued: false },
   },
   {
     name: "buffer-600",
@@ -35,8 +35,7 @@ export const VARIANTS: readonly Variant[] = [
   {
     name: "no-shared-when-queued+buffer-600",
     what: "both of the above",
-    scrapePolicy: "no-shared-when-queued",
-    routerOptions: { bufferPerProgram: 600 },
+    routerOptions: { sharedCreditWhenQueued: false, bufferPerProgram: 600 },
   },
 ];
 
