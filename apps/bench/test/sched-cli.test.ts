@@ -50,7 +50,7 @@ describe("bench:sched command line and bookkeeping", () => {
   it("builds the issue's sweeps", () => {
     expect(sweepJobs({ quick: true, seeds: 1, firstSeed: 1 })).toHaveLength(10);
     const full = sweepJobs({ quick: false, seeds: 2, firstSeed: 1 });
-    expect(full).toHaveLength(2 * (20 + 15 + 3));
+    expect(full).toHaveLength(2 * (20 + 15 + 7 + 3));
     expect(full.filter((j) => j.backends === 2).map((j) => j.n)).toEqual([
       192, 192, 192, 192, 192, 192,
     ]);

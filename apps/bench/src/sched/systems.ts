@@ -55,6 +55,13 @@ export interface Job {
 export const GLM_NS = [24, 48, 72, 96] as const;
 export const QWEN_NS = [144, 168, 192] as const;
 
+/** The kept policy changes (docs/results/scheduling.md), shown beside the paper's systems. */
+export const PROPOSED_VARIANT = "proposed";
+const PROPOSED: Partial<Job> = {
+  variant: PROPOSED_VARIANT,
+  routerOptions: { sharedCreditWhenQueued: false, bufferPerProgram: 600 },
+};
+
 export function job(
   profile: ProfileName,
   n: number,
@@ -74,6 +81,8 @@ export function sweepJobs(opts: { quick: boolean; seeds: number; firstSeed: numb
     for (const n of glm) for (const sys of SYSTEMS) jobs.push(job("glm4.6", n, sys, seed));
     if (opts.quick) continue;
     for (const n of QWEN_NS) for (const sys of SYSTEMS) jobs.push(job("qwen3-235b", n, sys, seed));
+    for (const n of GLM_NS) jobs.push(job("glm4.6", n, "router-tr", seed, PROPOSED));
+    for (const n of QWEN_NS) jobs.push(job("qwen3-235b", n, "router-tr", seed, PROPOSED));
     const dp = { backends: 2, keepMemory: true } as const;
     jobs.push(job("glm4.6", 192, "vllm", seed, { ...dp, routing: "sticky" }));
     jobs.push(job("glm4.6", 192, "router-tr", seed, { ...dp, routing: "global" }));
