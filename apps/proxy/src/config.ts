@@ -70,6 +70,8 @@ export const ProxyConfig = z.strictObject({
   actingTokenWeight: z.coerce.number().nonnegative().default(1),
   useActingTokenDecay: bool.default(false),
   // ours
+  bufferPerProgram: z.coerce.number().int().nonnegative().default(100),
+  noQueuedSharedCredit: bool.default(false),
   bodyLimit: z
     .union([z.number(), z.string()])
     .transform((v, ctx) => {
@@ -107,6 +109,12 @@ export const FLAGS = {
   "scheduler-interval": { key: "schedulerInterval", type: "string", help: "seconds (5)" },
   "acting-token-weight": { key: "actingTokenWeight", type: "string", help: "(1.0)" },
   "use-acting-token-decay": { key: "useActingTokenDecay", type: "boolean", help: "w·2^(−t)" },
+  "buffer-per-program": { key: "bufferPerProgram", type: "string", help: "tokens (100)" },
+  "no-queued-shared-credit": {
+    key: "noQueuedSharedCredit",
+    type: "boolean",
+    help: "no prefix-sharing credit while a backend queues (docs/results/scheduling.md)",
+  },
   "body-limit": { key: "bodyLimit", type: "string", help: "max request body (64MiB)" },
   "docker-gc": { key: "dockerGc", type: "boolean", help: "remove docker_ids on release" },
   "api-key": { key: "apiKey", type: "string", help: "require Bearer <key> (not on /health)" },

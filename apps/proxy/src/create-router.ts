@@ -20,6 +20,8 @@ export function routerOptions(config: ProxyConfig): RouterOptions {
     mode: config.router,
     actingTokenWeight: config.actingTokenWeight,
     useActingTokenDecay: config.useActingTokenDecay,
+    bufferPerProgram: config.bufferPerProgram,
+    sharedCreditWhenQueued: !config.noQueuedSharedCredit,
     forceResumeAfterS: config.forceResumeTimeout,
     abandonAfterS: config.abandonTimeout,
     profile: config.profile,

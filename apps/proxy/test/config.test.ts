@@ -71,3 +71,18 @@ describe("config", () => {
     expect(parseByteSize("abc")).toBeUndefined();
   });
 });
+
+describe("policy flags beyond the original", () => {
+  it("default to the paper's policy and switch to the tuned one", async () => {
+    const { routerOptions } = await import("../src/create-router.js");
+    const paper = routerOptions(loadConfig([], {}).config);
+    expect(paper.bufferPerProgram).toBe(100);
+    expect(paper.sharedCreditWhenQueued).toBe(true);
+    const tuned = routerOptions(
+      loadConfig(["--buffer-per-program", "600", "--no-queued-shared-credit"], {}).config,
+    );
+    expect(tuned.bufferPerProgram).toBe(600);
+    expect(tuned.sharedCreditWhenQueued).toBe(false);
+    expect(() => loadConfig(["--buffer-per-program", "-1"], {})).toThrow(/--buffer-per-program/);
+  });
+});

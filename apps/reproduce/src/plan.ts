@@ -8,7 +8,13 @@ import { join, resolve } from "node:path";
 import type { ReproduceSystem } from "@thunderagent/protocol";
 import type { Options } from "./options.js";
 import { PRESETS, type Preset } from "./presets.js";
-import { defaultSimWorkers, defaultTimeScale, simKvTokens } from "./simulate.js";
+import {
+  SIM_STREAM_INTERVAL,
+  defaultSimWorkers,
+  defaultTimeScale,
+  simComputeShare,
+  simKvTokens,
+} from "./simulate.js";
 import { validateEngineChoice } from "./validate.js";
 
 export class PlanError extends Error {
@@ -227,6 +233,10 @@ export function buildPlan(o: Options, facts: PlanFacts): Plan {
             String(o.maxModelLen ?? Math.min(kvTokens - 1024, preset.simMaxModelLen)),
             "--time-scale",
             fmtNum(timeScale ?? 1),
+            "--compute-share",
+            fmtNum(simComputeShare(preset, workers, o.simKvScale)),
+            "--stream-interval",
+            String(SIM_STREAM_INTERVAL),
             "--enable-prompt-tokens-details",
             ...o.engineArgs,
           ],

@@ -45,6 +45,29 @@ export function simKvTokens(preset: Preset, workers: number, scale: number | und
   return Math.max(16_384, Math.round((preset.simKvTokens * s) / 16) * 16);
 }
 
+/**
+ * The share of the preset's GPU compute that engine-sim stands for: the same fraction as its KV
+ * pool (agents and working set against the paper's). Prefill and the per-sequence decode costs
+ * grow by 1/share, so re-prefilling an evicted context costs what it costs the paper's engine
+ * at its agent count; without it a quarter-size pool sits on a whole GPU's compute, and
+ * thrashing is nearly free.
+ */
+export function simComputeShare(
+  preset: Preset,
+  workers: number,
+  scale: number | undefined,
+): number {
+  const s = scale ?? (workers / preset.paperWorkers) * SIM_CONTEXT_RATIO;
+  return Math.min(1, Math.max(0.01, Number(s.toPrecision(3))));
+}
+
+/**
+ * Tokens per streamed chunk in simulated runs (vLLM's `--stream-interval`). At 40× compressed time
+ * one chunk per token is tens of thousands of SSE events per real second through engine, router and
+ * runner, which two cores cannot carry: the stream would pace the engine instead of its step times.
+ */
+export const SIM_STREAM_INTERVAL = 16;
+
 /** How many copies of the sample keep `workers` busy for `minutes` simulated minutes. */
 export function repeatsNeeded(sampleSize: number, workers: number, minutes: number): number {
   // An instance takes a few simulated minutes at the least (tens of steps); assume 2 to be safe.

@@ -229,7 +229,9 @@ describe("plan", () => {
     const eng = ta.engines[0]?.args.join(" ") ?? "";
     expect(eng).toContain("packages/engine-sim/src/main.ts");
     expect(eng).toContain("--profile qwen3-235b");
-    expect(eng).toContain("--time-scale 0.025 --enable-prompt-tokens-details");
+    expect(eng).toContain(
+      "--time-scale 0.025 --compute-share 0.065 --stream-interval 16 --enable-prompt-tokens-details",
+    );
     expect(eng).toContain("--kv-tokens 113744 --max-model-len 112720");
     expect(ta.proxy?.args.join(" ")).toContain("--scheduler-interval 0.125");
     expect(ta.runners[0]!.args.join(" ")).toContain("--environment-class local");

@@ -29,6 +29,8 @@ A simulated vLLM (OpenAI-compatible server, vLLM /metrics) with a scripted codin
   --max-num-batched-tokens N       tokens per engine step (default 8192)
   --time-scale S                   real seconds per simulated second (default 1; 0.01 = 100x faster)
   --instant                        no simulated time: engine steps back to back
+  --stream-interval N              tokens per streamed content chunk, as vLLM's flag (default 1)
+  --compute-share F                fraction of the profile's GPU compute, 0 < F <= 1 (default 1)
   --enable-prompt-tokens-details   usage.prompt_tokens_details.cached_tokens
   --seed N                         scripted model seed (default 0)
   --continuum                      Continuum's pin-on-finish (reads program_id, is_last_step)
@@ -67,6 +69,12 @@ const Flags = z.object({
     .refine((n) => Number.isFinite(n) && n > 0, "--time-scale must be a number > 0")
     .optional(),
   instant: z.boolean().default(false),
+  "stream-interval": int("--stream-interval", 1).optional(),
+  "compute-share": z
+    .string()
+    .transform(Number)
+    .refine((n) => Number.isFinite(n) && n > 0 && n <= 1, "--compute-share must be in (0, 1]")
+    .optional(),
   "enable-prompt-tokens-details": z.boolean().default(false),
   seed: int("--seed", 0).default(0),
   continuum: z.boolean().default(false),
@@ -120,6 +128,8 @@ export function parseCli(argv: readonly string[]): CliConfig {
         "max-num-batched-tokens": { type: "string" },
         "time-scale": { type: "string" },
         instant: { type: "boolean" },
+        "stream-interval": { type: "string" },
+        "compute-share": { type: "string" },
         "enable-prompt-tokens-details": { type: "boolean" },
         seed: { type: "string" },
         continuum: { type: "boolean" },
@@ -156,5 +166,7 @@ export function parseCli(argv: readonly string[]): CliConfig {
     server.maxNumBatchedTokens = f["max-num-batched-tokens"];
   }
   if (f["time-scale"] !== undefined) server.timeScale = f["time-scale"];
+  if (f["stream-interval"] !== undefined) server.streamInterval = f["stream-interval"];
+  if (f["compute-share"] !== undefined) server.computeShare = f["compute-share"];
   return { help: f.help, host: f.host, port: f.port, logLevel: f["log-level"], server };
 }

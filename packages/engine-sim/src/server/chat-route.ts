@@ -52,6 +52,7 @@ export function registerChatRoute(app: FastifyInstance, deps: ChatRouteDeps): vo
   const { options, driver, scripted, requestLog } = deps;
   const L = options.engine.maxModelLen;
   const details = options.enablePromptTokensDetails;
+  const streamInterval = options.streamInterval;
 
   app.post("/v1/chat/completions", (request: FastifyRequest, reply: FastifyReply) => {
     const raw = request.body;
@@ -130,6 +131,8 @@ export function registerChatRoute(app: FastifyInstance, deps: ChatRouteDeps): vo
       // The engine emits min(outputTokens, maxTokens, room) tokens; the last one carries finish_reason.
       const finalCount = Math.max(1, Math.min(replyIds.length, maxTokens, L - P));
       let finalText: string | null = null;
+      let pendingText = "";
+      let pendingCount = 0;
       driver.submit(engineReq, (e) => {
         if (done) return;
         if (e.type === "scheduled") cachedTokens = e.cachedTokens;
@@ -139,8 +142,20 @@ export function registerChatRoute(app: FastifyInstance, deps: ChatRouteDeps): vo
             const text =
               emitted < prep.textTokens ? answer.content.slice(emitted * 4, emitted * 4 + 4) : "";
             emitted++;
-            if (emitted >= finalCount) finalText = text;
-            else res.write(w.content(text, usageNow(cachedTokens)));
+            if (emitted >= finalCount) {
+              finalText = pendingText + text;
+              pendingText = "";
+              pendingCount = 0;
+            } else {
+              // vLLM's --stream-interval: a content chunk every N tokens (1 = every token).
+              pendingText += text;
+              pendingCount++;
+              if (pendingCount >= streamInterval) {
+                res.write(w.content(pendingText, usageNow(cachedTokens)));
+                pendingText = "";
+                pendingCount = 0;
+              }
+            }
           }
         } else if (e.type === "finished") {
           done = true;

@@ -30,6 +30,16 @@ export interface EngineServerOptions {
   maxNumSeqs?: number;
   maxNumBatchedTokens?: number;
   timing?: Partial<EngineTiming>;
+  /**
+   * The fraction of the profile's GPU this engine stands for (default 1). Prefill cost per token
+   * and the per-sequence and per-context-token decode costs are divided by it, the fixed per-step
+   * cost is kept: an engine with 1/4 of the compute (and 1/4 of the KV) serving 24 agents behaves
+   * like the whole engine serving 96. Used by `reproduce --simulate` to run the paper's pressure
+   * with fewer agents.
+   */
+  computeShare?: number;
+  /** vLLM's `--stream-interval`: tokens per streamed content chunk (default 1). */
+  streamInterval?: number;
   /** Real seconds per simulated second (default 1; 0.01 = 100× faster). */
   timeScale?: number;
   /** No simulated time: steps back to back (overhead benchmarks). */
@@ -65,6 +75,7 @@ export interface ResolvedServerOptions {
   timeScale: number;
   instant: boolean;
   enablePromptTokensDetails: boolean;
+  streamInterval: number;
   seed: number;
   requestLogSize: number;
   bodyLimit: number;
@@ -88,6 +99,25 @@ export function resolveServerOptions(o: EngineServerOptions): ResolvedServerOpti
       : Math.floor(
           (ENGINE_PROFILES[profile].numGpuBlocks * ENGINE_PROFILES[profile].blockSize) / blockSize,
         ));
+  const share = o.computeShare ?? 1;
+  if (!(share > 0 && share <= 1)) {
+    throw new RangeError(`compute share must be in (0, 1], got ${share}`);
+  }
+  const streamInterval = o.streamInterval ?? 1;
+  if (!Number.isInteger(streamInterval) || streamInterval < 1) {
+    throw new RangeError(`stream interval must be a whole number ≥ 1, got ${streamInterval}`);
+  }
+  const baseTiming = { ...ENGINE_PROFILES[profile].timing, ...(o.timing ?? {}) };
+  const timing: EngineTiming =
+    share === 1
+      ? baseTiming
+      : {
+          prefillBaseUs: baseTiming.prefillBaseUs / share,
+          prefillPerKUs: baseTiming.prefillPerKUs / share,
+          decodeBaseMs: baseTiming.decodeBaseMs,
+          decodePerSeqMs: baseTiming.decodePerSeqMs / share,
+          decodePerMTokMs: baseTiming.decodePerMTokMs / share,
+        };
   const continuum =
     o.continuum === true ? { ...CONTINUUM_DEFAULTS } : o.continuum ? o.continuum : null;
   const engine = engineConfig(profile, {
@@ -96,7 +126,7 @@ export function resolveServerOptions(o: EngineServerOptions): ResolvedServerOpti
     ...(o.maxModelLen !== undefined ? { maxModelLen: o.maxModelLen } : {}),
     ...(o.maxNumSeqs !== undefined ? { maxNumSeqs: o.maxNumSeqs } : {}),
     ...(o.maxNumBatchedTokens !== undefined ? { maxNumBatchedTokens: o.maxNumBatchedTokens } : {}),
-    ...(o.timing !== undefined ? { timing: o.timing } : {}),
+    timing,
     continuum,
   });
   const kvCapacity = (engine.numGpuBlocks - 1) * engine.blockSize;
@@ -120,6 +150,7 @@ export function resolveServerOptions(o: EngineServerOptions): ResolvedServerOpti
     timeScale,
     instant: o.instant ?? false,
     enablePromptTokensDetails: o.enablePromptTokensDetails ?? false,
+    streamInterval,
     seed: o.seed ?? 0,
     requestLogSize: o.requestLogSize ?? 100,
     bodyLimit: o.bodyLimit ?? 64 * 1024 * 1024,
