@@ -4,48 +4,15 @@
  * bench always plugs in the real classes (see `factories.ts`); tests may plug in small fakes.
  * @module
  */
+import type { EngineEvent, EngineRequest } from "@thunderagent/engine-sim";
+import type { BackendSnapshot, ResumedRequest, Usage } from "@thunderagent/router-core";
 
-export interface SimEngineRequest {
-  id: string;
-  promptTokens: Uint32Array;
-  maxTokens: number;
-  outputTokens: number;
-  programId?: string;
-  toolKey?: string;
-  isLastStep?: boolean;
-  /** The reply's token ids, when the next prompt re-uses them verbatim (non-thinking models). */
-  outputTokenIds?: Uint32Array;
-}
+/** The engine's request and events: engine-sim's own types. */
+export type SimEngineRequest = EngineRequest;
+export type SimEngineEvent = EngineEvent;
 
-export type SimEngineEvent =
-  | { type: "scheduled"; id: string; cachedTokens: number }
-  | { type: "first_token"; id: string }
-  | { type: "token"; id: string; count: number }
-  | {
-      type: "finished";
-      id: string;
-      reason: "stop" | "length" | "abort";
-      promptTokens: number;
-      completionTokens: number;
-      cachedTokens: number;
-    }
-  | { type: "preempted"; id: string };
-
-/** What one metrics scrape of a backend yields (router-core's BackendSnapshot). */
-export interface ScrapeSnapshot {
-  capacityTokens: number | null;
-  blockSize: number | null;
-  numGpuBlocks: number | null;
-  kvCacheUsage: number;
-  numRequestsRunning: number;
-  numRequestsWaiting: number;
-  prefixCacheQueries: number;
-  prefixCacheHits: number;
-  promptTokens: number;
-  generationTokens: number;
-  numPreemptions: number;
-  requestsCompleted: number;
-}
+/** What one metrics scrape of a backend yields: router-core's BackendSnapshot. */
+export type ScrapeSnapshot = BackendSnapshot;
 
 export interface SimEngine {
   addRequest(req: SimEngineRequest, now: number): void;
@@ -55,19 +22,8 @@ export interface SimEngine {
   scrape(): ScrapeSnapshot;
 }
 
-export interface SimUsage {
-  promptTokens: number;
-  completionTokens: number;
-  totalTokens: number;
-  cachedTokens: number | null;
-}
-
-export interface SimResumed {
-  requestId: string;
-  programId: string;
-  backend: string;
-  forced: boolean;
-}
+export type SimUsage = Usage;
+export type SimResumed = ResumedRequest;
 
 export interface SimTickResult {
   resumed: SimResumed[];
