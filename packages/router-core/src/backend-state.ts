@@ -54,17 +54,7 @@ export class BackendState {
     if (acc.attached) throw new Error(`program ${p.id} is already attached`);
     const acting = p.status === "acting";
     const tokens = p.totalTokens;
-    if (acting) {
-      this.actingTokens += tokens;
-      this.actingCount++;
-    } else {
-      this.reasoningTokens += tokens;
-      this.reasoningCount++;
-    }
-    if (p.markedForPause) {
-      this.markedTokens += tokens;
-      this.markedCount++;
-    }
+    this.addSums(tokens, acting, p.markedForPause, 1);
     acc.attached = true;
     acc.tokens = tokens;
     acc.acting = acting;
@@ -76,17 +66,7 @@ export class BackendState {
   detach(p: Program): void {
     const acc = p.account;
     if (!acc.attached) return;
-    if (acc.acting) {
-      this.actingTokens -= acc.tokens;
-      this.actingCount--;
-    } else {
-      this.reasoningTokens -= acc.tokens;
-      this.reasoningCount--;
-    }
-    if (acc.marked) {
-      this.markedTokens -= acc.tokens;
-      this.markedCount--;
-    }
+    this.addSums(acc.tokens, acc.acting, acc.marked, -1);
     acc.attached = false;
     this.programs.delete(p);
   }
@@ -99,31 +79,26 @@ export class BackendState {
     if (acc.tokens === p.totalTokens && acc.acting === acting && acc.marked === p.markedForPause) {
       return;
     }
-    if (acc.acting) {
-      this.actingTokens -= acc.tokens;
-      this.actingCount--;
-    } else {
-      this.reasoningTokens -= acc.tokens;
-      this.reasoningCount--;
-    }
-    if (acc.marked) {
-      this.markedTokens -= acc.tokens;
-      this.markedCount--;
-    }
+    this.addSums(acc.tokens, acc.acting, acc.marked, -1);
     const tokens = p.totalTokens;
-    if (acting) {
-      this.actingTokens += tokens;
-      this.actingCount++;
-    } else {
-      this.reasoningTokens += tokens;
-      this.reasoningCount++;
-    }
-    if (p.markedForPause) {
-      this.markedTokens += tokens;
-      this.markedCount++;
-    }
+    this.addSums(tokens, acting, p.markedForPause, 1);
     acc.tokens = tokens;
     acc.acting = acting;
     acc.marked = p.markedForPause;
+  }
+
+  /** Adds (sign 1) or removes (sign −1) one program's share of the sums. */
+  private addSums(tokens: number, acting: boolean, marked: boolean, sign: 1 | -1): void {
+    if (acting) {
+      this.actingTokens += sign * tokens;
+      this.actingCount += sign;
+    } else {
+      this.reasoningTokens += sign * tokens;
+      this.reasoningCount += sign;
+    }
+    if (marked) {
+      this.markedTokens += sign * tokens;
+      this.markedCount += sign;
+    }
   }
 }

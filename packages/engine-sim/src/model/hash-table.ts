@@ -32,52 +32,39 @@ export class BlockHashTable {
     return Math.imul(h >>> 0, 0x9e3779b1) >>> this.shift;
   }
 
-  /** The block stored under `h`, or −1. */
-  get(h: number): number {
+  /** The slot that holds `h`, or the empty slot where it would go (linear probing). */
+  private probe(h: number): number {
     const keys = this.keys;
     const vals = this.vals;
     let i = this.slot(h);
-    for (;;) {
-      const v = vals[i]!;
-      if (v === EMPTY) return EMPTY;
-      if (keys[i] === h) return v;
-      i = (i + 1) & this.mask;
-    }
+    while (vals[i] !== EMPTY && keys[i] !== h) i = (i + 1) & this.mask;
+    return i;
+  }
+
+  /** The block stored under `h`, or −1. */
+  get(h: number): number {
+    return this.vals[this.probe(h)]!;
   }
 
   /** Stores `block` under `h` (replacing any block stored there). */
   set(h: number, block: number): void {
-    let i = this.slot(h);
-    for (;;) {
-      const v = this.vals[i]!;
-      if (v === EMPTY) {
-        this.keys[i] = h;
-        this.vals[i] = block;
-        this.count++;
-        return;
-      }
-      if (this.keys[i] === h) {
-        this.vals[i] = block;
-        return;
-      }
-      i = (i + 1) & this.mask;
+    const i = this.probe(h);
+    if (this.vals[i] === EMPTY) {
+      this.keys[i] = h;
+      this.count++;
     }
+    this.vals[i] = block;
   }
 
   /** Stores `block` under `h` unless `h` is present; returns the block already there, or −1. */
   setIfAbsent(h: number, block: number): number {
-    let i = this.slot(h);
-    for (;;) {
-      const v = this.vals[i]!;
-      if (v === EMPTY) {
-        this.keys[i] = h;
-        this.vals[i] = block;
-        this.count++;
-        return EMPTY;
-      }
-      if (this.keys[i] === h) return v;
-      i = (i + 1) & this.mask;
-    }
+    const i = this.probe(h);
+    const v = this.vals[i]!;
+    if (v !== EMPTY) return v;
+    this.keys[i] = h;
+    this.vals[i] = block;
+    this.count++;
+    return EMPTY;
   }
 
   /** Removes `h`; returns whether it was there. */
@@ -90,16 +77,9 @@ export class BlockHashTable {
    */
   deleteIf(h: number, block: number): boolean {
     const mask = this.mask;
-    let i = this.slot(h);
-    for (;;) {
-      const v = this.vals[i]!;
-      if (v === EMPTY) return false;
-      if (this.keys[i] === h) {
-        if (block !== -2 && v !== block) return false;
-        break;
-      }
-      i = (i + 1) & mask;
-    }
+    const i = this.probe(h);
+    const v = this.vals[i]!;
+    if (v === EMPTY || (block !== -2 && v !== block)) return false;
     this.count--;
     // backward-shift deletion keeps probe chains intact without tombstones
     let hole = i;
