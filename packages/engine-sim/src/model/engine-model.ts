@@ -45,6 +45,8 @@ export class EngineModel {
   private readonly c = {
     queries: 0,
     hits: 0,
+    preemptedQueries: 0,
+    preemptedHits: 0,
     promptTokens: 0,
     generationTokens: 0,
     preemptions: 0,
@@ -232,6 +234,8 @@ export class EngineModel {
       kvCacheUsage: this.pool.usage(),
       prefixCacheQueries: this.c.queries,
       prefixCacheHits: this.c.hits,
+      prefixCachePreemptedQueries: this.c.preemptedQueries,
+      prefixCachePreemptedHits: this.c.preemptedHits,
       promptTokens: this.c.promptTokens,
       generationTokens: this.c.generationTokens,
       preemptions: this.c.preemptions,
@@ -288,7 +292,8 @@ export class EngineModel {
   /**
    * Prefix lookup + first-chunk allocation for a waiting request (vLLM `get_computed_blocks` +
    * `allocate_slots`). Returns the tokens scheduled, or 0 when it does not fit (nothing changes
-   * then, but the lookup is counted, as vLLM counts every lookup).
+   * then, but the lookup is counted, as the vLLM releases of the paper's time count every lookup:
+   * in the exported counters for a request never preempted, apart for one that was).
    */
   private admit(s: RequestState, budget: number, events: EngineEvent[]): number {
     const bs = this.bs;
@@ -315,8 +320,16 @@ export class EngineModel {
       if (this.pool.refCount(b) === 0) evictableHits++;
     }
     const hitTokens = hits.length * bs;
-    this.c.queries += numTokens;
-    this.c.hits += hitTokens;
+    // vLLM ≥ 0.11 (`PrefixCacheStats.record`, vllm-project/vllm#25787): the lookup of a request
+    // that was preempted before goes to separate counters that `/metrics` does not export, so a
+    // victim re-hitting its own blocks does not count as a prefix hit.
+    if (s.preemptions > 0) {
+      this.c.preemptedQueries += numTokens;
+      this.c.preemptedHits += hitTokens;
+    } else {
+      this.c.queries += numTokens;
+      this.c.hits += hitTokens;
+    }
     const n = Math.min(numTokens - hitTokens, budget);
     const needNew = Math.ceil((hitTokens + n) / bs) - hits.length;
     while (needNew + evictableHits > this.pool.numFree) {

@@ -47,10 +47,19 @@ export interface EngineCounters {
   waiting: number;
   /** 1 − free/(blocks − 1); evictable cached blocks count as free. */
   kvCacheUsage: number;
-  /** Tokens looked up in the prefix cache (every lookup, as vLLM records them). */
+  /**
+   * Tokens looked up in the prefix cache by requests never preempted (every lookup, as vLLM
+   * records them; `vllm:prefix_cache_queries`).
+   */
   prefixCacheQueries: number;
-  /** Tokens found. */
+  /** Tokens found by those lookups (`vllm:prefix_cache_hits`). */
   prefixCacheHits: number;
+  /**
+   * Lookups of requests re-admitted after a preemption, counted apart as vLLM ≥ 0.11 does
+   * (`preempted_queries` / `preempted_hits`, not exported to `/metrics`).
+   */
+  prefixCachePreemptedQueries: number;
+  prefixCachePreemptedHits: number;
   /** Prompt tokens of requests that produced their first token. */
   promptTokens: number;
   generationTokens: number;

@@ -25,6 +25,22 @@ describe("V1 scheduler", () => {
     expect(done.sort()).toEqual(["r1", "r2", "r3", "w"]);
   });
 
+  it("counts a preempted request's re-lookup apart from the exported prefix-cache counters", () => {
+    const m = new EngineModel(smallConfig()); // the same pressure as above
+    for (const id of ["r1", "r2", "r3"])
+      m.addRequest(req(id, tokens(240, id.length * 10_000 + Number(id[1]) * 1000), 400), 0);
+    m.addRequest(req("w", tokens(16 * 30, 900_000)), 0);
+    const { events } = runUntilIdle(m);
+    expect(events.some((e) => e.type === "preempted")).toBe(true);
+    const s = m.snapshot();
+    // Every prompt is disjoint: the only hits are victims finding their own freed blocks on resume, and
+    // vLLM (≥ 0.11) records those as preempted_hits, which /metrics does not export.
+    expect(s.prefixCachePreemptedQueries).toBeGreaterThanOrEqual(240);
+    expect(s.prefixCachePreemptedHits).toBeGreaterThan(0);
+    expect(s.prefixCacheHits).toBe(0);
+    expect(s.prefixCacheQueries).toBeGreaterThanOrEqual(3 * 240 + 16 * 30);
+  });
+
   it("admits no waiting request in a step that preempted", () => {
     const m = new EngineModel(smallConfig());
     for (const id of ["r1", "r2", "r3"])
