@@ -61,6 +61,39 @@ describe("client hang-up", () => {
     expect(proxy.ctx.counters.clientAborts).toBe(1);
   });
 
+  it("a non-streaming request: hanging up aborts the generation in the engine", async () => {
+    const engine = await startEngine({ instant: false, timeScale: 1 });
+    closers.push(() => engine.close());
+    const proxy = await startProxy({ backends: [engine.url], router: "tr" });
+    closers.push(() => proxy.close());
+
+    const ac = new AbortController();
+    const pending = request(`${proxy.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: MODEL, messages, max_tokens: 4000, program_id: "leaver" }),
+      signal: ac.signal,
+    }).catch((err: unknown) => err);
+    await eventually(
+      async () => (await engineMetric(engine, "vllm:num_requests_running")) === 1,
+      "the request to run in the engine",
+    );
+    ac.abort();
+    expect(await pending).toBeInstanceOf(Error);
+    await eventually(
+      async () =>
+        (await engineMetric(engine, "vllm:request_success_total", { finished_reason: "abort" })) ===
+        1,
+      "the engine to see the abort",
+    );
+    await eventually(
+      () => proxy.ctx.router.stats().inFlightRequests === 0,
+      "the Router to hear it",
+    );
+    expect((await programs(proxy))["leaver"]).toMatchObject({ status: "acting", state: "active" });
+    expect(proxy.ctx.counters.clientAborts).toBe(1);
+  });
+
   it("drops the pending wait of a paused program; the engine never sees the request", async () => {
     const engine = await startEngine({ kvTokens: 256 });
     closers.push(() => engine.close());

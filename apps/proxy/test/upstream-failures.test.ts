@@ -69,6 +69,43 @@ describe("upstream failures", () => {
     upstream.mode = "ok";
   });
 
+  it("a non-streaming answer cut half-way → 502 naming the backend; the proxy stays up", async () => {
+    upstream.mode = "break-mid-body";
+    const r = await chat({ program_id: "cut" });
+    expect(r.status).toBe(502);
+    const body = JSON.parse(r.text) as ErrorBody;
+    expect(body.error.code).toBe("upstream_unreachable");
+    expect(body.error.message).toContain(upstream.url);
+    expect(proxy.ctx.router.stats().inFlightRequests).toBe(0);
+    upstream.mode = "ok";
+    expect((await chat({ stream: true, program_id: "cut" })).status).toBe(200);
+  });
+
+  it("--upstream-timeout ends a stalled non-streaming request with 504", async () => {
+    const stalled = await startTinyUpstream("stall");
+    const p = await startProxy({
+      backends: [stalled.url],
+      router: "default",
+      upstreamTimeout: 0.3,
+    });
+    try {
+      const t0 = Date.now();
+      const res = await request(`${p.url}/v1/chat/completions`, {
+        method: "POST",
+        body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "x" }] }),
+      });
+      expect(res.statusCode).toBe(504);
+      expect(Date.now() - t0).toBeLessThan(5000);
+      const body = (await res.body.json()) as ErrorBody;
+      expect(body.error.code).toBe("upstream_timeout");
+      expect(body.error.message).toMatch(/timed out/);
+      expect(p.ctx.router.stats().inFlightRequests).toBe(0);
+    } finally {
+      await p.close();
+      await stalled.close();
+    }
+  });
+
   it("an unreachable backend → 502 in the OpenAI envelope", async () => {
     const dead = await startTinyUpstream();
     await dead.close();

@@ -4,7 +4,13 @@
  * p50/p99, added time to first byte for streams, and the proxy's RSS with 10,000 live programs.
  * Writes the table to docs/results/proxy.md.
  *
- *   pnpm bench:proxy [--duration 5] [--connections 1,64,256] [--repeat 2] [--warmup 3] [--programs 10000] [--out path]
+ *   pnpm bench:proxy [--duration 5] [--connections 1,64,256] [--repeat 2] [--warmup 3] [--programs 10000]
+ *                    [--pin auto|on|off] [--load auto|wrk|autocannon] [--out path]
+ *
+ * `--pin` (default: on where taskset works and there are two CPUs or more) gives engine-sim CPU 0
+ * to itself and puts the proxies and the load generator on CPU 1, as a deployment keeps the engine
+ * off the proxy's cores. `--load auto` uses wrk when it is on PATH (much cheaper per request than
+ * autocannon), autocannon otherwise; paced runs always use autocannon.
  * @module
  */
 import { writeFileSync } from "node:fs";
@@ -14,8 +20,9 @@ import { parseArgs } from "node:util";
 import { request } from "undici";
 import { z } from "zod";
 import { measureTtfb, percentile, registerPrograms, runLoad } from "./load.js";
-import { ROOT, cpuMicros, rssMiB, startTs, type Child } from "./processes.js";
+import { ROOT, canPin, cpuMicros, pin, rssMiB, startTs, type Child } from "./processes.js";
 import { renderReport, type Measure, type Row, type TtfbRow } from "./report.js";
+import { runWrk, wrkAvailable } from "./wrk.js";
 
 const Options = z.object({
   duration: z.coerce.number().positive().default(5),
@@ -28,6 +35,8 @@ const Options = z.object({
   repeat: z.coerce.number().int().positive().default(2),
   warmup: z.coerce.number().nonnegative().default(3),
   out: z.string().default(join(ROOT, "docs", "results", "proxy.md")),
+  pin: z.enum(["auto", "on", "off"]).default("auto"),
+  load: z.enum(["auto", "wrk", "autocannon"]).default("auto"),
 });
 
 function parseOptions() {
@@ -40,6 +49,8 @@ function parseOptions() {
         repeat: { type: "string" },
         warmup: { type: "string" },
         out: { type: "string" },
+        pin: { type: "string" },
+        load: { type: "string" },
       },
       strict: true,
     });
@@ -67,6 +78,22 @@ async function modelOf(engine: Child): Promise<string> {
 
 async function main(): Promise<void> {
   const opts = parseOptions();
+  const pinnable = canPin(cpus().length);
+  if (opts.pin === "on" && !pinnable) {
+    process.stderr.write("bench:proxy: --pin on needs Linux, taskset and at least two CPUs\n");
+    process.exit(2);
+  }
+  const pinned = opts.pin === "on" || (opts.pin === "auto" && pinnable);
+  const haveWrk = wrkAvailable();
+  if (opts.load === "wrk" && !haveWrk) {
+    process.stderr.write("bench:proxy: --load wrk: wrk is not on PATH (apt-get install wrk)\n");
+    process.exit(2);
+  }
+  const useWrk = opts.load === "wrk" || (opts.load === "auto" && haveWrk);
+  /** The CPU of the proxies and the load generator when pinned (the engine has CPU 0). */
+  const sideCpu = pinned ? 1 : undefined;
+  if (pinned) pin(process.pid, 1);
+  log(`load from ${useWrk ? "wrk" : "autocannon"}; ${pinned ? "pinned" : "not pinned"}`);
   const loadStart = loadavg()[0]!.toFixed(1);
   const children: Child[] = [];
   const cleanup = async () => {
@@ -81,6 +108,7 @@ async function main(): Promise<void> {
       "4000000",
     ]);
     children.push(engine);
+    if (pinned) pin(engine.pid, 0);
     log("starting the proxy");
     const proxy = await startTs("proxy", "apps/proxy/src/main.ts", [
       "--backends",
@@ -95,6 +123,10 @@ async function main(): Promise<void> {
       engine.url,
     ]);
     children.push(bare);
+    if (pinned) {
+      pin(proxy.pid, 1);
+      pin(bare.pid, 1);
+    }
     const model = await modelOf(engine);
     const content = "Write a bash command that lists the files of the repository. ".repeat(4);
     const body = (stream: boolean, program: string | null) =>
@@ -119,24 +151,34 @@ async function main(): Promise<void> {
           // Warm-up (JIT, pools), then the measured run.
           const paced = overallRate !== undefined ? { overallRate } : {};
           if (opts.warmup > 0) {
-            await runLoad({
-              url: target.url,
-              connections,
-              durationS: opts.warmup,
-              bodyFor,
-              ...paced,
-            });
+            const warm = { url: target.url, connections, durationS: opts.warmup, bodyFor };
+            if (useWrk && overallRate === undefined) await runWrk({ ...warm, cpu: sideCpu });
+            else await runLoad({ ...warm, ...paced });
           }
           const cpu0 = cpuMicros(target.pid);
           const eng0 = cpuMicros(engine.pid);
           const own0 = process.cpuUsage();
-          const r = await runLoad({
-            url: target.url,
-            connections,
-            durationS: opts.duration,
-            bodyFor,
-            ...paced,
-          });
+          const r =
+            useWrk && overallRate === undefined
+              ? await runWrk({
+                  url: target.url,
+                  connections,
+                  durationS: opts.duration,
+                  bodyFor,
+                  cpu: sideCpu,
+                })
+              : await runLoad({
+                  url: target.url,
+                  connections,
+                  durationS: opts.duration,
+                  bodyFor,
+                  ...paced,
+                }).then((l) => ({
+                  ...l,
+                  p50: percentile(l.latencies, 50),
+                  p99: percentile(l.latencies, 99),
+                  cpuUs: null as number | null,
+                }));
           const cpu1 = cpuMicros(target.pid);
           const eng1 = cpuMicros(engine.pid);
           const own = process.cpuUsage(own0);
@@ -144,11 +186,12 @@ async function main(): Promise<void> {
             a === null || b === null || r.total === 0 ? Number.NaN : (b - a) / r.total;
           return {
             rps: r.rps,
-            p50: percentile(r.latencies, 50),
-            p99: percentile(r.latencies, 99),
+            p50: r.p50,
+            p99: r.p99,
             cpuUs: target === engine ? Number.NaN : perReq(cpu0, cpu1),
             engineCpuUs: perReq(eng0, eng1),
-            clientCpuUs: perReq(0, own.user + own.system),
+            // wrk's own CPU when it made the load, else autocannon's (in this process).
+            clientCpuUs: r.cpuUs !== null ? perReq(0, r.cpuUs) : perReq(0, own.user + own.system),
             errors: r.errors,
           };
         };
@@ -257,6 +300,8 @@ async function main(): Promise<void> {
       durationS: opts.duration,
       repeat: opts.repeat,
       warmupS: opts.warmup,
+      load: useWrk ? "wrk" : "autocannon",
+      pinned,
       machine: `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}, load average ${loadStart} at the start and ${loadavg()[0]!.toFixed(1)} at the end`,
       date: new Date().toISOString(),
     });

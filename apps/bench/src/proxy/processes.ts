@@ -4,7 +4,7 @@
  * never share an event loop.
  * @module
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
@@ -121,4 +121,19 @@ export function cpuMicros(pid: number): number | null {
   } catch {
     return null;
   }
+}
+
+/** Whether `taskset` can pin processes here (Linux with util-linux and at least two CPUs). */
+export function canPin(cpuCount: number): boolean {
+  if (process.platform !== "linux" || cpuCount < 2) return false;
+  const r = spawnSync("taskset", ["-p", String(process.pid)], { encoding: "utf8" });
+  return r.status === 0;
+}
+
+/** Pins every thread of `pid` to `cpu`. */
+export function pin(pid: number, cpu: number): void {
+  const r = spawnSync("taskset", ["-a", "-p", "-c", String(cpu), String(pid)], {
+    encoding: "utf8",
+  });
+  if (r.status !== 0) throw new Error(`taskset could not pin ${pid} to CPU ${cpu}: ${r.stderr}`);
 }

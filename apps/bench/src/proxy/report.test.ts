@@ -38,6 +38,8 @@ describe("bench:proxy report", () => {
       rss: { before: 100, after: 140, programs: 10_000 },
       durationS: 5,
       repeat: 2,
+      load: "wrk",
+      pinned: true,
       warmupS: 3,
       machine: "test",
       date: "today",

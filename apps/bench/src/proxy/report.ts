@@ -44,6 +44,10 @@ export interface ReportInput {
   durationS: number;
   repeat: number;
   warmupS: number;
+  /** What made the load at saturation (the paced runs always use autocannon). */
+  load: "wrk" | "autocannon";
+  /** engine-sim alone on CPU 0; proxies and load generator on CPU 1. */
+  pinned: boolean;
   machine: string;
   date: string;
 }
@@ -69,8 +73,13 @@ export function renderReport(input: ReportInput): string {
   L.push(
     `engine-sim \`--instant\` answered directly, through the proxy (\`--router tr\`, one backend), and ` +
       `through a bare Node proxy (node:http + one undici Pool, JSON in and out, nothing else: the floor ` +
-      `for any Node proxy), each in its own process, on loopback; load from autocannon in the bench ` +
-      `process; ${input.durationS} s per run after a ${input.warmupS} s warm-up (JIT, pools), the three targets back to back, best ` +
+      `for any Node proxy), each in its own process, on loopback; load at saturation from ` +
+      `${input.load === "wrk" ? "wrk (one thread)" : "autocannon in the bench process"}, paced load from autocannon; ` +
+      `${
+        input.pinned
+          ? "processes pinned with taskset: engine-sim alone on CPU 0, the proxy, the bare proxy and the load generator on CPU 1 (a deployment keeps the engine off the proxy's cores); "
+          : "processes not pinned (all share every core); "
+      }${input.durationS} s per run after a ${input.warmupS} s warm-up (JIT, pools), the three targets back to back, best ` +
       `of ${input.repeat} rounds each. Latency is the full response time of ` +
       `every 2xx answer at sub-millisecond resolution. CPU is user+system time of the process divided by ` +
       `the requests served. Machine: ${input.machine}, shared with other work, so absolute numbers are ` +
@@ -145,7 +154,7 @@ export function renderReport(input: ReportInput): string {
     }
     L.push("");
   }
-  L.push(...analysis(input.rows));
+  L.push(...analysis(input.rows, input.pinned));
   if (input.ttfb.length > 0) {
     L.push("## Streams: time to first byte");
     L.push("");
@@ -176,42 +185,55 @@ export function renderReport(input: ReportInput): string {
 }
 
 /**
- * What the CPU figures say: when the cores are saturated, req/s is about cores / (CPU per
- * request of every process on the path), so the best a proxy of cost P can reach against an
- * engine of cost E with a client of cost C is (E + C) / (E + C + P) of direct.
+ * What the CPU figures say. Not pinned, the processes share every core, so at saturation req/s is
+ * about cores / (CPU per request of every process on the path) and the best a proxy of cost P
+ * reaches against an engine of cost E with a client of cost C is (E + C) / (E + C + P) of direct.
+ * Pinned, the engine has a core of its own and the proxy shares the other with the client: the
+ * slower core sets the pace, max(E, C) / max(E', P + C') of direct.
  */
-function analysis(rows: readonly Row[]): string[] {
+function ceilingOf(direct: Measure, via: Measure, pinned: boolean): number {
+  if (pinned) {
+    return (
+      Math.max(direct.engineCpuUs, direct.clientCpuUs) /
+      Math.max(via.engineCpuUs, via.cpuUs + via.clientCpuUs)
+    );
+  }
+  return (
+    (direct.engineCpuUs + direct.clientCpuUs) / (via.engineCpuUs + via.clientCpuUs + via.cpuUs)
+  );
+}
+
+function analysis(rows: readonly Row[], pinned: boolean): string[] {
   const at64 = rows.filter((r) => r.connections === 64);
   if (at64.length === 0) return [];
   const L = ["## Reading the numbers", ""];
   for (const r of at64) {
     const d = r.direct;
     const p = r.proxy;
-    const ceiling = (d.engineCpuUs + d.clientCpuUs) / (p.engineCpuUs + p.clientCpuUs + p.cpuUs);
-    const bareCeiling =
-      (d.engineCpuUs + d.clientCpuUs) / (r.bare.engineCpuUs + r.bare.clientCpuUs + r.bare.cpuUs);
+    const ceiling = Math.min(1, ceilingOf(d, p, pinned));
+    const bareCeiling = Math.min(1, ceilingOf(d, r.bare, pinned));
     L.push(
       `- ${r.stream ? "Streaming" : "Non-streaming"}, 64 connections: direct costs ` +
         `${us(d.engineCpuUs)} µs (engine) + ${us(d.clientCpuUs)} µs (client) of CPU per request; through ` +
-        `the proxy ${us(p.engineCpuUs)} + ${us(p.clientCpuUs)} + ${us(p.cpuUs)} µs (proxy). With the cores ` +
-        `saturated, that caps the proxy at about ${(100 * ceiling).toFixed(0)} % of direct req/s (the bare ` +
+        `the proxy ${us(p.engineCpuUs)} + ${us(p.clientCpuUs)} + ${us(p.cpuUs)} µs (proxy). At saturation ` +
+        `that caps the proxy at about ${(100 * ceiling).toFixed(0)} % of direct req/s (the bare ` +
         `Node proxy: ${(100 * bareCeiling).toFixed(0)} %). The proxy's CPU per request is ` +
         `${((100 * p.cpuUs) / r.bare.cpuUs).toFixed(0)} % of the bare floor's.`,
     );
   }
   L.push(
-    "- The targets (added p50 ≤ 1 ms, p99 ≤ 5 ms, ≥ 60 % of direct req/s at 64 connections) assume the " +
-      "backend's work dominates. engine-sim `--instant` spends about as much CPU per request as one Node " +
-      "HTTP hop, so once the two shared cores saturate, throughput through any proxy is capped near " +
-      "(engine + client) / (engine + client + proxy) of direct, and the latency added at saturation is " +
-      "queueing. Against a real engine (tens of ms per decode step) the same per-request CPU is a rounding error.",
+    pinned
+      ? "- Pinned, the engine keeps its core whether or not a proxy is in the path, as it does on a real " +
+          "host (vLLM's API server and GPU workers never share the router's cores). The proxy then costs " +
+          "throughput only when proxy + client CPU per request exceeds the engine's, and latency only by its " +
+          "own hop. The unpinned table (`--pin off`) shows the same processes fighting over both cores."
+      : "- Not pinned, engine-sim `--instant` spends about as much CPU per request as one Node HTTP hop, so " +
+          "once the two shared cores saturate, throughput through any proxy is capped near " +
+          "(engine + client) / (engine + client + proxy) of direct, and the latency added at saturation is " +
+          "queueing. Against a real engine (tens of ms per decode step) the same per-request CPU is a rounding error.",
   );
   L.push(
-    "- CPU profiles of the proxy under this load (taken while developing it) put its own code at about " +
-      "7 % of its busy CPU and the Router's calls at about 2 %; the rest is Node's HTTP server, undici and " +
-      "the kernel's socket writes, as for the bare floor. What it costs above the floor is mostly Fastify's " +
-      "request lifecycle (request and reply objects, hooks, the per-request child logger) and that own code. " +
-      "Runs on a shared machine vary by 2× from one minute to the next, so read the CPU columns before the " +
+    "- Runs on a shared machine vary from one minute to the next, so read the CPU columns before the " +
       "req/s ones.",
   );
   L.push("");

@@ -7,7 +7,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ProxyContext } from "../context.js";
 import { HangUp } from "../hang-up.js";
-import type { UpstreamResponse } from "../upstream.js";
+import type { BufferedResponse } from "../buffered-dispatch.js";
+import type { UpstreamRequest, UpstreamResponse } from "../upstream.js";
 import { prepareChatRequest, type PreparedRequest } from "./prepare-request.js";
 import { pipeStream } from "./stream.js";
 import { upstreamFailure } from "./upstream-errors.js";
@@ -100,16 +101,72 @@ async function forward(
   backend: string,
   signal: HangUp,
 ): Promise<void> {
+  const upstreamRequest = {
+    method: "POST" as const,
+    path: "/v1/chat/completions",
+    body: prepared.upstreamBody,
+    headers: upstreamHeaders(ctx, request),
+    signal,
+  };
+  if (prepared.stream)
+    return forwardStream(ctx, request, reply, prepared, requestId, backend, upstreamRequest);
+
   const { router, counters } = ctx;
+  let res: BufferedResponse;
+  try {
+    res = await ctx.upstreams.requestBuffered(backend, upstreamRequest);
+  } catch (err) {
+    router.fail(requestId, ctx.now());
+    if (signal.aborted) throw new ClientGone();
+    counters.upstreamErrors++;
+    throw upstreamFailure(err, backend);
+  }
+  if (res.statusCode !== 200)
+    return passUpstreamError(ctx, request, reply, requestId, backend, res);
+
+  const now = ctx.now();
+  router.firstToken(requestId, now);
+  const usage = toUsage(extractUsage(res.body.toString("utf8")));
+  if (usage) {
+    const row = router.complete(requestId, usage, now);
+    if (row) ctx.profile?.append(row);
+  } else {
+    router.fail(requestId, now);
+  }
+  reply.header("content-type", res.contentType ?? "application/json");
+  return reply.code(200).send(res.body);
+}
+
+/** The engine's own answer (400 context length, 404 model, 500 …) goes back unchanged. */
+function passUpstreamError(
+  ctx: ProxyContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  requestId: string,
+  backend: string,
+  res: BufferedResponse,
+): FastifyReply {
+  ctx.counters.upstreamStatusErrors++;
+  ctx.router.fail(requestId, ctx.now());
+  if (res.contentType !== undefined) reply.header("content-type", res.contentType);
+  request.log.debug({ backend, status: res.statusCode }, "upstream error status");
+  return reply.code(res.statusCode).send(res.body);
+}
+
+async function forwardStream(
+  ctx: ProxyContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  prepared: PreparedRequest,
+  requestId: string,
+  backend: string,
+  upstreamRequest: UpstreamRequest & { signal: HangUp },
+): Promise<void> {
+  const { router, counters } = ctx;
+  const signal = upstreamRequest.signal;
   let res: UpstreamResponse;
   try {
-    res = await ctx.upstreams.request(backend, {
-      method: "POST",
-      path: "/v1/chat/completions",
-      body: prepared.upstreamBody,
-      headers: upstreamHeaders(ctx, request),
-      signal,
-    });
+    res = await ctx.upstreams.request(backend, upstreamRequest);
   } catch (err) {
     router.fail(requestId, ctx.now());
     if (signal.aborted) throw new ClientGone();
@@ -118,8 +175,6 @@ async function forward(
   }
 
   if (res.statusCode !== 200) {
-    // The engine's own answer (400 context length, 404 model, 500 …) goes back unchanged.
-    counters.upstreamStatusErrors++;
     let body: Buffer;
     try {
       body = Buffer.from(await res.body.arrayBuffer());
@@ -128,35 +183,14 @@ async function forward(
       if (signal.aborted) throw new ClientGone();
       throw upstreamFailure(err, backend);
     }
-    router.fail(requestId, ctx.now());
     const type = res.headers["content-type"];
-    if (typeof type === "string") reply.header("content-type", type);
-    request.log.debug({ backend, status: res.statusCode }, "upstream error status");
-    return reply.code(res.statusCode).send(body);
+    return passUpstreamError(ctx, request, reply, requestId, backend, {
+      statusCode: res.statusCode,
+      contentType: typeof type === "string" ? type : undefined,
+      body,
+    });
   }
 
-  if (prepared.stream) {
-    counters.chatStreams++;
-    return pipeStream(ctx, request, reply, res, prepared, requestId, backend, signal);
-  }
-
-  router.firstToken(requestId, ctx.now());
-  let body: Buffer;
-  try {
-    body = Buffer.from(await res.body.arrayBuffer());
-  } catch (err) {
-    router.fail(requestId, ctx.now());
-    if (signal.aborted) throw new ClientGone();
-    throw upstreamFailure(err, backend);
-  }
-  const usage = toUsage(extractUsage(body.toString("utf8")));
-  if (usage) {
-    const row = router.complete(requestId, usage, ctx.now());
-    if (row) ctx.profile?.append(row);
-  } else {
-    router.fail(requestId, ctx.now());
-  }
-  const type = res.headers["content-type"];
-  reply.header("content-type", typeof type === "string" ? type : "application/json");
-  return reply.code(200).send(body);
+  counters.chatStreams++;
+  return pipeStream(ctx, request, reply, res, prepared, requestId, backend, signal);
 }

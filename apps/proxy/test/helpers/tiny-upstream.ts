@@ -1,12 +1,21 @@
 /**
  * A minimal vLLM-shaped upstream for the cases engine-sim cannot produce on purpose: a stream
- * that breaks half-way (the socket is destroyed), an in-stream error chunk, an error status.
+ * that breaks half-way (the socket is destroyed), an in-stream error chunk, an error status, an
+ * engine that never answers, a JSON answer cut half-way.
  * Everything else in the tests runs against engine-sim.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
-export type TinyMode = "ok" | "break-mid-stream" | "error-chunk" | "status-500";
+export type TinyMode =
+  | "ok"
+  | "break-mid-stream"
+  | "error-chunk"
+  | "status-500"
+  /** Reads the request and never answers. */
+  | "stall"
+  /** Announces a JSON body, sends half of it, then drops the connection. */
+  | "break-mid-body";
 
 export interface TinyUpstream {
   url: string;
@@ -45,6 +54,14 @@ export async function startTinyUpstream(
         return res.end(
           '{"error":{"message":"engine dead","type":"InternalServerError","param":null,"code":500}}',
         );
+      }
+      if (state.mode === "stall") return;
+      if (state.mode === "break-mid-body") {
+        res.writeHead(200, { "content-type": "application/json", "content-length": "400" });
+        res.write('{"id":"chatcmpl-t","object":"chat.completion","choices":[');
+        await new Promise((r) => setTimeout(r, 50));
+        res.socket?.destroy();
+        return;
       }
       res.writeHead(200, { "content-type": "text/event-stream" });
       res.write(chunk("a"));
