@@ -7,6 +7,7 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { formatIssues } from "@thunderagent/protocol";
+import { DEFAULT_ROUTER_OPTIONS } from "@thunderagent/router-core";
 
 const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
 
@@ -70,7 +71,13 @@ export const ProxyConfig = z.strictObject({
   actingTokenWeight: z.coerce.number().nonnegative().default(1),
   useActingTokenDecay: bool.default(false),
   // ours
-  bufferPerProgram: z.coerce.number().int().nonnegative().default(100),
+  // router-core's defaults (the kept policy changes); the original's: 100 and --queued-shared-credit.
+  bufferPerProgram: z.coerce
+    .number()
+    .int()
+    .nonnegative()
+    .default(DEFAULT_ROUTER_OPTIONS.bufferPerProgram),
+  queuedSharedCredit: bool.default(DEFAULT_ROUTER_OPTIONS.sharedCreditWhenQueued ?? true),
   noQueuedSharedCredit: bool.default(false),
   bodyLimit: z
     .union([z.number(), z.string()])
@@ -109,11 +116,20 @@ export const FLAGS = {
   "scheduler-interval": { key: "schedulerInterval", type: "string", help: "seconds (5)" },
   "acting-token-weight": { key: "actingTokenWeight", type: "string", help: "(1.0)" },
   "use-acting-token-decay": { key: "useActingTokenDecay", type: "boolean", help: "w·2^(−t)" },
-  "buffer-per-program": { key: "bufferPerProgram", type: "string", help: "tokens (100)" },
+  "buffer-per-program": {
+    key: "bufferPerProgram",
+    type: "string",
+    help: `tokens (${DEFAULT_ROUTER_OPTIONS.bufferPerProgram}; the original: 100)`,
+  },
+  "queued-shared-credit": {
+    key: "queuedSharedCredit",
+    type: "boolean",
+    help: "prefix-sharing credit also while a backend queues (the original's policy; off)",
+  },
   "no-queued-shared-credit": {
     key: "noQueuedSharedCredit",
     type: "boolean",
-    help: "no prefix-sharing credit while a backend queues (docs/results/scheduling.md)",
+    help: "no prefix-sharing credit while a backend queues (the default; wins over the above)",
   },
   "body-limit": { key: "bodyLimit", type: "string", help: "max request body (64MiB)" },
   "docker-gc": { key: "dockerGc", type: "boolean", help: "remove docker_ids on release" },

@@ -21,7 +21,7 @@ export function routerOptions(config: ProxyConfig): RouterOptions {
     actingTokenWeight: config.actingTokenWeight,
     useActingTokenDecay: config.useActingTokenDecay,
     bufferPerProgram: config.bufferPerProgram,
-    sharedCreditWhenQueued: !config.noQueuedSharedCredit,
+    sharedCreditWhenQueued: config.queuedSharedCredit && !config.noQueuedSharedCredit,
     forceResumeAfterS: config.forceResumeTimeout,
     abandonAfterS: config.abandonTimeout,
     profile: config.profile,

@@ -73,16 +73,34 @@ describe("config", () => {
 });
 
 describe("policy flags beyond the original", () => {
-  it("default to the paper's policy and switch to the tuned one", async () => {
+  it("default to router-core's defaults and switch back to the original's policy", async () => {
     const { routerOptions } = await import("../src/create-router.js");
-    const paper = routerOptions(loadConfig([], {}).config);
-    expect(paper.bufferPerProgram).toBe(100);
-    expect(paper.sharedCreditWhenQueued).toBe(true);
-    const tuned = routerOptions(
-      loadConfig(["--buffer-per-program", "600", "--no-queued-shared-credit"], {}).config,
-    );
+    const { DEFAULT_ROUTER_OPTIONS, ORIGINAL_THUNDERAGENT_OPTIONS } =
+      await import("@thunderagent/router-core");
+    const tuned = routerOptions(loadConfig([], {}).config);
     expect(tuned.bufferPerProgram).toBe(600);
     expect(tuned.sharedCreditWhenQueued).toBe(false);
+    expect(tuned).toMatchObject({
+      bufferPerProgram: DEFAULT_ROUTER_OPTIONS.bufferPerProgram,
+      sharedCreditWhenQueued: DEFAULT_ROUTER_OPTIONS.sharedCreditWhenQueued,
+    });
+    const paper = routerOptions(
+      loadConfig(["--buffer-per-program", "100", "--queued-shared-credit"], {}).config,
+    );
+    expect(paper).toEqual({ ...ORIGINAL_THUNDERAGENT_OPTIONS, profile: false });
+    const fromEnv = routerOptions(
+      loadConfig([], {
+        THUNDERAGENT_BUFFER_PER_PROGRAM: "100",
+        THUNDERAGENT_QUEUED_SHARED_CREDIT: "true",
+      }).config,
+    );
+    expect(fromEnv.bufferPerProgram).toBe(100);
+    expect(fromEnv.sharedCreditWhenQueued).toBe(true);
+    // --no-queued-shared-credit (the old opt-in) still works and wins.
+    const both = routerOptions(
+      loadConfig(["--queued-shared-credit", "--no-queued-shared-credit"], {}).config,
+    );
+    expect(both.sharedCreditWhenQueued).toBe(false);
     expect(() => loadConfig(["--buffer-per-program", "-1"], {})).toThrow(/--buffer-per-program/);
   });
 });

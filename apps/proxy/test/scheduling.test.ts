@@ -79,7 +79,13 @@ describe("migration between two backends", () => {
     closers.push(() => e1.close());
     const e2Port = await freePort();
     const e2Url = `http://127.0.0.1:${e2Port}`;
-    const proxy = await startProxy({ backends: [e1.url, e2Url], router: "tr" });
+    // The capacities below are sized for the original's 100-token buffer per program.
+    const proxy = await startProxy({
+      backends: [e1.url, e2Url],
+      router: "tr",
+      bufferPerProgram: 100,
+      queuedSharedCredit: true,
+    });
     closers.push(() => proxy.close());
     // e2 is not up yet: both programs land on e1.
     expect(proxy.ctx.monitor.isHealthy(e2Url)).toBe(false);

@@ -5,7 +5,7 @@
  */
 export { Router } from "./router.js";
 export type { ProgramSnapshot } from "./router.js";
-export { DEFAULT_ROUTER_OPTIONS } from "./types.js";
+export { DEFAULT_ROUTER_OPTIONS, ORIGINAL_THUNDERAGENT_OPTIONS } from "./types.js";
 export type {
   ArriveDecision,
   ArriveInput,

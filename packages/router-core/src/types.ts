@@ -14,7 +14,11 @@ export interface RouterOptions {
   actingTokenWeight: number;
   /** `--use-acting-token-decay`: w·2^(−t) (t = seconds acting) when restoring only. */
   useActingTokenDecay: boolean;
-  /** Tokens reserved per registered program for decode headroom (the original's 100). */
+  /**
+   * Tokens reserved per registered program for decode headroom. Default 600 (one step of growth
+   * plus the reply's transient KV in mini-SWE-agent-like loops); the original's 100 is in
+   * {@link ORIGINAL_THUNDERAGENT_OPTIONS}.
+   */
   bufferPerProgram: number;
   /** A pending request of a paused program is forced through after this many seconds. */
   forceResumeAfterS: number;
@@ -27,9 +31,10 @@ export interface RouterOptions {
   /** `--profile`: complete() returns a StepProfileRow and views carry profiles. */
   profile: boolean;
   /**
-   * Prefix-sharing credit while the backend reports waiting requests (default true, the paper's
-   * behaviour). false: no credit while the engine queues, where kv_cache_usage_perc understates
-   * what the queued programs will need (see docs/results/scheduling.md).
+   * Prefix-sharing credit while the backend reports waiting requests. Default false: no credit
+   * while the engine queues, where kv_cache_usage_perc understates what the queued programs will
+   * need (docs/results/scheduling.md). true is the paper's behaviour (and what an absent field
+   * means, for callers that built their options before the field existed).
    */
   sharedCreditWhenQueued?: boolean;
 }
@@ -38,12 +43,24 @@ export const DEFAULT_ROUTER_OPTIONS: Readonly<RouterOptions> = Object.freeze({
   mode: "tr",
   actingTokenWeight: 1.0,
   useActingTokenDecay: false,
-  bufferPerProgram: 100,
+  // The two policy changes kept in docs/results/scheduling.md ("Improvements tried"): the
+  // original ThunderAgent uses 100 and true (ORIGINAL_THUNDERAGENT_OPTIONS).
+  bufferPerProgram: 600,
   forceResumeAfterS: 1800,
   abandonAfterS: 1800,
   initialCharsPerToken: 5.0,
   streamUpdateEveryChunks: 20,
   profile: false,
+  sharedCreditWhenQueued: false,
+});
+
+/**
+ * The original ThunderAgent's policy (Python `BUFFER_PER_PROGRAM = 100`, sharing credit also
+ * while the engine queues): {@link DEFAULT_ROUTER_OPTIONS} with those two settings put back.
+ */
+export const ORIGINAL_THUNDERAGENT_OPTIONS: Readonly<RouterOptions> = Object.freeze({
+  ...DEFAULT_ROUTER_OPTIONS,
+  bufferPerProgram: 100,
   sharedCreditWhenQueued: true,
 });
 

@@ -1,6 +1,6 @@
 import {
-  DEFAULT_ROUTER_OPTIONS,
   emptySnapshot,
+  ORIGINAL_THUNDERAGENT_OPTIONS,
   Router,
   type RouterOptions,
   type Usage,
@@ -10,13 +10,18 @@ export const A = "http://a:8000";
 export const B = "http://b:8000";
 export const C = "http://c:8000";
 
+/**
+ * A router over `backends` with the given capacities. The scenarios are written in the original
+ * ThunderAgent's arithmetic (100-token buffer, sharing credit while queued), so they start from
+ * ORIGINAL_THUNDERAGENT_OPTIONS; the defaults' two differences have their own tests.
+ */
 export function makeRouter(
   backends: readonly string[],
   capacities: ReadonlyArray<number | null>,
   opts: Partial<RouterOptions> = {},
   now = 0,
 ): Router {
-  const r = new Router({ ...DEFAULT_ROUTER_OPTIONS, ...opts }, backends);
+  const r = new Router({ ...ORIGINAL_THUNDERAGENT_OPTIONS, ...opts }, backends);
   backends.forEach((url, i) => {
     const cap = capacities[i];
     if (cap !== undefined && cap !== null) r.updateBackend(url, emptySnapshot(cap), now);

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { emptySnapshot } from "../src/index.js";
+import {
+  DEFAULT_ROUTER_OPTIONS,
+  emptySnapshot,
+  ORIGINAL_THUNDERAGENT_OPTIONS,
+  Router,
+} from "../src/index.js";
 import { A, actStep, makeRouter, startRequest, usage } from "./helpers.js";
 
 /**
@@ -83,7 +88,7 @@ describe("pause policy (tick, tr)", () => {
   it("with sharedCreditWhenQueued false, gives no shared credit while the backend queues", () => {
     const { r } = fiveOnA(100_000);
     r.updateBackend(A, { ...emptySnapshot(8000, 0.1), numRequestsWaiting: 3 }, 2);
-    // Default: shared 2200 as above, used 7300 ≤ 8000: nothing paused.
+    // The original policy: shared 2200 as above, used 7300 ≤ 8000: nothing paused.
     expect(r.tick(3).paused).toEqual([]);
     const strict = makeRouter([A], [100_000], { sharedCreditWhenQueued: false });
     actStep(strict, "p1", 1000, 0);
@@ -98,6 +103,28 @@ describe("pause policy (tick, tr)", () => {
     strict.updateBackend(A, emptySnapshot(8000, 0.1), 4);
     strict.tick(5);
     expect(strict.stats().backends[0]!.shared).toBe(2200);
+  });
+
+  it("defaults to the kept policy changes; ORIGINAL_THUNDERAGENT_OPTIONS is the paper's policy", () => {
+    expect(DEFAULT_ROUTER_OPTIONS.bufferPerProgram).toBe(600);
+    expect(DEFAULT_ROUTER_OPTIONS.sharedCreditWhenQueued).toBe(false);
+    expect(ORIGINAL_THUNDERAGENT_OPTIONS).toEqual({
+      ...DEFAULT_ROUTER_OPTIONS,
+      bufferPerProgram: 100,
+      sharedCreditWhenQueued: true,
+    });
+    // With the defaults: the 600-token buffer per program, and no sharing credit while queued.
+    const r = new Router({ ...DEFAULT_ROUTER_OPTIONS }, [A]);
+    r.updateBackend(A, emptySnapshot(100_000), 0);
+    actStep(r, "p1", 1000, 0);
+    startRequest(r, "p2", 2000, 0);
+    expect(r.stats().backends[0]!.used).toBe(3000 + 2 * 600);
+    r.updateBackend(A, { ...emptySnapshot(100_000, 0.01), numRequestsWaiting: 1 }, 1);
+    r.tick(2);
+    expect(r.stats().backends[0]!.shared).toBe(0);
+    r.updateBackend(A, emptySnapshot(100_000, 0.01), 3);
+    r.tick(4);
+    expect(r.stats().backends[0]!.shared).toBe(1000); // reasoning 2000 − ⌊0.01 · 100000⌋
   });
 
   it("weights acting tokens by --acting-token-weight", () => {

@@ -61,13 +61,13 @@ describe("views in ThunderAgent's JSON shapes", () => {
   it("/programs without --profile has no profile field, and backend null while paused", () => {
     const r = new Router({ ...DEFAULT_ROUTER_OPTIONS }, [URL]);
     r.updateBackend(URL, parseVllmMetrics(SCRAPE), 0);
-    r.arrive({ requestId: "1", programId: "a", payloadChars: 49_000 }, 0); // 9800 + 100 ≤ 10000
+    r.arrive({ requestId: "1", programId: "a", payloadChars: 45_000 }, 0); // 9000 + 600 ≤ 10000
     r.arrive({ requestId: "2", programId: "b", payloadChars: 5000 }, 0); // waits
     const view = ProgramsResponse.parse(r.programsView());
     expect(view["a"]).toEqual({
       backend: URL,
-      context_len: 49_000,
-      total_tokens: 9800,
+      context_len: 45_000,
+      total_tokens: 9000,
       step_count: 1,
       status: "reasoning",
       state: "active",
@@ -123,7 +123,7 @@ describe("views in ThunderAgent's JSON shapes", () => {
           paused_program_count: 0,
           future_paused_tokens: 0,
           shared_tokens: 0,
-          buffer_per_program: 100,
+          buffer_per_program: 600, // DEFAULT_ROUTER_OPTIONS (the original's 100 is opt-in)
           capacity_overflow: 0,
           healthy: true,
           monitoring: true,
@@ -179,7 +179,7 @@ describe("views in ThunderAgent's JSON shapes", () => {
       pendingRequests: 0,
       programsByStatus: { reasoning: 0, acting: 1 },
     });
-    expect(s.backends[0]).toMatchObject({ url: URL, capacity: 10000, used: 131, shared: 0 });
+    expect(s.backends[0]).toMatchObject({ url: URL, capacity: 10000, used: 31 + 600, shared: 0 });
     expect(s.pauseTimeHistogram.buckets.length).toBe(s.pauseTimeHistogram.counts.length);
   });
 });
