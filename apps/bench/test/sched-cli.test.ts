@@ -3,7 +3,7 @@ import { UsageError, parseCli } from "../src/sched/cli.js";
 import { VARIANTS, experimentJobs, verdicts } from "../src/sched/experiments.js";
 import type { RunRow } from "../src/sched/results.js";
 import { aggregate } from "../src/sched/results.js";
-import { targetLines } from "../src/sched/report.js";
+import { formatTargets, targetLines } from "../src/sched/report.js";
 import { applyScrapePolicy } from "../src/sched/scrape-policy.js";
 import { sweepJobs } from "../src/sched/systems.js";
 
@@ -18,6 +18,7 @@ function row(n: number, seed: number, spm: number, variant: string | null = null
     seed,
     stepsPerMin: spm,
     kvHitRate: 0.9,
+    kvHitRateWindow: 0.88,
     preemptions: 0,
     meanStepS: 1,
     meanPauseS: 0,
@@ -115,5 +116,32 @@ describe("bench:sched command line and bookkeeping", () => {
     const lines = all.filter((l) => l.text.startsWith("router-tr"));
     expect(lines.map((l) => l.pass)).toEqual([true, true, true]);
     expect(lines[0]!.text).toContain("2.67×");
+    expect(lines.some((l) => l.info)).toBe(false);
+  });
+
+  it("prints the original policy's router lines as INFO, never as PASS/FAIL", () => {
+    const orig = "original policy";
+    const rows = aggregate([
+      { ...row(96, 1, 100), system: "vllm" },
+      row(96, 1, 300),
+      { ...row(96, 1, 250, orig), kvHitRate: 0.8 },
+      { ...row(24, 1, 200), system: "vllm" },
+      row(24, 1, 200),
+      row(24, 1, 200, orig),
+      row(72, 1, 290),
+      row(72, 1, 290, orig),
+    ]);
+    const all = targetLines(rows);
+    const info = all.filter((l) => l.info);
+    expect(info.map((l) => l.text.slice(0, 27))).toEqual([
+      "router-tr [original policy]",
+      "router-tr [original policy]",
+      "router-tr [original policy]",
+    ]);
+    expect(info.map((l) => l.pass)).toEqual([false, true, false]);
+    const text = formatTargets(all);
+    expect(text).toContain("INFO  router-tr [original policy] at GLM N=96");
+    expect(text).toContain("(would fail)");
+    expect(text).not.toMatch(/(PASS|FAIL) {2}router-tr \[original/);
   });
 });

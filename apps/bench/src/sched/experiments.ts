@@ -1,5 +1,6 @@
 /**
- * "Go past the paper": policy variants of router-tr, each run on the same seeds as the baseline at
+ * "Go past the paper": policy variants of router-tr, each run on the same seeds as the baseline (the
+ * original ThunderAgent policy, router-core's ORIGINAL_THUNDERAGENT_OPTIONS) at
  * GLM N = 96 (where the paper's policy still wastes capacity) and N = 24 (where it must not hurt).
  * A variant is kept only if it raises the N = 96 throughput on every seed and on average, and
  * does not lower N = 24 by more than 1 %. `pnpm bench:sched --experiments --seeds 3`.
@@ -7,7 +8,7 @@
  */
 import type { RunRow } from "./results.js";
 import type { ScrapePolicy } from "./scrape-policy.js";
-import { job, type Job } from "./systems.js";
+import { ORIGINAL_POLICY_OPTIONS, job, type Job } from "./systems.js";
 
 export interface Variant {
   name: string;
@@ -46,12 +47,18 @@ export function experimentJobs(seeds: number, firstSeed: number, only?: readonly
   const variants = VARIANTS.filter((v) => !only || only.includes(v.name));
   for (let s = 0; s < seeds; s++) {
     for (const n of EXPERIMENT_NS) {
-      jobs.push(job("glm4.6", n, "router-tr", firstSeed + s));
+      // Baseline and variants start from the original ThunderAgent policy (router-core's
+      // ORIGINAL_THUNDERAGENT_OPTIONS), whatever router-core's defaults are now.
+      jobs.push(
+        job("glm4.6", n, "router-tr", firstSeed + s, {
+          routerOptions: { ...ORIGINAL_POLICY_OPTIONS },
+        }),
+      );
       for (const v of variants) {
         jobs.push(
           job("glm4.6", n, "router-tr", firstSeed + s, {
             variant: v.name,
-            ...(v.routerOptions ? { routerOptions: v.routerOptions } : {}),
+            routerOptions: { ...ORIGINAL_POLICY_OPTIONS, ...v.routerOptions },
             ...(v.scrapePolicy ? { scrapePolicy: v.scrapePolicy } : {}),
           }),
         );

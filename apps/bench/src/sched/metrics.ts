@@ -1,8 +1,13 @@
 /**
  * What a run measures, counted the way the paper's README defines it: LLM calls completed between
- * minute 10 and minute 70 of (virtual) time, divided by the window length in minutes. Engine
- * counters (prefix-cache queries/hits, preemptions) are differenced between two scrapes taken at
- * the window edges, exactly as a Prometheus scrape would.
+ * minute 10 and minute 70 of (virtual) time, divided by the window length in minutes.
+ *
+ * KV hit rate: `vllm:prefix_cache_hits_total / vllm:prefix_cache_queries_total` as scraped at the
+ * window's end, i.e. the cumulative ratio since the engine started. That is the hit rate
+ * ThunderAgent computes from `/metrics` (`VLLMMetrics.prefix_cache_hit_rate` in
+ * `ThunderAgent/backend/vllm_metrics.py`); the paper gives no window for it. The same ratio
+ * differenced between the scrapes at the window edges is kept as `kvHitRateWindow`. Preemptions
+ * are differenced between the window edges.
  * @module
  */
 import type { ScrapeSnapshot } from "./ports.js";
@@ -78,7 +83,8 @@ export class RunMetrics {
     return {
       stepsInWindow: steps,
       stepsPerMin: steps / minutes,
-      kvHitRate: dq > 0 ? (e.hits - s.hits) / dq : 0,
+      kvHitRate: e.queries > 0 ? e.hits / e.queries : 0,
+      kvHitRateWindow: dq > 0 ? (e.hits - s.hits) / dq : 0,
       preemptions: e.preemptions - s.preemptions,
       meanStepS: steps > 0 ? this.latencySum / steps : 0,
       meanPauseS: steps > 0 ? this.pauseSum / steps : 0,
@@ -92,8 +98,10 @@ export class RunMetrics {
 export interface WindowSummary {
   stepsInWindow: number;
   stepsPerMin: number;
-  /** Prefix-cache hit rate in tokens over the window (Δhits / Δqueries). */
+  /** Prefix-cache hit rate in tokens, cumulative from the start to the window's end (hits / queries). */
   kvHitRate: number;
+  /** Prefix-cache hit rate in tokens over the window only (Δhits / Δqueries). */
+  kvHitRateWindow: number;
   preemptions: number;
   /** Mean LLM-call latency (agent sends → last token), pause included. */
   meanStepS: number;

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { writeFileAtomic } from "./atomic-write.js";
 import { PAPER } from "./paper.js";
 import { systemKey, type AggRow, type RunRow } from "./results.js";
-import { PROPOSED_VARIANT } from "./systems.js";
+import { ORIGINAL_VARIANT } from "./systems.js";
 
 async function toSvg(spec: TopLevelSpec): Promise<string> {
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: "none" });
@@ -31,7 +31,7 @@ function versusN(rows: readonly AggRow[], metric: "spm" | "hit"): Point[] {
   const pts: Point[] = [];
   for (const r of rows) {
     if (r.system.includes(" dp")) continue;
-    if (r.system.includes("[") && r.system !== `router-tr [${PROPOSED_VARIANT}]`) continue;
+    if (r.system.includes("[") && r.system !== `router-tr [${ORIGINAL_VARIANT}]`) continue;
     pts.push({
       profile: r.profile,
       n: r.n,
@@ -90,7 +90,7 @@ function timeSeriesSpec(runs: readonly RunRow[]): TopLevelSpec | null {
       r.profile === "glm4.6" &&
       r.n === 96 &&
       r.backends === 1 &&
-      (!r.variant || r.variant === PROPOSED_VARIANT),
+      (!r.variant || r.variant === ORIGINAL_VARIANT),
   );
   const seed = Math.min(...pick.map((r) => r.seed));
   const values: { minute: number; system: string; steps: number }[] = [];

@@ -18,6 +18,7 @@ export interface RunRow {
   seed: number;
   stepsPerMin: number;
   kvHitRate: number;
+  kvHitRateWindow: number;
   preemptions: number;
   meanStepS: number;
   meanPauseS: number;
@@ -47,6 +48,8 @@ export interface AggRow {
   steps_per_min_max: number;
   kv_hit_rate_min: number;
   kv_hit_rate_max: number;
+  /** Hit rate differenced over the window only (kv_hit_rate is cumulative since the start). */
+  kv_hit_rate_window: number;
   /** Mean |kv usage₀ − kv usage₁| over the window (data-parallel runs only). */
   memory_imbalance: number | null;
 }
@@ -102,6 +105,7 @@ export function aggregate(rows: readonly RunRow[]): AggRow[] {
       steps_per_min_max: Math.max(...spm),
       kv_hit_rate_min: Math.min(...hit),
       kv_hit_rate_max: Math.max(...hit),
+      kv_hit_rate_window: mean(g.map((r) => r.kvHitRateWindow)),
       memory_imbalance: mem.length ? mean(mem) : null,
     });
   }

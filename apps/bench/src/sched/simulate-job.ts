@@ -76,6 +76,7 @@ export function simulateJob(job: Job, deps: SimDeps): RunRow {
     seed: job.seed,
     stepsPerMin: res.stepsPerMin,
     kvHitRate: res.kvHitRate,
+    kvHitRateWindow: res.kvHitRateWindow,
     preemptions: res.preemptions,
     meanStepS: res.meanStepS,
     meanPauseS: res.meanPauseS,

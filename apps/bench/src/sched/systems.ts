@@ -3,6 +3,7 @@
  * (it crosses a worker_threads boundary).
  * @module
  */
+import { ORIGINAL_THUNDERAGENT_OPTIONS } from "@thunderagent/router-core";
 import type { ScrapePolicy } from "./scrape-policy.js";
 import type { ProfileName, WorkloadParams } from "./workload.js";
 
@@ -55,11 +56,19 @@ export interface Job {
 export const GLM_NS = [24, 48, 72, 96] as const;
 export const QWEN_NS = [144, 168, 192] as const;
 
-/** The kept policy changes (docs/results/scheduling.md), shown beside the paper's systems. */
-export const PROPOSED_VARIANT = "proposed";
-const PROPOSED: Partial<Job> = {
-  variant: PROPOSED_VARIANT,
-  routerOptions: { sharedCreditWhenQueued: false, bufferPerProgram: 600 },
+/**
+ * router-tr with the original ThunderAgent's policy constants (buffer 100 per program, sharing
+ * credit while the engine queues): router-core's ORIGINAL_THUNDERAGENT_OPTIONS. Plain `router-tr`
+ * runs router-core's defaults, which carry the kept changes (docs/results/scheduling.md).
+ */
+export const ORIGINAL_VARIANT = "original policy";
+export const ORIGINAL_POLICY_OPTIONS: Readonly<Record<string, unknown>> = Object.freeze({
+  bufferPerProgram: ORIGINAL_THUNDERAGENT_OPTIONS.bufferPerProgram,
+  sharedCreditWhenQueued: ORIGINAL_THUNDERAGENT_OPTIONS.sharedCreditWhenQueued,
+});
+const ORIGINAL: Partial<Job> = {
+  variant: ORIGINAL_VARIANT,
+  routerOptions: { ...ORIGINAL_POLICY_OPTIONS },
 };
 
 export function job(
@@ -81,8 +90,8 @@ export function sweepJobs(opts: { quick: boolean; seeds: number; firstSeed: numb
     for (const n of glm) for (const sys of SYSTEMS) jobs.push(job("glm4.6", n, sys, seed));
     if (opts.quick) continue;
     for (const n of QWEN_NS) for (const sys of SYSTEMS) jobs.push(job("qwen3-235b", n, sys, seed));
-    for (const n of GLM_NS) jobs.push(job("glm4.6", n, "router-tr", seed, PROPOSED));
-    for (const n of QWEN_NS) jobs.push(job("qwen3-235b", n, "router-tr", seed, PROPOSED));
+    for (const n of GLM_NS) jobs.push(job("glm4.6", n, "router-tr", seed, ORIGINAL));
+    for (const n of QWEN_NS) jobs.push(job("qwen3-235b", n, "router-tr", seed, ORIGINAL));
     const dp = { backends: 2, keepMemory: true } as const;
     jobs.push(job("glm4.6", 192, "vllm", seed, { ...dp, routing: "sticky" }));
     jobs.push(job("glm4.6", 192, "router-tr", seed, { ...dp, routing: "global" }));
