@@ -5,7 +5,8 @@
  * @module
  */
 import { Pool, type Dispatcher } from "undici";
-import { dispatchBuffered, type BufferedResponse } from "./buffered-dispatch.js";
+import { dispatchBuffered, type BufferedResponse } from "./dispatch/buffered.js";
+import { dispatchStream, type StreamHandle, type StreamSink } from "./dispatch/streaming.js";
 import type { ProxyConfig } from "./config.js";
 import type { HangUp } from "./hang-up.js";
 
@@ -89,18 +90,32 @@ export class Upstreams {
    * non-streaming completions, cheaper than {@link request} because no body stream is built.
    */
   requestBuffered(backend: string, req: UpstreamRequest): Promise<BufferedResponse> {
+    const d = this.#dispatchArgs(backend, req);
+    if (d instanceof Error) return Promise.reject(d);
+    return dispatchBuffered(d.pool, d.opts, req.signal, d.timeoutMs);
+  }
+
+  /** Sends one request to `backend` and relays a 200's bytes to `sink` as they arrive. */
+  stream(backend: string, req: UpstreamRequest, sink: StreamSink): StreamHandle {
+    const d = this.#dispatchArgs(backend, req);
+    if (d instanceof Error) return { done: Promise.reject(d), resume: () => {} };
+    return dispatchStream(d.pool, d.opts, sink, req.signal, d.timeoutMs);
+  }
+
+  #dispatchArgs(
+    backend: string,
+    req: UpstreamRequest,
+  ): Error | { pool: Pool; opts: Dispatcher.DispatchOptions; timeoutMs: number | null } {
     const pool = this.#pools.get(backend);
-    if (!pool || this.#closed) return Promise.reject(new Error(`unknown backend ${backend}`));
+    if (!pool || this.#closed) return new Error(`unknown backend ${backend}`);
     const headers: Record<string, string> = { ...req.headers };
     if (this.#authHeader) headers["authorization"] = this.#authHeader;
     if (req.body !== undefined) headers["content-type"] = "application/json";
-    const timeoutMs = req.timeoutS !== undefined ? req.timeoutS * 1000 : this.#timeoutMs;
-    return dispatchBuffered(
+    return {
       pool,
-      { method: req.method, path: req.path, headers, body: req.body ?? null },
-      req.signal,
-      timeoutMs,
-    );
+      opts: { method: req.method, path: req.path, headers, body: req.body ?? null },
+      timeoutMs: req.timeoutS !== undefined ? req.timeoutS * 1000 : this.#timeoutMs,
+    };
   }
 
   async close(): Promise<void> {

@@ -2,7 +2,7 @@ import type { ProgramsResponse } from "@thunderagent/protocol";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startProxy, type ErrorBody, type RunningProxy } from "./helpers/harness.js";
-import { startTinyUpstream, type TinyUpstream } from "./helpers/tiny-upstream.js";
+import { BIG_STREAM_BYTES, startTinyUpstream, type TinyUpstream } from "./helpers/tiny-upstream.js";
 
 let upstream: TinyUpstream;
 let proxy: RunningProxy;
@@ -79,6 +79,35 @@ describe("upstream failures", () => {
     expect(proxy.ctx.router.stats().inFlightRequests).toBe(0);
     upstream.mode = "ok";
     expect((await chat({ stream: true, program_id: "cut" })).status).toBe(200);
+  });
+
+  it("a client that stops reading holds the upstream back (back-pressure), then gets every byte", async () => {
+    upstream.mode = "big-stream";
+    const res = await request(`${proxy.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "tiny", messages: [], stream: true, program_id: "slow" }),
+    });
+    expect(res.statusCode).toBe(200);
+    const it = res.body[Symbol.asyncIterator]();
+    let bytes = ((await it.next()).value as Buffer).length;
+    // The client reads nothing for a while: the proxy must stop reading upstream too, so the
+    // upstream gets stuck after what the sockets' buffers hold (a proxy that kept reading would
+    // take all 64 MiB into its memory within this time).
+    await new Promise((r) => setTimeout(r, 800));
+    expect(upstream.bigStreamSent).toBeLessThan(BIG_STREAM_BYTES / 2);
+    let tail = "";
+    for (let r = await it.next(); !r.done; r = await it.next()) {
+      const b = r.value as Buffer;
+      bytes += b.length;
+      tail = (tail + b.toString("latin1")).slice(-200);
+    }
+    // 8 MiB of content events arrived; the usage chunk (not asked for) did not.
+    expect(bytes).toBeGreaterThan(BIG_STREAM_BYTES);
+    expect(tail.endsWith("data: [DONE]\n\n")).toBe(true);
+    expect(tail).not.toContain('"choices":[]');
+    expect(proxy.ctx.router.stats().inFlightRequests).toBe(0);
+    upstream.mode = "ok";
   });
 
   it("--upstream-timeout ends a stalled non-streaming request with 504", async () => {

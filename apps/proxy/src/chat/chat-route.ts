@@ -7,16 +7,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ProxyContext } from "../context.js";
 import { HangUp } from "../hang-up.js";
-import type { BufferedResponse } from "../buffered-dispatch.js";
-import type { UpstreamRequest, UpstreamResponse } from "../upstream.js";
+import type { BufferedResponse } from "../dispatch/buffered.js";
+import { ClientGone } from "./client-gone.js";
+import { passUpstreamError } from "./pass-upstream-error.js";
 import { prepareChatRequest, type PreparedRequest } from "./prepare-request.js";
-import { pipeStream } from "./stream.js";
+import { forwardStream } from "./stream.js";
 import { upstreamFailure } from "./upstream-errors.js";
 import { upstreamHeaders } from "./upstream-headers.js";
 import { extractUsage, toUsage } from "./usage.js";
-
-/** The client went away; nothing is sent. */
-class ClientGone extends Error {}
 
 let seq = 0;
 
@@ -135,62 +133,4 @@ async function forward(
   }
   reply.header("content-type", res.contentType ?? "application/json");
   return reply.code(200).send(res.body);
-}
-
-/** The engine's own answer (400 context length, 404 model, 500 …) goes back unchanged. */
-function passUpstreamError(
-  ctx: ProxyContext,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  requestId: string,
-  backend: string,
-  res: BufferedResponse,
-): FastifyReply {
-  ctx.counters.upstreamStatusErrors++;
-  ctx.router.fail(requestId, ctx.now());
-  if (res.contentType !== undefined) reply.header("content-type", res.contentType);
-  request.log.debug({ backend, status: res.statusCode }, "upstream error status");
-  return reply.code(res.statusCode).send(res.body);
-}
-
-async function forwardStream(
-  ctx: ProxyContext,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  prepared: PreparedRequest,
-  requestId: string,
-  backend: string,
-  upstreamRequest: UpstreamRequest & { signal: HangUp },
-): Promise<void> {
-  const { router, counters } = ctx;
-  const signal = upstreamRequest.signal;
-  let res: UpstreamResponse;
-  try {
-    res = await ctx.upstreams.request(backend, upstreamRequest);
-  } catch (err) {
-    router.fail(requestId, ctx.now());
-    if (signal.aborted) throw new ClientGone();
-    counters.upstreamErrors++;
-    throw upstreamFailure(err, backend);
-  }
-
-  if (res.statusCode !== 200) {
-    let body: Buffer;
-    try {
-      body = Buffer.from(await res.body.arrayBuffer());
-    } catch (err) {
-      router.fail(requestId, ctx.now());
-      if (signal.aborted) throw new ClientGone();
-      throw upstreamFailure(err, backend);
-    }
-    const type = res.headers["content-type"];
-    return passUpstreamError(ctx, request, reply, requestId, backend, {
-      statusCode: res.statusCode,
-      contentType: typeof type === "string" ? type : undefined,
-      body,
-    });
-  }
-
-  counters.chatStreams++;
-  return pipeStream(ctx, request, reply, res, prepared, requestId, backend, signal);
 }

@@ -26,12 +26,25 @@ const LF2 = Buffer.from("\n\n");
 const CHOICE_OPEN = Buffer.from('"choices":[{');
 const CRLF2 = Buffer.from("\r\n\r\n");
 
-function eventEnd(buf: Buffer, from: number): { at: number; len: number } | null {
-  const a = buf.indexOf(LF2, from);
-  const b = buf.indexOf(CRLF2, from);
-  if (a < 0 && b < 0) return null;
-  if (b >= 0 && (a < 0 || b < a)) return { at: b, len: 4 };
-  return { at: a, len: 2 };
+/**
+ * Finds the ends of the events in one buffer. vLLM ends events with "\n\n"; "\r\n\r\n" is
+ * looked for too, but once a buffer is known to hold none, it is not searched again (a search per
+ * event would rescan the rest of the buffer each time).
+ */
+class EventEnds {
+  #crlf = -1;
+  constructor(private readonly buf: Buffer) {
+    this.#crlf = buf.indexOf(CRLF2);
+  }
+
+  next(from: number): { at: number; len: number } | null {
+    const a = this.buf.indexOf(LF2, from);
+    if (this.#crlf >= 0 && this.#crlf < from) this.#crlf = this.buf.indexOf(CRLF2, from);
+    const b = this.#crlf;
+    if (a < 0 && b < 0) return null;
+    if (b >= 0 && (a < 0 || b < a)) return { at: b, len: 4 };
+    return { at: a, len: 2 };
+  }
 }
 
 /** The JSON text of an event's `data:` lines (joined by newlines, as SSE defines). */
@@ -63,8 +76,9 @@ export class SseRelay {
     let start = 0;
     const out: Buffer[] | null = this.hideUsageChunk ? [] : null;
     let outStart = 0;
+    const ends = new EventEnds(buf);
     for (;;) {
-      const end = eventEnd(buf, start);
+      const end = ends.next(start);
       if (!end) break;
       const stop = end.at + end.len;
       // The common case, a content chunk, is recognised without decoding the event.

@@ -15,17 +15,23 @@ export type TinyMode =
   /** Reads the request and never answers. */
   | "stall"
   /** Announces a JSON body, sends half of it, then drops the connection. */
-  | "break-mid-body";
+  | "break-mid-body"
+  /** Streams 64 MiB of content chunks as fast as the reader takes them. */
+  | "big-stream";
 
 export interface TinyUpstream {
   url: string;
   mode: TinyMode;
   received: unknown[];
+  /** Bytes of "big-stream" written so far (it waits for "drain" when the reader is full). */
+  bigStreamSent: number;
   close(): Promise<void>;
 }
 
 const chunk = (content: string) =>
   `data: {"id":"chatcmpl-t","object":"chat.completion.chunk","created":1,"model":"tiny","choices":[{"index":0,"delta":{"content":${JSON.stringify(content)}},"logprobs":null,"finish_reason":null}]}\n\n`;
+
+export const BIG_STREAM_BYTES = 64 * 1024 * 1024;
 
 async function readBody(req: IncomingMessage): Promise<string> {
   const parts: Buffer[] = [];
@@ -37,7 +43,13 @@ export async function startTinyUpstream(
   mode: TinyMode = "ok",
   numGpuBlocks = 10_000,
 ): Promise<TinyUpstream> {
-  const state: TinyUpstream = { url: "", mode, received: [], close: async () => {} };
+  const state: TinyUpstream = {
+    url: "",
+    mode,
+    received: [],
+    bigStreamSent: 0,
+    close: async () => {},
+  };
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
       const body = await readBody(req);
@@ -56,6 +68,18 @@ export async function startTinyUpstream(
         );
       }
       if (state.mode === "stall") return;
+      if (state.mode === "big-stream") {
+        res.writeHead(200, { "content-type": "text/event-stream" });
+        const piece = chunk("x".repeat(1024));
+        for (state.bigStreamSent = 0; state.bigStreamSent < BIG_STREAM_BYTES;) {
+          state.bigStreamSent += piece.length;
+          if (!res.write(piece)) await new Promise((r) => res.once("drain", r));
+        }
+        res.write(
+          'data: {"id":"chatcmpl-t","object":"chat.completion.chunk","created":1,"model":"tiny","choices":[],"usage":{"prompt_tokens":5,"total_tokens":9,"completion_tokens":4}}\n\n',
+        );
+        return res.end("data: [DONE]\n\n");
+      }
       if (state.mode === "break-mid-body") {
         res.writeHead(200, { "content-type": "application/json", "content-length": "400" });
         res.write('{"id":"chatcmpl-t","object":"chat.completion","choices":[');
