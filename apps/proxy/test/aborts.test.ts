@@ -30,6 +30,23 @@ async function programs(proxy: RunningProxy): Promise<ProgramsResponse> {
   return (await (await request(`${proxy.url}/programs`)).body.json()) as ProgramsResponse;
 }
 
+/** The engine aborted the generation, the Router heard it, and the program is acting again. */
+async function expectAbortSeen(
+  engine: { url: string },
+  proxy: RunningProxy,
+  programId: string,
+): Promise<void> {
+  await eventually(
+    async () =>
+      (await engineMetric(engine, "vllm:request_success_total", { finished_reason: "abort" })) ===
+      1,
+    "the engine to see the abort",
+  );
+  await eventually(() => proxy.ctx.router.stats().inFlightRequests === 0, "the Router to hear it");
+  expect((await programs(proxy))[programId]).toMatchObject({ status: "acting", state: "active" });
+  expect(proxy.ctx.counters.clientAborts).toBe(1);
+}
+
 describe("client hang-up", () => {
   it("aborts the upstream request at once (the engine counts an abort)", async () => {
     // Real-time engine: 4000 tokens take far longer than the test.
@@ -47,18 +64,7 @@ describe("client hang-up", () => {
     ac.abort();
     await it.return?.().catch(() => undefined);
 
-    await eventually(
-      async () =>
-        (await engineMetric(engine, "vllm:request_success_total", { finished_reason: "abort" })) ===
-        1,
-      "the engine to see the abort",
-    );
-    await eventually(
-      () => proxy.ctx.router.stats().inFlightRequests === 0,
-      "the Router to hear it",
-    );
-    expect((await programs(proxy))["quitter"]).toMatchObject({ status: "acting", state: "active" });
-    expect(proxy.ctx.counters.clientAborts).toBe(1);
+    await expectAbortSeen(engine, proxy, "quitter");
   });
 
   it("a non-streaming request: hanging up aborts the generation in the engine", async () => {
@@ -80,18 +86,7 @@ describe("client hang-up", () => {
     );
     ac.abort();
     expect(await pending).toBeInstanceOf(Error);
-    await eventually(
-      async () =>
-        (await engineMetric(engine, "vllm:request_success_total", { finished_reason: "abort" })) ===
-        1,
-      "the engine to see the abort",
-    );
-    await eventually(
-      () => proxy.ctx.router.stats().inFlightRequests === 0,
-      "the Router to hear it",
-    );
-    expect((await programs(proxy))["leaver"]).toMatchObject({ status: "acting", state: "active" });
-    expect(proxy.ctx.counters.clientAborts).toBe(1);
+    await expectAbortSeen(engine, proxy, "leaver");
   });
 
   it("drops the pending wait of a paused program; the engine never sees the request", async () => {
