@@ -20,10 +20,25 @@ function gauge(name: string, help: string, samples: Sample[] | number): MetricFa
   };
 }
 
+type BackendStats = ReturnType<ProxyContext["router"]["stats"]>["backends"][number];
+
+/** One gauge per backend: name, help, and what it reads (null: no sample for that backend). */
+const PER_BACKEND_GAUGES: ReadonlyArray<
+  readonly [string, string, (b: BackendStats) => number | null]
+> = [
+  ["backend_capacity_tokens", "KV capacity of a backend.", (b) => b.capacity],
+  ["backend_used_tokens", "Tokens the scheduler counts as used.", (b) => b.used],
+  ["backend_shared_tokens", "Tokens shared through prefixes.", (b) => b.shared],
+  ["backend_overflow_tokens", "Used tokens above capacity.", (b) => b.overflow],
+  ["backend_reasoning_tokens", "Tokens of reasoning programs.", (b) => b.reasoningTokens],
+  ["backend_acting_tokens", "Tokens of acting programs.", (b) => b.actingTokens],
+  ["backend_healthy", "1 when the backend is healthy.", (b) => (b.healthy ? 1 : 0)],
+];
+
 export function collectFamilies(ctx: ProxyContext): MetricFamily[] {
   const s = ctx.router.stats();
   const c = ctx.counters;
-  const perBackend = (pick: (b: (typeof s.backends)[number]) => number | null): Sample[] =>
+  const perBackend = (pick: (b: BackendStats) => number | null): Sample[] =>
     s.backends.flatMap((b) => {
       const value = pick(b);
       return value === null ? [] : [{ labels: { backend: b.url }, value }];
@@ -88,41 +103,7 @@ export function collectFamilies(ctx: ProxyContext): MetricFamily[] {
     gauge("pending_requests", "Requests waiting for their program's restore.", s.pendingRequests),
     gauge("inflight_backend_requests", "Requests in the backends.", s.inFlightRequests),
     gauge("chars_per_token", "Calibrated characters per token.", s.charsPerToken),
-    gauge(
-      "backend_capacity_tokens",
-      "KV capacity of a backend.",
-      perBackend((b) => b.capacity),
-    ),
-    gauge(
-      "backend_used_tokens",
-      "Tokens the scheduler counts as used.",
-      perBackend((b) => b.used),
-    ),
-    gauge(
-      "backend_shared_tokens",
-      "Tokens shared through prefixes.",
-      perBackend((b) => b.shared),
-    ),
-    gauge(
-      "backend_overflow_tokens",
-      "Used tokens above capacity.",
-      perBackend((b) => b.overflow),
-    ),
-    gauge(
-      "backend_reasoning_tokens",
-      "Tokens of reasoning programs.",
-      perBackend((b) => b.reasoningTokens),
-    ),
-    gauge(
-      "backend_acting_tokens",
-      "Tokens of acting programs.",
-      perBackend((b) => b.actingTokens),
-    ),
-    gauge(
-      "backend_healthy",
-      "1 when the backend is healthy.",
-      perBackend((b) => (b.healthy ? 1 : 0)),
-    ),
+    ...PER_BACKEND_GAUGES.map(([name, help, pick]) => gauge(name, help, perBackend(pick))),
     {
       name: `${P}pause_seconds`,
       help: "How long requests waited for their program to be restored.",
