@@ -48,8 +48,6 @@ export async function runLoad(opts: {
   connections: number;
   durationS: number;
   bodyFor: (connection: number) => string;
-  /** Total requests per second across connections (open loop); unset: as fast as possible. */
-  overallRate?: number;
 }): Promise<LoadResult> {
   let next = 0;
   const latencies: number[] = [];
@@ -61,7 +59,6 @@ export async function runLoad(opts: {
     connections: opts.connections,
     duration: opts.durationS,
     pipelining: 1,
-    ...(opts.overallRate !== undefined ? { overallRate: opts.overallRate } : {}),
     setupClient: (client: AutocannonClient) => client.setBody(opts.bodyFor(next++)),
   });
   instance.on("response", (_c, status, _b, ms) => {

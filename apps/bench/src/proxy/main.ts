@@ -10,7 +10,7 @@
  * `--pin` (default: on where taskset works and there are two CPUs or more) gives engine-sim CPU 0
  * to itself and puts the proxies and the load generator on CPU 1, as a deployment keeps the engine
  * off the proxy's cores. `--load auto` uses wrk when it is on PATH (much cheaper per request than
- * autocannon), autocannon otherwise; paced runs always use autocannon.
+ * autocannon), autocannon otherwise; paced runs use an open-loop undici generator (paced.ts).
  * @module
  */
 import { writeFileSync } from "node:fs";
@@ -22,6 +22,7 @@ import { z } from "zod";
 import { measureTtfb, percentile, registerPrograms, runLoad } from "./load.js";
 import { ROOT, canPin, cpuMicros, pin, rssMiB, startTs, type Child } from "./processes.js";
 import { renderReport, type Measure, type Row, type TtfbRow } from "./report.js";
+import { runPaced } from "./paced.js";
 import { runWrk, wrkAvailable } from "./wrk.js";
 
 const Options = z.object({
@@ -149,36 +150,30 @@ async function main(): Promise<void> {
         ): Promise<Measure> => {
           const bodyFor = (i: number) => body(stream, viaProxy ? `bench-${i}` : null);
           // Warm-up (JIT, pools), then the measured run.
-          const paced = overallRate !== undefined ? { overallRate } : {};
           if (opts.warmup > 0) {
             const warm = { url: target.url, connections, durationS: opts.warmup, bodyFor };
-            if (useWrk && overallRate === undefined) await runWrk({ ...warm, cpu: sideCpu });
-            else await runLoad({ ...warm, ...paced });
+            if (overallRate !== undefined) await runPaced({ ...warm, rate: overallRate });
+            else if (useWrk) await runWrk({ ...warm, cpu: sideCpu });
+            else await runLoad(warm);
           }
           const cpu0 = cpuMicros(target.pid);
           const eng0 = cpuMicros(engine.pid);
           const own0 = process.cpuUsage();
+          const withPercentiles = (l: { latencies: Float64Array }) => ({
+            p50: percentile(l.latencies, 50),
+            p99: percentile(l.latencies, 99),
+            cpuUs: null as number | null,
+          });
+          const load = { url: target.url, connections, durationS: opts.duration, bodyFor };
           const r =
-            useWrk && overallRate === undefined
-              ? await runWrk({
-                  url: target.url,
-                  connections,
-                  durationS: opts.duration,
-                  bodyFor,
-                  cpu: sideCpu,
-                })
-              : await runLoad({
-                  url: target.url,
-                  connections,
-                  durationS: opts.duration,
-                  bodyFor,
-                  ...paced,
-                }).then((l) => ({
+            overallRate !== undefined
+              ? await runPaced({ ...load, rate: overallRate }).then((l) => ({
                   ...l,
-                  p50: percentile(l.latencies, 50),
-                  p99: percentile(l.latencies, 99),
-                  cpuUs: null as number | null,
-                }));
+                  ...withPercentiles(l),
+                }))
+              : useWrk
+                ? await runWrk({ ...load, cpu: sideCpu })
+                : await runLoad(load).then((l) => ({ ...l, ...withPercentiles(l) }));
           const cpu1 = cpuMicros(target.pid);
           const eng1 = cpuMicros(engine.pid);
           const own = process.cpuUsage(own0);

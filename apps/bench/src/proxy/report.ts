@@ -44,7 +44,7 @@ export interface ReportInput {
   durationS: number;
   repeat: number;
   warmupS: number;
-  /** What made the load at saturation (the paced runs always use autocannon). */
+  /** What made the load at saturation (the paced runs use the bench's open-loop generator). */
   load: "wrk" | "autocannon";
   /** engine-sim alone on CPU 0; proxies and load generator on CPU 1. */
   pinned: boolean;
@@ -74,7 +74,7 @@ export function renderReport(input: ReportInput): string {
     `engine-sim \`--instant\` answered directly, through the proxy (\`--router tr\`, one backend), and ` +
       `through a bare Node proxy (node:http + one undici Pool, JSON in and out, nothing else: the floor ` +
       `for any Node proxy), each in its own process, on loopback; load at saturation from ` +
-      `${input.load === "wrk" ? "wrk (one thread)" : "autocannon in the bench process"}, paced load from autocannon; ` +
+      `${input.load === "wrk" ? "wrk (one thread)" : "autocannon in the bench process"}, paced load (open loop, latency counted from each request's due time) from an undici generator in the bench process; ` +
       `${
         input.pinned
           ? "processes pinned with taskset: engine-sim alone on CPU 0, the proxy, the bare proxy and the load generator on CPU 1 (a deployment keeps the engine off the proxy's cores); "

@@ -3,7 +3,7 @@
  * autocannon's CPU per request, so on a small machine more of the cores go to what is measured.
  * Each connection's body carries its own program id (a Lua script rotates the pre-built
  * requests); the numbers come back as JSON from the script's `done` hook (latency in µs from
- * wrk's own histogram). wrk cannot pace requests; the paced runs stay with autocannon.
+ * wrk's own histogram). wrk cannot pace requests; the paced runs use paced.ts.
  * @module
  */
 import { spawn, spawnSync } from "node:child_process";
