@@ -77,7 +77,7 @@ function versusNSpec(points: Point[], title: string, yTitle: string): TopLevelSp
           scale: { zero: false },
         },
         y: { field: "value", type: "quantitative", title: yTitle },
-        color: { field: "series", type: "nominal", title: "system" },
+        color: { field: "series", type: "nominal", title: "system", legend: { labelLimit: 320 } },
         strokeDash: { field: "source", type: "nominal", title: "source" },
       },
     },
