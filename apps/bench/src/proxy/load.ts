@@ -127,7 +127,8 @@ export async function registerPrograms(opts: {
   concurrency: number;
   bodyFor: (i: number) => string;
 }): Promise<number> {
-  const agent = new Agent({ connections: opts.concurrency });
+  // A request that waits this long for capacity counts as failed instead of hanging the bench.
+  const agent = new Agent({ connections: opts.concurrency, headersTimeout: 30_000 });
   let i = 0;
   let errors = 0;
   const worker = async () => {

@@ -105,8 +105,11 @@ async function main(): Promise<void> {
     log("starting engine-sim --instant");
     const engine = await startTs("engine-sim", "packages/engine-sim/src/main.ts", [
       "--instant",
+      // Room for the 10,000 live programs of the memory test: router-core counts each acting
+      // program's tokens plus 600 of headroom, so with less KV the last ones would wait for
+      // capacity (correctly) and the test would measure scheduling instead of memory.
       "--kv-tokens",
-      "4000000",
+      "16000000",
     ]);
     children.push(engine);
     if (pinned) pin(engine.pid, 0);
