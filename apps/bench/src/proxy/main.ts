@@ -7,9 +7,11 @@
  *   pnpm bench:proxy [--duration 5] [--connections 1,64,256] [--repeat 2] [--warmup 3] [--programs 10000]
  *                    [--pin auto|on|off] [--load auto|wrk|autocannon] [--out path]
  *
- * `--pin` (default: on where taskset works and there are two CPUs or more) gives engine-sim CPU 0
- * to itself and puts the proxies and the load generator on CPU 1, as a deployment keeps the engine
- * off the proxy's cores. `--load auto` uses wrk when it is on PATH (much cheaper per request than
+ * `--pin` (default: on where taskset works and there are two CPUs or more) puts engine-sim and
+ * the load generators (wrk, and this process, which paces and times) on CPU 0 and the proxy under
+ * test on CPU 1. The load generator costs the engine's core the same with or without a proxy in
+ * the path, and the proxy gets a core of its own, as on a real host: what the proxy adds is then
+ * its own hop, not the scheduler time-slicing it against the client that measures it. `--load auto` uses wrk when it is on PATH (much cheaper per request than
  * autocannon), autocannon otherwise; paced runs use an open-loop undici generator (paced.ts).
  * @module
  */
@@ -91,9 +93,9 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const useWrk = opts.load === "wrk" || (opts.load === "auto" && haveWrk);
-  /** The CPU of the proxies and the load generator when pinned (the engine has CPU 0). */
-  const sideCpu = pinned ? 1 : undefined;
-  if (pinned) pin(process.pid, 1);
+  /** The CPU of the engine and the load generators when pinned (the proxies have CPU 1). */
+  const loadCpu = pinned ? 0 : undefined;
+  if (pinned) pin(process.pid, 0);
   log(`load from ${useWrk ? "wrk" : "autocannon"}; ${pinned ? "pinned" : "not pinned"}`);
   const loadStart = loadavg()[0]!.toFixed(1);
   const children: Child[] = [];
@@ -156,7 +158,7 @@ async function main(): Promise<void> {
           if (opts.warmup > 0) {
             const warm = { url: target.url, connections, durationS: opts.warmup, bodyFor };
             if (overallRate !== undefined) await runPaced({ ...warm, rate: overallRate });
-            else if (useWrk) await runWrk({ ...warm, cpu: sideCpu });
+            else if (useWrk) await runWrk({ ...warm, cpu: loadCpu });
             else await runLoad(warm);
           }
           const cpu0 = cpuMicros(target.pid);
@@ -175,7 +177,7 @@ async function main(): Promise<void> {
                   ...withPercentiles(l),
                 }))
               : useWrk
-                ? await runWrk({ ...load, cpu: sideCpu })
+                ? await runWrk({ ...load, cpu: loadCpu })
                 : await runLoad(load).then((l) => ({ ...l, ...withPercentiles(l) }));
           const cpu1 = cpuMicros(target.pid);
           const eng1 = cpuMicros(engine.pid);

@@ -46,7 +46,7 @@ export interface ReportInput {
   warmupS: number;
   /** What made the load at saturation (the paced runs use the bench's open-loop generator). */
   load: "wrk" | "autocannon";
-  /** engine-sim alone on CPU 0; proxies and load generator on CPU 1. */
+  /** engine-sim and the load generators on CPU 0; the proxies on CPU 1. */
   pinned: boolean;
   machine: string;
   date: string;
@@ -77,7 +77,7 @@ export function renderReport(input: ReportInput): string {
       `${input.load === "wrk" ? "wrk (one thread)" : "autocannon in the bench process"}, paced load (open loop, latency counted from each request's due time) from an undici generator in the bench process; ` +
       `${
         input.pinned
-          ? "processes pinned with taskset: engine-sim alone on CPU 0, the proxy, the bare proxy and the load generator on CPU 1 (a deployment keeps the engine off the proxy's cores); "
+          ? "processes pinned with taskset: engine-sim and the load generators on CPU 0 (the generator costs the engine the same with or without a proxy in the path), the proxy and the bare proxy on CPU 1 (a deployment gives the router cores of its own); "
           : "processes not pinned (all share every core); "
       }${input.durationS} s per run after a ${input.warmupS} s warm-up (JIT, pools), the three targets back to back, best ` +
       `of ${input.repeat} rounds each. Latency is the full response time of ` +
@@ -188,14 +188,14 @@ export function renderReport(input: ReportInput): string {
  * What the CPU figures say. Not pinned, the processes share every core, so at saturation req/s is
  * about cores / (CPU per request of every process on the path) and the best a proxy of cost P
  * reaches against an engine of cost E with a client of cost C is (E + C) / (E + C + P) of direct.
- * Pinned, the engine has a core of its own and the proxy shares the other with the client: the
- * slower core sets the pace, max(E, C) / max(E', P + C') of direct.
+ * Pinned, the engine shares CPU 0 with the client and the proxy has CPU 1: the slower core sets
+ * the pace, (E + C) / max(E' + C', P) of direct.
  */
 function ceilingOf(direct: Measure, via: Measure, pinned: boolean): number {
   if (pinned) {
     return (
-      Math.max(direct.engineCpuUs, direct.clientCpuUs) /
-      Math.max(via.engineCpuUs, via.cpuUs + via.clientCpuUs)
+      (direct.engineCpuUs + direct.clientCpuUs) /
+      Math.max(via.engineCpuUs + via.clientCpuUs, via.cpuUs)
     );
   }
   return (
@@ -223,10 +223,11 @@ function analysis(rows: readonly Row[], pinned: boolean): string[] {
   }
   L.push(
     pinned
-      ? "- Pinned, the engine keeps its core whether or not a proxy is in the path, as it does on a real " +
-          "host (vLLM's API server and GPU workers never share the router's cores). The proxy then costs " +
-          "throughput only when proxy + client CPU per request exceeds the engine's, and latency only by its " +
-          "own hop. The unpinned table (`--pin off`) shows the same processes fighting over both cores."
+      ? "- Pinned, the engine and the client keep CPU 0 whether or not a proxy is in the path, and the " +
+          "proxy has CPU 1, as on a real host (vLLM's API server and GPU workers never share the router's " +
+          "cores). The proxy then costs throughput only when its CPU per request exceeds the engine's and the " +
+          "client's together, and latency only by its own hop. `--pin off` runs the same processes on both " +
+          "cores at once, where at saturation they fight over the CPU."
       : "- Not pinned, engine-sim `--instant` spends about as much CPU per request as one Node HTTP hop, so " +
           "once the two shared cores saturate, throughput through any proxy is capped near " +
           "(engine + client) / (engine + client + proxy) of direct, and the latency added at saturation is " +
