@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { percentile } from "./load.js";
-import { renderReport, targets, type Measure, type Row } from "./report.js";
+import { medianMeasure, renderReport, targets, type Measure, type Row } from "./report.js";
 
 const m = (rps: number, p50: number, p99: number): Measure => ({
   rps,
@@ -18,6 +18,12 @@ describe("bench:proxy report", () => {
     expect(percentile(xs, 50)).toBe(5);
     expect(percentile(xs, 99)).toBe(10);
     expect(percentile(new Float64Array(0), 50)).toBeNaN();
+  });
+
+  it("takes each field's median over the rounds, so one stalled run does not decide", () => {
+    const med = medianMeasure([m(900, 1.6, 30), m(1000, 1.5, 200), m(950, 9.0, 40)]);
+    expect(med).toMatchObject({ rps: 950, p50: 1.6, p99: 40, errors: 0 });
+    expect(medianMeasure([m(1, 1, 1), m(3, 3, 3)]).p50).toBe(2);
   });
 
   it("checks the targets and renders every row", () => {

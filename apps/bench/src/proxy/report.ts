@@ -52,6 +52,26 @@ export interface ReportInput {
   date: string;
 }
 
+function median(xs: readonly number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Each field the median over the rounds. */
+export function medianMeasure(ms: readonly Measure[]): Measure {
+  const m = (pick: (x: Measure) => number) => median(ms.map(pick));
+  return {
+    rps: m((x) => x.rps),
+    p50: m((x) => x.p50),
+    p99: m((x) => x.p99),
+    cpuUs: m((x) => x.cpuUs),
+    engineCpuUs: m((x) => x.engineCpuUs),
+    clientCpuUs: m((x) => x.clientCpuUs),
+    errors: ms.reduce((a, x) => a + x.errors, 0),
+  };
+}
+
 const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : "–");
 const signed = (v: number) => (Number.isFinite(v) ? `${v >= 0 ? "+" : ""}${v.toFixed(2)}` : "–");
 const us = (v: number) => (Number.isFinite(v) ? v.toFixed(0) : "–");
@@ -137,7 +157,8 @@ export function renderReport(input: ReportInput): string {
     L.push(
       "The runs above drive every target as fast as it answers, so on a saturated machine most of the " +
         "latency is queueing. Here the same 64 connections are paced (open loop) at half of what the " +
-        "proxies sustain, the same rate for all three targets; best of the rounds by p50.",
+        "proxies sustain, the same rate for all three targets; at least three interleaved rounds, each " +
+        "figure the median over the rounds.",
     );
     L.push("");
     L.push(
