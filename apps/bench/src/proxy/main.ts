@@ -107,11 +107,8 @@ async function main(): Promise<void> {
     log("starting engine-sim --instant");
     const engine = await startTs("engine-sim", "packages/engine-sim/src/main.ts", [
       "--instant",
-      // Room for the 10,000 live programs of the memory test: router-core counts each acting
-      // program's tokens plus 600 of headroom, so with less KV the last ones would wait for
-      // capacity (correctly) and the test would measure scheduling instead of memory.
       "--kv-tokens",
-      "16000000",
+      "4000000",
     ]);
     children.push(engine);
     if (pinned) pin(engine.pid, 0);
@@ -278,21 +275,45 @@ async function main(): Promise<void> {
       });
     }
 
-    let rss: { before: number | null; after: number | null; programs: number } | null = null;
+    let rss: {
+      afterRuns: number | null;
+      before: number | null;
+      after: number | null;
+      programs: number;
+    } | null = null;
     if (opts.programs > 0) {
-      log(`registering ${opts.programs} programs`);
-      const before = rssMiB(proxy.pid);
+      // A fresh proxy in front of an engine with room for every program: router-core counts each
+      // acting program's tokens plus 600 of headroom, so on the 4M-token engine above the last
+      // ones would wait for capacity (correctly) and this would measure scheduling, not memory.
+      // (The load runs keep the smaller engine: a prefix cache of a million blocks filled by
+      // hundreds of thousands of requests made engine-sim itself the bottleneck.)
+      const afterRuns = rssMiB(proxy.pid);
+      log(`registering ${opts.programs} programs on a fresh proxy`);
+      const memEngine = await startTs("engine-sim (memory)", "packages/engine-sim/src/main.ts", [
+        "--instant",
+        "--kv-tokens",
+        "16000000",
+      ]);
+      children.push(memEngine);
+      const memProxy = await startTs("proxy (memory)", "apps/proxy/src/main.ts", [
+        "--backends",
+        memEngine.url,
+        "--log-level",
+        "warn",
+      ]);
+      children.push(memProxy);
+      const before = rssMiB(memProxy.pid);
       const errors = await registerPrograms({
-        url: proxy.url,
+        url: memProxy.url,
         n: opts.programs,
         concurrency: 64,
         bodyFor: (i) => body(false, `live-${i}`),
       });
       if (errors > 0) log(`${errors} registration requests failed`);
-      const health = (await (await request(`${proxy.url}/health`)).body.json()) as {
+      const health = (await (await request(`${memProxy.url}/health`)).body.json()) as {
         programs_count: number;
       };
-      rss = { before, after: rssMiB(proxy.pid), programs: health.programs_count };
+      rss = { afterRuns, before, after: rssMiB(memProxy.pid), programs: health.programs_count };
     }
 
     const md = renderReport({

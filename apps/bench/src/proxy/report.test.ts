@@ -41,7 +41,7 @@ describe("bench:proxy report", () => {
       rows: [ok, slow],
       paced: [{ ...ok, rate: 300 }],
       ttfb: [],
-      rss: { before: 100, after: 140, programs: 10_000 },
+      rss: { afterRuns: 150, before: 100, after: 140, programs: 10_000 },
       durationS: 5,
       repeat: 2,
       load: "wrk",

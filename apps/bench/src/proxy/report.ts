@@ -40,7 +40,13 @@ export interface ReportInput {
   /** 64 connections paced below saturation (open loop): latency without queueing. */
   paced: Array<Row & { rate: number }>;
   ttfb: TtfbRow[];
-  rss: { before: number | null; after: number | null; programs: number } | null;
+  /** Proxy RSS after the load runs; a fresh proxy's before and with `programs` live programs. */
+  rss: {
+    afterRuns: number | null;
+    before: number | null;
+    after: number | null;
+    programs: number;
+  } | null;
   durationS: number;
   repeat: number;
   warmupS: number;
@@ -197,8 +203,8 @@ export function renderReport(input: ReportInput): string {
     L.push("");
     const f = (v: number | null) => (v === null ? "–" : `${v.toFixed(0)} MiB`);
     L.push(
-      `Proxy RSS after the runs above: ${f(input.rss.before)}; with ${input.rss.programs} live programs ` +
-        `(one request each, then acting): ${f(input.rss.after)}.`,
+      `Proxy RSS after the runs above: ${f(input.rss.afterRuns)}. A fresh proxy: ${f(input.rss.before)} ` +
+        `at start, ${f(input.rss.after)} with ${input.rss.programs} live programs (one request each, then acting).`,
     );
     L.push("");
   }
