@@ -22,7 +22,7 @@ describe("bench:proxy report", () => {
 
   it("takes each field's median over the rounds, so one stalled run does not decide", () => {
     const med = medianMeasure([m(900, 1.6, 30), m(1000, 1.5, 200), m(950, 9.0, 40)]);
-    expect(med).toMatchObject({ rps: 950, p50: 1.6, p99: 40, errors: 0 });
+    expect(med).toMatchObject({ rps: 950, p50: 1.6, p99: 40, errors: 0, p99Spread: [30, 200] });
     expect(medianMeasure([m(1, 1, 1), m(3, 3, 3)]).p50).toBe(2);
   });
 

@@ -14,6 +14,8 @@ export interface Measure {
   /** CPU of the load generator (autocannon, in the bench process). */
   clientCpuUs: number;
   errors: number;
+  /** Lowest and highest p99 of the rounds behind a median (paced runs). */
+  p99Spread?: readonly [number, number];
 }
 
 export interface Row {
@@ -75,6 +77,7 @@ export function medianMeasure(ms: readonly Measure[]): Measure {
     engineCpuUs: m((x) => x.engineCpuUs),
     clientCpuUs: m((x) => x.clientCpuUs),
     errors: ms.reduce((a, x) => a + x.errors, 0),
+    p99Spread: [Math.min(...ms.map((x) => x.p99)), Math.max(...ms.map((x) => x.p99))],
   };
 }
 
@@ -168,15 +171,17 @@ export function renderReport(input: ReportInput): string {
     );
     L.push("");
     L.push(
-      "| mode | conns | rate req/s | direct p50 / p99 ms | proxy added p50 / p99 ms | bare added p50 / p99 ms | CPU µs/req proxy · bare |",
+      "| mode | conns | rate req/s | direct p50 / p99 ms | proxy added p50 / p99 ms | bare added p50 / p99 ms | p99 of the rounds, min–max ms: direct · proxy · bare | CPU µs/req proxy · bare |",
     );
-    L.push("|---|---:|---:|---:|---:|---:|---:|");
+    L.push("|---|---:|---:|---:|---:|---:|---:|---:|");
+    const spread = (m: Measure) =>
+      m.p99Spread ? `${m.p99Spread[0].toFixed(1)}–${m.p99Spread[1].toFixed(1)}` : "–";
     for (const r of input.paced) {
       const { direct: d, proxy: p, bare: b } = r;
       L.push(
         `| ${r.stream ? "stream" : "non-stream"} | ${r.connections} | ${r.rate} | ${ms(d.p50)} / ${ms(d.p99)} | ` +
           `${signed(p.p50 - d.p50)} / ${signed(p.p99 - d.p99)} | ${signed(b.p50 - d.p50)} / ${signed(b.p99 - d.p99)} | ` +
-          `${us(p.cpuUs)} · ${us(b.cpuUs)} |`,
+          `${spread(d)} · ${spread(p)} · ${spread(b)} | ${us(p.cpuUs)} · ${us(b.cpuUs)} |`,
       );
     }
     L.push("");
