@@ -1,3 +1,4 @@
+import { emptySnapshot } from "@thunderagent/router-core";
 import { describe, expect, it } from "vitest";
 import { UsageError, parseCli } from "../src/sched/cli.js";
 import { VARIANTS, experimentJobs, verdicts } from "../src/sched/experiments.js";
@@ -61,18 +62,10 @@ describe("bench:sched command line and bookkeeping", () => {
 
   it("the queued-sharing proposal zeroes the credit only while the engine queues", () => {
     const snap = {
-      capacityTokens: 1000,
+      ...emptySnapshot(1000, 0.4),
       blockSize: 16,
       numGpuBlocks: 62,
-      kvCacheUsage: 0.4,
       numRequestsRunning: 3,
-      numRequestsWaiting: 0,
-      prefixCacheQueries: 0,
-      prefixCacheHits: 0,
-      promptTokens: 0,
-      generationTokens: 0,
-      numPreemptions: 0,
-      requestsCompleted: 0,
     };
     expect(applyScrapePolicy("no-shared-when-queued", snap)).toBe(snap);
     expect(

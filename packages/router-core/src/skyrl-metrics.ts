@@ -17,6 +17,7 @@
  */
 import { z } from "zod";
 import type { BackendSnapshot } from "./types.js";
+import { emptySnapshot } from "./snapshot.js";
 
 /** The original's per-engine capacity estimate when SkyRL does not say. */
 export const SKYRL_DEFAULT_ENGINE_CAPACITY = 200_000;
@@ -49,20 +50,7 @@ export function parseSkyrlMetrics(json: unknown): BackendSnapshot {
   const engines = parsed.success ? parsed.data.engines : [];
   let capacity = 0;
   let weightedUsage = 0;
-  const snap: BackendSnapshot = {
-    capacityTokens: null,
-    blockSize: null,
-    numGpuBlocks: null,
-    kvCacheUsage: 0,
-    numRequestsRunning: 0,
-    numRequestsWaiting: 0,
-    prefixCacheQueries: 0,
-    prefixCacheHits: 0,
-    promptTokens: 0,
-    generationTokens: 0,
-    numPreemptions: 0,
-    requestsCompleted: 0,
-  };
+  const snap: BackendSnapshot = emptySnapshot();
   for (const e of engines) {
     const cap = e.kv_cache_capacity_tokens ?? SKYRL_DEFAULT_ENGINE_CAPACITY;
     capacity += cap;
