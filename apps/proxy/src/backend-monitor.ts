@@ -47,7 +47,6 @@ export class BackendMonitor {
             path: "/health",
             timeoutS: CONTROL_TIMEOUT_S,
           });
-          await res.body.dump();
           ok = res.statusCode === 200;
         } catch {
           ok = false;
@@ -96,7 +95,7 @@ export class BackendMonitor {
       path,
       timeoutS: CONTROL_TIMEOUT_S,
     });
-    const text = await res.body.text();
+    const text = res.body.toString("utf8");
     if (res.statusCode !== 200) throw new Error(`GET ${path} answered ${res.statusCode}`);
     return text;
   }

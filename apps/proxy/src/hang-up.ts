@@ -1,7 +1,7 @@
 /**
- * A client's hang-up as a signal: what the chat route waits on and hands to undici. An
- * EventEmitter with `aborted` (which undici accepts as a request signal) costs far less per
- * request than an AbortController and its EventTarget.
+ * A client's hang-up as a signal: what the chat route waits on and what the upstream dispatch
+ * handlers listen to (they abort the upstream request when it fires). An EventEmitter with
+ * `aborted` costs far less per request than an AbortController and its EventTarget.
  * @module
  */
 import { EventEmitter } from "node:events";

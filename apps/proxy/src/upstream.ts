@@ -20,8 +20,6 @@ export interface UpstreamRequest {
   timeoutS?: number;
 }
 
-export type UpstreamResponse = Dispatcher.ResponseData;
-
 export class Upstreams {
   readonly #pools = new Map<string, Pool>();
   readonly #authHeader: string | null;
@@ -53,43 +51,11 @@ export class Upstreams {
   }
 
   /**
-   * Sends one request to `backend`. Rejects on connection failure (the caller answers 502);
-   * resolves with any HTTP status.
+   * Sends one request to `backend` and resolves with its whole answer, whatever its status.
+   * Rejects on connection failure (the caller answers 502), on `--upstream-timeout` (504) and when
+   * the client hangs up. Non-streaming completions, /v1/models, health checks and scrapes.
    */
-  request(backend: string, req: UpstreamRequest): Promise<UpstreamResponse> {
-    const pool = this.#pools.get(backend);
-    if (!pool || this.#closed) return Promise.reject(new Error(`unknown backend ${backend}`));
-    const headers: Record<string, string> = { ...req.headers };
-    if (this.#authHeader) headers["authorization"] = this.#authHeader;
-    if (req.body !== undefined) headers["content-type"] = "application/json";
-    const timeoutMs = req.timeoutS !== undefined ? req.timeoutS * 1000 : this.#timeoutMs;
-    let signal: HangUp | AbortSignal | undefined = req.signal;
-    if (timeoutMs !== null) {
-      const t = AbortSignal.timeout(timeoutMs);
-      if (req.signal) {
-        const both = new AbortController();
-        const hang = req.signal;
-        const onHang = () => both.abort(hang.reason);
-        if (hang.aborted) onHang();
-        else hang.once("abort", onHang);
-        t.addEventListener("abort", () => both.abort(t.reason), { once: true });
-        signal = both.signal;
-      } else signal = t;
-    }
-    return pool.request({
-      method: req.method,
-      path: req.path,
-      headers,
-      body: req.body ?? null,
-      ...(signal ? { signal } : {}),
-    });
-  }
-
-  /**
-   * Sends one request to `backend` and resolves with its whole answer (any status): the path for
-   * non-streaming completions, cheaper than {@link request} because no body stream is built.
-   */
-  requestBuffered(backend: string, req: UpstreamRequest): Promise<BufferedResponse> {
+  request(backend: string, req: UpstreamRequest): Promise<BufferedResponse> {
     const d = this.#dispatchArgs(backend, req);
     if (d instanceof Error) return Promise.reject(d);
     return dispatchBuffered(d.pool, d.opts, req.signal, d.timeoutMs);

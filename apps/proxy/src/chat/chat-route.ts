@@ -112,7 +112,7 @@ async function forward(
   const { router, counters } = ctx;
   let res: BufferedResponse;
   try {
-    res = await ctx.upstreams.requestBuffered(backend, upstreamRequest);
+    res = await ctx.upstreams.request(backend, upstreamRequest);
   } catch (err) {
     router.fail(requestId, ctx.now());
     if (signal.aborted) throw new ClientGone();

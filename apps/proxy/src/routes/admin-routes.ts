@@ -70,10 +70,8 @@ export function adminRoutes(app: FastifyInstance, ctx: ProxyContext): void {
     } catch (err) {
       throw upstreamFailure(err, backend);
     }
-    const body = Buffer.from(await res.body.arrayBuffer());
-    const type = res.headers["content-type"];
-    if (typeof type === "string") reply.header("content-type", type);
+    if (res.contentType !== undefined) reply.header("content-type", res.contentType);
     request.log.debug({ backend }, "models");
-    return reply.code(res.statusCode).send(body);
+    return reply.code(res.statusCode).send(res.body);
   });
 }
