@@ -7,7 +7,19 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { formatIssues } from "@thunderagent/protocol";
-import { DEFAULT_ROUTER_OPTIONS } from "@thunderagent/router-core";
+import {
+  DEFAULT_ROUTER_OPTIONS,
+  MARK_REASONING_MODES,
+  ORIGINAL_THUNDERAGENT_OPTIONS,
+  SHARED_CREDIT_MODES,
+} from "@thunderagent/router-core";
+
+/** `--policy`: router-core's defaults, or the Python original's scheduling policy. */
+export const POLICY_PRESETS = ["default", "original"] as const;
+export const POLICY_OPTIONS = {
+  default: DEFAULT_ROUTER_OPTIONS,
+  original: ORIGINAL_THUNDERAGENT_OPTIONS,
+} as const;
 
 const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
 
@@ -71,14 +83,12 @@ export const ProxyConfig = z.strictObject({
   actingTokenWeight: z.coerce.number().nonnegative().default(1),
   useActingTokenDecay: bool.default(false),
   // ours
-  // router-core's defaults (the kept policy changes); the original's: 100 and --queued-shared-credit.
-  bufferPerProgram: z.coerce
-    .number()
-    .int()
-    .nonnegative()
-    .default(DEFAULT_ROUTER_OPTIONS.bufferPerProgram),
-  queuedSharedCredit: bool.default(DEFAULT_ROUTER_OPTIONS.sharedCreditWhenQueued ?? true),
-  noQueuedSharedCredit: bool.default(false),
+  // A policy preset (router-core's defaults, or the Python original's policy); the three flags
+  // after it override single settings of the preset (null = the preset's value).
+  policy: z.enum(POLICY_PRESETS).default("default"),
+  bufferPerProgram: z.coerce.number().int().nonnegative().nullable().default(null),
+  sharedCredit: z.enum(SHARED_CREDIT_MODES).nullable().default(null),
+  markReasoning: z.enum(MARK_REASONING_MODES).nullable().default(null),
   bodyLimit: z
     .union([z.number(), z.string()])
     .transform((v, ctx) => {
@@ -116,20 +126,25 @@ export const FLAGS = {
   "scheduler-interval": { key: "schedulerInterval", type: "string", help: "seconds (5)" },
   "acting-token-weight": { key: "actingTokenWeight", type: "string", help: "(1.0)" },
   "use-acting-token-decay": { key: "useActingTokenDecay", type: "boolean", help: "w·2^(−t)" },
+  policy: {
+    key: "policy",
+    type: "string",
+    help: "default|original: router-core's defaults or the Python original's policy (default)",
+  },
   "buffer-per-program": {
     key: "bufferPerProgram",
     type: "string",
-    help: `tokens (${DEFAULT_ROUTER_OPTIONS.bufferPerProgram}; the original: 100)`,
+    help: `tokens (policy's: ${DEFAULT_ROUTER_OPTIONS.bufferPerProgram}; original: ${ORIGINAL_THUNDERAGENT_OPTIONS.bufferPerProgram})`,
   },
-  "queued-shared-credit": {
-    key: "queuedSharedCredit",
-    type: "boolean",
-    help: "prefix-sharing credit also while a backend queues (the original's policy; off)",
+  "shared-credit": {
+    key: "sharedCredit",
+    type: "string",
+    help: `${SHARED_CREDIT_MODES.join("|")} (policy's: ${DEFAULT_ROUTER_OPTIONS.sharedCredit}; original: ${ORIGINAL_THUNDERAGENT_OPTIONS.sharedCredit})`,
   },
-  "no-queued-shared-credit": {
-    key: "noQueuedSharedCredit",
-    type: "boolean",
-    help: "no prefix-sharing credit while a backend queues (the default; wins over the above)",
+  "mark-reasoning": {
+    key: "markReasoning",
+    type: "string",
+    help: `${MARK_REASONING_MODES.join("|")} (policy's: ${DEFAULT_ROUTER_OPTIONS.markReasoning}; original: ${ORIGINAL_THUNDERAGENT_OPTIONS.markReasoning})`,
   },
   "body-limit": { key: "bodyLimit", type: "string", help: "max request body (64MiB)" },
   "docker-gc": { key: "dockerGc", type: "boolean", help: "remove docker_ids on release" },

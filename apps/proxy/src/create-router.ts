@@ -4,24 +4,25 @@
  * @module
  */
 import {
-  DEFAULT_ROUTER_OPTIONS,
   Router,
   parseSglangMetrics,
   parseSkyrlMetrics,
   parseVllmMetrics,
   type RouterOptions,
 } from "@thunderagent/router-core";
-import type { ProxyConfig } from "./config.js";
+import { POLICY_OPTIONS, type ProxyConfig } from "./config.js";
 import type { MetricsParsers } from "./router-port.js";
 
 export function routerOptions(config: ProxyConfig): RouterOptions {
+  const preset = POLICY_OPTIONS[config.policy];
   return {
-    ...DEFAULT_ROUTER_OPTIONS,
+    ...preset,
     mode: config.router,
     actingTokenWeight: config.actingTokenWeight,
     useActingTokenDecay: config.useActingTokenDecay,
-    bufferPerProgram: config.bufferPerProgram,
-    sharedCreditWhenQueued: config.queuedSharedCredit && !config.noQueuedSharedCredit,
+    bufferPerProgram: config.bufferPerProgram ?? preset.bufferPerProgram,
+    sharedCredit: config.sharedCredit ?? preset.sharedCredit,
+    markReasoning: config.markReasoning ?? preset.markReasoning,
     forceResumeAfterS: config.forceResumeTimeout,
     abandonAfterS: config.abandonTimeout,
     profile: config.profile,

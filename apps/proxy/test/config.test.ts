@@ -79,28 +79,36 @@ describe("policy flags beyond the original", () => {
       await import("@thunderagent/router-core");
     const tuned = routerOptions(loadConfig([], {}).config);
     expect(tuned.bufferPerProgram).toBe(600);
-    expect(tuned.sharedCreditWhenQueued).toBe(false);
     expect(tuned).toMatchObject({
       bufferPerProgram: DEFAULT_ROUTER_OPTIONS.bufferPerProgram,
-      sharedCreditWhenQueued: DEFAULT_ROUTER_OPTIONS.sharedCreditWhenQueued,
+      sharedCredit: DEFAULT_ROUTER_OPTIONS.sharedCredit,
+      markReasoning: DEFAULT_ROUTER_OPTIONS.markReasoning,
     });
-    const paper = routerOptions(
-      loadConfig(["--buffer-per-program", "100", "--queued-shared-credit"], {}).config,
-    );
-    expect(paper).toEqual({ ...ORIGINAL_THUNDERAGENT_OPTIONS, profile: false });
+    const original = routerOptions(loadConfig(["--policy", "original"], {}).config);
+    expect(original).toEqual({ ...ORIGINAL_THUNDERAGENT_OPTIONS, profile: false });
+    expect(original).toMatchObject({
+      bufferPerProgram: 100,
+      sharedCredit: "never",
+      markReasoning: "all",
+    });
     const fromEnv = routerOptions(
       loadConfig([], {
-        THUNDERAGENT_BUFFER_PER_PROGRAM: "100",
-        THUNDERAGENT_QUEUED_SHARED_CREDIT: "true",
+        THUNDERAGENT_POLICY: "original",
+        THUNDERAGENT_SHARED_CREDIT: "always",
       }).config,
     );
-    expect(fromEnv.bufferPerProgram).toBe(100);
-    expect(fromEnv.sharedCreditWhenQueued).toBe(true);
-    // --no-queued-shared-credit (the old opt-in) still works and wins.
-    const both = routerOptions(
-      loadConfig(["--queued-shared-credit", "--no-queued-shared-credit"], {}).config,
+    // A single flag overrides one setting of the preset.
+    expect(fromEnv).toMatchObject({ bufferPerProgram: 100, sharedCredit: "always" });
+    const mixed = routerOptions(
+      loadConfig(["--buffer-per-program", "250", "--mark-reasoning", "all"], {}).config,
     );
-    expect(both.sharedCreditWhenQueued).toBe(false);
+    expect(mixed).toMatchObject({
+      bufferPerProgram: 250,
+      sharedCredit: "unless-queued",
+      markReasoning: "all",
+    });
+    expect(() => loadConfig(["--policy", "paper"], {})).toThrow(/--policy/);
+    expect(() => loadConfig(["--shared-credit", "sometimes"], {})).toThrow(/--shared-credit/);
     expect(() => loadConfig(["--buffer-per-program", "-1"], {})).toThrow(/--buffer-per-program/);
   });
 });

@@ -84,7 +84,7 @@ describe("migration between two backends", () => {
       backends: [e1.url, e2Url],
       router: "tr",
       bufferPerProgram: 100,
-      queuedSharedCredit: true,
+      sharedCredit: "always",
     });
     closers.push(() => proxy.close());
     // e2 is not up yet: both programs land on e1.

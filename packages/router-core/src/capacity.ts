@@ -18,6 +18,7 @@
  */
 import { decayedActingWeight } from "./acting-decay.js";
 import type { BackendState } from "./backend-state.js";
+import type { SharedCredit } from "./types.js";
 
 export interface CapacityParams {
   actingTokenWeight: number;
@@ -25,14 +26,14 @@ export interface CapacityParams {
 }
 
 /**
- * The prefix-sharing credit for the backend's current reasoning tokens and last snapshot; 0 while
- * the backend queues requests when `creditWhenQueued` is false.
+ * The prefix-sharing credit for the backend's current reasoning tokens and last snapshot under
+ * `mode`: 0 with "never", and with "unless-queued" while the backend queues requests.
  */
-export function computeSharedTokens(b: BackendState, creditWhenQueued = true): number {
+export function computeSharedTokens(b: BackendState, mode: SharedCredit): number {
   const cap = b.capacity;
   const snap = b.snapshot;
-  if (cap === null || snap === null) return 0;
-  if (!creditWhenQueued && snap.numRequestsWaiting > 0) return 0;
+  if (mode === "never" || cap === null || snap === null) return 0;
+  if (mode === "unless-queued" && snap.numRequestsWaiting > 0) return 0;
   const usage = Number.isFinite(snap.kvCacheUsage) ? snap.kvCacheUsage : 0;
   const actualUsed = Math.floor(usage * cap);
   return Math.max(0, b.reasoningTokens - actualUsed);

@@ -5,11 +5,18 @@
  */
 export { Router } from "./router.js";
 export type { ProgramSnapshot } from "./router.js";
-export { DEFAULT_ROUTER_OPTIONS, ORIGINAL_THUNDERAGENT_OPTIONS } from "./types.js";
+export {
+  DEFAULT_ROUTER_OPTIONS,
+  MARK_REASONING_MODES,
+  ORIGINAL_THUNDERAGENT_OPTIONS,
+  SHARED_CREDIT_MODES,
+} from "./types.js";
 export type {
   ArriveDecision,
   ArriveInput,
   BackendSnapshot,
+  MarkReasoning,
+  SharedCredit,
   ReleaseResult,
   ResumedRequest,
   RouterMode,

@@ -5,8 +5,10 @@
  * 2. then, while used − future_paused_tokens > capacity, mark reasoning programs (not yet marked),
  *    smallest first. A marked program pauses when its in-flight requests end.
  *
- * Step 2 counts the tokens already marked as leaving (the original's `include_future_release`), so
- * a backend does not mark every reasoning program because the marks do not change `used` yet.
+ * With `markReasoning` "until-fits", step 2 counts the tokens already marked as leaving, so a backend
+ * does not mark every reasoning program because the marks do not change `used` yet. With "all"
+ * (the original's behaviour: its loop re-checks a remaining capacity that marks do not change),
+ * every reasoning program not yet marked is marked.
  * This module only plans; the router applies the plan.
  * @module
  */
@@ -14,6 +16,7 @@ import type { BackendState } from "./backend-state.js";
 import { type CapacityParams, usedTokens } from "./capacity.js";
 import type { Program } from "./program.js";
 import { sortedByKey, tokensKey } from "./sort-keys.js";
+import type { MarkReasoning } from "./types.js";
 
 export interface PausePlan {
   pause: Program[];
@@ -22,7 +25,11 @@ export interface PausePlan {
 
 const bySize = (p: Program): number => tokensKey(p.totalTokens);
 
-export function planPauses(b: BackendState, params: CapacityParams): PausePlan {
+export function planPauses(
+  b: BackendState,
+  params: CapacityParams,
+  markReasoning: MarkReasoning = "until-fits",
+): PausePlan {
   const plan: PausePlan = { pause: [], mark: [] };
   const cap = b.capacity;
   if (cap === null || !b.healthy) return plan;
@@ -39,7 +46,7 @@ export function planPauses(b: BackendState, params: CapacityParams): PausePlan {
     }
   }
 
-  let future = b.markedTokens;
+  let future = markReasoning === "all" ? 0 : b.markedTokens;
   if (used - future > cap) {
     const reasoning: Program[] = [];
     for (const p of b.programs)
@@ -47,7 +54,7 @@ export function planPauses(b: BackendState, params: CapacityParams): PausePlan {
     for (const p of sortedByKey(reasoning, bySize)) {
       if (used - future <= cap) break;
       plan.mark.push(p);
-      future += p.totalTokens;
+      if (markReasoning === "until-fits") future += p.totalTokens;
     }
   }
   return plan;

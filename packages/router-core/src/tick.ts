@@ -21,8 +21,7 @@ import type { TickResult } from "./types.js";
 export function tick(s: RouterState, now: number): TickResult {
   const result: TickResult = { resumed: [], paused: [], marked: [], restored: [], reclaimed: [] };
   reclaimAbandoned(s, now, result);
-  const credit = s.opts.sharedCreditWhenQueued ?? true;
-  for (const b of s.backendList) b.sharedTokens = computeSharedTokens(b, credit);
+  for (const b of s.backendList) b.sharedTokens = computeSharedTokens(b, s.opts.sharedCredit);
   forceResume(s, now, result);
   if (s.opts.mode === "tr") {
     restorePaused(s, now, result);
@@ -106,7 +105,7 @@ function restorePaused(s: RouterState, now: number, result: TickResult): void {
 
 function pauseOverCapacity(s: RouterState, now: number, result: TickResult): void {
   for (const b of s.backendList) {
-    const plan = planPauses(b, s.cap);
+    const plan = planPauses(b, s.cap, s.opts.markReasoning);
     for (const p of plan.pause) {
       s.pause(p, now);
       result.paused.push(p.id);

@@ -7,6 +7,24 @@ import type { StepProfileRow } from "@thunderagent/protocol";
 
 export type RouterMode = "default" | "tr";
 
+/**
+ * When a backend's prefix-sharing credit (reasoning tokens − kv_cache_usage_perc × capacity) is
+ * subtracted from its used tokens: "always", "unless-queued" (not while the engine reports waiting
+ * requests), or "never". The Python original defines the credit but never refreshes it
+ * (`update_shared_tokens` has no caller), so it is always 0 there: "never".
+ */
+export type SharedCredit = "always" | "unless-queued" | "never";
+export const SHARED_CREDIT_MODES: readonly SharedCredit[] = ["always", "unless-queued", "never"];
+
+/**
+ * How many reasoning programs a backend still over capacity after pausing every acting one marks:
+ * "until-fits" stops once the marked tokens bring it under capacity; "all" marks every reasoning
+ * program on it, as the original does (its loop re-checks a remaining capacity that marks do not
+ * change).
+ */
+export type MarkReasoning = "until-fits" | "all";
+export const MARK_REASONING_MODES: readonly MarkReasoning[] = ["until-fits", "all"];
+
 export interface RouterOptions {
   /** `--router`: "tr" schedules by capacity, "default" is a pure proxy (least programs). */
   mode: RouterMode;
@@ -30,13 +48,10 @@ export interface RouterOptions {
   streamUpdateEveryChunks: number;
   /** `--profile`: complete() returns a StepProfileRow and views carry profiles. */
   profile: boolean;
-  /**
-   * Prefix-sharing credit while the backend reports waiting requests. Default false: no credit
-   * while the engine queues, where kv_cache_usage_perc understates what the queued programs will
-   * need (docs/results/scheduling.md). true is the paper's behaviour (and what an absent field
-   * means, for callers that built their options before the field existed).
-   */
-  sharedCreditWhenQueued?: boolean;
+  /** When the prefix-sharing credit applies ({@link SharedCredit}). */
+  sharedCredit: SharedCredit;
+  /** How far a backend over capacity marks reasoning programs ({@link MarkReasoning}). */
+  markReasoning: MarkReasoning;
 }
 
 export const DEFAULT_ROUTER_OPTIONS: Readonly<RouterOptions> = Object.freeze({
@@ -51,7 +66,8 @@ export const DEFAULT_ROUTER_OPTIONS: Readonly<RouterOptions> = Object.freeze({
   initialCharsPerToken: 5.0,
   streamUpdateEveryChunks: 20,
   profile: false,
-  sharedCreditWhenQueued: false,
+  sharedCredit: "unless-queued",
+  markReasoning: "until-fits",
 });
 
 /**
@@ -61,7 +77,8 @@ export const DEFAULT_ROUTER_OPTIONS: Readonly<RouterOptions> = Object.freeze({
 export const ORIGINAL_THUNDERAGENT_OPTIONS: Readonly<RouterOptions> = Object.freeze({
   ...DEFAULT_ROUTER_OPTIONS,
   bufferPerProgram: 100,
-  sharedCreditWhenQueued: true,
+  sharedCredit: "never",
+  markReasoning: "all",
 });
 
 /** What one metrics scrape of a backend yields (the parsers return this). */

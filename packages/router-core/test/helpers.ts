@@ -11,17 +11,25 @@ export const B = "http://b:8000";
 export const C = "http://c:8000";
 
 /**
- * A router over `backends` with the given capacities. The scenarios are written in the original
- * ThunderAgent's arithmetic (100-token buffer, sharing credit while queued), so they start from
- * ORIGINAL_THUNDERAGENT_OPTIONS; the defaults' two differences have their own tests.
+ * The options most scenarios here are written in: the original's 100-token buffer, with the
+ * prefix-sharing credit always applied and marks stopping once a backend fits, so both mechanisms
+ * can be exercised. The original itself never applies the credit and marks every reasoning
+ * program (ORIGINAL_THUNDERAGENT_OPTIONS); pause-policy.test.ts covers that and the defaults.
  */
+export const SCENARIO_OPTIONS: Readonly<RouterOptions> = Object.freeze({
+  ...ORIGINAL_THUNDERAGENT_OPTIONS,
+  sharedCredit: "always",
+  markReasoning: "until-fits",
+});
+
+/** A router over `backends` with the given capacities, from {@link SCENARIO_OPTIONS}. */
 export function makeRouter(
   backends: readonly string[],
   capacities: ReadonlyArray<number | null>,
   opts: Partial<RouterOptions> = {},
   now = 0,
 ): Router {
-  const r = new Router({ ...ORIGINAL_THUNDERAGENT_OPTIONS, ...opts }, backends);
+  const r = new Router({ ...SCENARIO_OPTIONS, ...opts }, backends);
   backends.forEach((url, i) => {
     const cap = capacities[i];
     if (cap !== undefined && cap !== null) r.updateBackend(url, emptySnapshot(cap), now);

@@ -85,12 +85,12 @@ describe("pause policy (tick, tr)", () => {
     expect(r.tick(5).paused).toEqual(["p1", "p2"]);
   });
 
-  it("with sharedCreditWhenQueued false, gives no shared credit while the backend queues", () => {
+  it("with sharedCredit unless-queued, gives no shared credit while the backend queues", () => {
     const { r } = fiveOnA(100_000);
     r.updateBackend(A, { ...emptySnapshot(8000, 0.1), numRequestsWaiting: 3 }, 2);
     // The original policy: shared 2200 as above, used 7300 ≤ 8000: nothing paused.
     expect(r.tick(3).paused).toEqual([]);
-    const strict = makeRouter([A], [100_000], { sharedCreditWhenQueued: false });
+    const strict = makeRouter([A], [100_000], { sharedCredit: "unless-queued" });
     actStep(strict, "p1", 1000, 0);
     actStep(strict, "p2", 2000, 0);
     actStep(strict, "p3", 3000, 0);
@@ -107,11 +107,12 @@ describe("pause policy (tick, tr)", () => {
 
   it("defaults to the kept policy changes; ORIGINAL_THUNDERAGENT_OPTIONS is the paper's policy", () => {
     expect(DEFAULT_ROUTER_OPTIONS.bufferPerProgram).toBe(600);
-    expect(DEFAULT_ROUTER_OPTIONS.sharedCreditWhenQueued).toBe(false);
+    expect(DEFAULT_ROUTER_OPTIONS.sharedCredit).toBe("unless-queued");
     expect(ORIGINAL_THUNDERAGENT_OPTIONS).toEqual({
       ...DEFAULT_ROUTER_OPTIONS,
       bufferPerProgram: 100,
-      sharedCreditWhenQueued: true,
+      sharedCredit: "never",
+      markReasoning: "all",
     });
     // With the defaults: the 600-token buffer per program, and no sharing credit while queued.
     const r = new Router({ ...DEFAULT_ROUTER_OPTIONS }, [A]);
@@ -125,6 +126,30 @@ describe("pause policy (tick, tr)", () => {
     r.updateBackend(A, emptySnapshot(100_000, 0.01), 3);
     r.tick(4);
     expect(r.stats().backends[0]!.shared).toBe(1000); // reasoning 2000 − ⌊0.01 · 100000⌋
+  });
+
+  it("ORIGINAL_THUNDERAGENT_OPTIONS: never a sharing credit, and over capacity every reasoning program is marked", () => {
+    const r = new Router({ ...ORIGINAL_THUNDERAGENT_OPTIONS }, [A]);
+    r.updateBackend(A, emptySnapshot(100_000), 0);
+    actStep(r, "p1", 1000, 0);
+    actStep(r, "p2", 2000, 0);
+    actStep(r, "p3", 3000, 0);
+    startRequest(r, "p4", 2500, 1);
+    startRequest(r, "p5", 500, 1);
+    // KV usage 0.1 would give a 2000-token credit under "always": the original never applies it.
+    r.updateBackend(A, emptySnapshot(100_000, 0.1), 2);
+    r.tick(3);
+    expect(r.stats().backends[0]!.shared).toBe(0);
+    // 9500 > 2800: all acting paused (3200 left), then both reasoning programs are marked, not
+    // only p5 (whose 500 tokens would have been enough under "until-fits").
+    r.updateBackend(A, emptySnapshot(2800, 1), 4);
+    const t = r.tick(5);
+    expect(t.paused).toEqual(["p1", "p2", "p3"]);
+    expect(t.marked).toEqual(["p5", "p4"]);
+    expect(r.healthView().per_backend[A]).toMatchObject({
+      marked_for_pause: 2,
+      future_paused_tokens: 3000,
+    });
   });
 
   it("weights acting tokens by --acting-token-weight", () => {

@@ -88,7 +88,8 @@ const optionsArb: fc.Arbitrary<RouterOptions> = fc.record({
   initialCharsPerToken: fc.constant(5),
   streamUpdateEveryChunks: fc.constantFrom(1, 20),
   profile: fc.boolean(),
-  sharedCreditWhenQueued: fc.boolean(),
+  sharedCredit: fc.constantFrom("always" as const, "unless-queued" as const, "never" as const),
+  markReasoning: fc.constantFrom("until-fits" as const, "all" as const),
 });
 
 function ok(cond: boolean, what: string): void {

@@ -19,9 +19,14 @@ export interface Variant {
 
 export const VARIANTS: readonly Variant[] = [
   {
-    name: "no-shared-when-queued",
-    what: "sharedCreditWhenQueued: false — no prefix-sharing credit while the engine has waiting requests (queued prompts hold no KV yet)",
-    routerOptions: { sharedCreditWhenQueued: false },
+    name: "shared-credit-unless-queued",
+    what: "sharedCredit never → unless-queued: credit prefix sharing (reasoning − kv usage) except while the engine has waiting requests",
+    routerOptions: { sharedCredit: "unless-queued" },
+  },
+  {
+    name: "mark-until-fits",
+    what: "markReasoning all → until-fits: mark reasoning programs only until the marked tokens bring the backend under capacity",
+    routerOptions: { markReasoning: "until-fits" },
   },
   {
     name: "buffer-600",
@@ -34,9 +39,13 @@ export const VARIANTS: readonly Variant[] = [
     routerOptions: { actingTokenWeight: 0.8 },
   },
   {
-    name: "no-shared-when-queued+buffer-600",
-    what: "both of the above",
-    routerOptions: { sharedCreditWhenQueued: false, bufferPerProgram: 600 },
+    name: "defaults",
+    what: "router-core's defaults: buffer 600, sharing credit unless queued, marks until it fits",
+    routerOptions: {
+      sharedCredit: "unless-queued",
+      markReasoning: "until-fits",
+      bufferPerProgram: 600,
+    },
   },
 ];
 
