@@ -13,7 +13,19 @@ export { KV_CACHE_DTYPES, isPrequantized, validateEngineChoice } from "./validat
 export type { EngineChoice } from "./validate.js";
 export { PlanError, buildPlan } from "./plan.js";
 export { formatPlan } from "./dry-run.js";
-export type { Plan, PlanFacts, ProcessSpec, SystemPlan, StepSource } from "./plan.js";
+export type {
+  Plan,
+  PlanExtensions,
+  PlanFacts,
+  ProcessSpec,
+  RouterCommand,
+  RouterLaunch,
+  SystemPlan,
+  StepSource,
+} from "./plan.js";
+export { REPO_ROOT, findSampleDataset, makeRunId, onPath } from "./facts.js";
+export { repeatsNeeded, writeRepeatedDataset } from "./simulate.js";
+export { writeFileAtomic } from "./atomic.js";
 export { ChildFailedError, Supervisor } from "./supervisor.js";
 export type { Child, ExitInfo, SupervisorOptions } from "./supervisor.js";
 export { HealthTimeoutError, waitForHealth } from "./health.js";
@@ -24,3 +36,4 @@ export { buildReport, renderMarkdown, writeReport } from "./report.js";
 export type { SystemResult } from "./report.js";
 export { compareSpec, renderSvg, timelineSpec } from "./plots.js";
 export { runPlan } from "./run.js";
+export type { RunContext, SystemOutcome } from "./run.js";

@@ -75,6 +75,40 @@ export interface Plan {
   readonly notes: readonly string[];
 }
 
+/**
+ * What the router of the `thunderagent` system is started with: everything the run decides (the
+ * address, the engines, where the profile goes, the scheduler and metrics intervals, already scaled
+ * to the run's time scale; null = leave the router's own default).
+ */
+export interface RouterLaunch {
+  readonly host: string;
+  readonly port: number;
+  readonly backends: readonly string[];
+  readonly profileDir: string;
+  readonly router: "tr" | "default";
+  readonly schedulerIntervalS: number | null;
+  readonly metricsIntervalS: number | null;
+  /** Real seconds per simulated second; null for real runs. */
+  readonly timeScale: number | null;
+}
+
+/** A router command of the caller's choosing (another implementation, a wrapper, …). */
+export interface RouterCommand {
+  /** The process's name in logs, pids.json and errors (default "proxy"). */
+  readonly name?: string;
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+export interface PlanExtensions {
+  /**
+   * Builds the router process of the `thunderagent` system instead of this repository's proxy.
+   * It must answer `GET /health`, serve `/v1` and write `step_profiles.csv` into `profileDir`.
+   */
+  readonly routerCommand?: (launch: RouterLaunch) => RouterCommand;
+}
+
 export interface PlanFacts {
   /** The monorepo root: node_modules/tsx lives here. */
   readonly root: string;
@@ -112,7 +146,7 @@ export function fmtNum(n: number): string {
   return String(Number(n.toPrecision(6)));
 }
 
-export function buildPlan(o: Options, facts: PlanFacts): Plan {
+export function buildPlan(o: Options, facts: PlanFacts, ext: PlanExtensions = {}): Plan {
   const preset = PRESETS[o.preset];
   const simulate = o.simulate;
   const mode = simulate ? "simulated" : "real";
@@ -287,36 +321,48 @@ export function buildPlan(o: Options, facts: PlanFacts): Plan {
     if (system === "thunderagent") {
       const p = tsEntry(facts, PROXY_ENTRY);
       const scaled = (s: number) => fmtNum(s * (timeScale ?? 1));
+      const custom = ext.routerCommand?.({
+        host,
+        port: proxyPort,
+        backends: engineUrls,
+        profileDir,
+        router: o.router,
+        schedulerIntervalS: o.schedulerInterval ?? (simulate ? Number(scaled(5)) : null),
+        metricsIntervalS: o.schedulerInterval === undefined && simulate ? Number(scaled(5)) : null,
+        timeScale,
+      });
       proxy = {
-        name: "proxy",
+        name: custom?.name ?? "proxy",
         role: "proxy",
-        command: p.command,
-        args: [
-          ...p.args,
-          ...(simulate ? ["--host", host] : []),
-          "--port",
-          String(proxyPort),
-          "--backends",
-          engineUrls.join(","),
-          "--backend-type",
-          "vllm",
-          "--router",
-          o.router,
-          "--metrics",
-          "--profile",
-          "--profile-dir",
-          profileDir,
-          ...(o.schedulerInterval !== undefined
-            ? ["--scheduler-interval", fmtNum(o.schedulerInterval)]
-            : simulate
-              ? ["--scheduler-interval", scaled(5), "--metrics-interval", scaled(5)]
-              : []),
-          ...(simulate
-            ? ["--force-resume-timeout", scaled(1800), "--abandon-timeout", scaled(1800)]
-            : []),
-          ...o.proxyArgs,
-        ],
-        env: {},
+        command: custom?.command ?? p.command,
+        args: custom
+          ? [...custom.args]
+          : [
+              ...p.args,
+              ...(simulate ? ["--host", host] : []),
+              "--port",
+              String(proxyPort),
+              "--backends",
+              engineUrls.join(","),
+              "--backend-type",
+              "vllm",
+              "--router",
+              o.router,
+              "--metrics",
+              "--profile",
+              "--profile-dir",
+              profileDir,
+              ...(o.schedulerInterval !== undefined
+                ? ["--scheduler-interval", fmtNum(o.schedulerInterval)]
+                : simulate
+                  ? ["--scheduler-interval", scaled(5), "--metrics-interval", scaled(5)]
+                  : []),
+              ...(simulate
+                ? ["--force-resume-timeout", scaled(1800), "--abandon-timeout", scaled(1800)]
+                : []),
+              ...o.proxyArgs,
+            ],
+        env: { ...custom?.env },
         logFile: join(sysDir, "proxy.log"),
         health: {
           url: `http://${host}:${proxyPort}/health`,

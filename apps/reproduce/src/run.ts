@@ -12,7 +12,7 @@ import type { SystemResult } from "./report.js";
 import { EngineMeter, countFromMeter, firstServedCall } from "./engine-meter.js";
 import { readProfileSteps, readTrajectorySteps } from "./steps.js";
 import { ChildFailedError, tailLog, type Child, type Supervisor } from "./supervisor.js";
-import { countWindow } from "./window.js";
+import { countWindow, type WindowCount } from "./window.js";
 
 export interface RunContext {
   readonly supervisor: Supervisor;
@@ -59,6 +59,11 @@ async function countCsvRows(path: string): Promise<number> {
 export interface SystemOutcome {
   readonly result: SystemResult;
   readonly notes: string[];
+  /**
+   * The same window counted from the engines' /metrics counters (served calls, prefix-cache
+   * queries and hits), whatever the step source; null when the scrapes do not cover the window.
+   */
+  readonly metered: WindowCount | null;
 }
 
 async function runSystem(plan: Plan, sys: SystemPlan, ctx: RunContext): Promise<SystemOutcome> {
@@ -229,6 +234,7 @@ async function runSystem(plan: Plan, sys: SystemPlan, ctx: RunContext): Promise<
       workers: plan.workers,
     },
     notes,
+    metered,
   };
 }
 
