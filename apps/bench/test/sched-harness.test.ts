@@ -11,7 +11,7 @@ import type {
 import { Rng, lognormalMedianP90 } from "../src/sched/prng.js";
 import { runSimulation } from "../src/sched/simulation.js";
 import { ProgramContext, TokenSource } from "../src/sched/token-context.js";
-import { InstancePool, WORKLOADS, sampleInstance } from "../src/sched/workload.js";
+import { InstancePool, sampleInstance, workloadFor } from "../src/sched/workload.js";
 
 /** A tiny stand-in engine: every request is admitted at once, prefilled in one step, then decodes. */
 class FakeEngine implements SimEngine {
@@ -74,7 +74,7 @@ class FakeEngine implements SimEngine {
   }
 }
 
-const smallWorkload = { ...WORKLOADS["glm4.6"], steps: { median: 6, p90: 10, min: 2, max: 135 } };
+const smallWorkload = { ...workloadFor("glm4.6"), steps: { median: 6, p90: 10, min: 2, max: 135 } };
 
 function run(seed: number) {
   return runSimulation({
@@ -107,7 +107,7 @@ describe("scheduling harness", () => {
   });
 
   it("samples each instance the same way whatever the order, truncated at 135 steps", () => {
-    const w = WORKLOADS["glm4.6"];
+    const w = workloadFor("glm4.6");
     expect(sampleInstance(w, 3, 17)).toEqual(sampleInstance(w, 3, 17));
     expect(sampleInstance(w, 3, 17)).not.toEqual(sampleInstance(w, 4, 17));
     for (let i = 0; i < 300; i++) {

@@ -1,12 +1,15 @@
 /**
- * The two experiments of the paper, as the seed's `reproduce_glm4.6.sh` and
- * `reproduce_qwen3_235B.sh` ran them (workload.md §F; engine-interface.md §3). Every value here is a
- * default that a command-line flag can override.
+ * The two experiments of the paper, as its reproduce scripts ran them (docs/simulator-facts.md,
+ * "The paper's setup"). The model, KV size, context length and the paper's headline point come
+ * from engine-sim's profile of the same name; every value is a default a flag can override.
  * @module
  */
 
-export type PresetName = "glm4.6" | "qwen3-235b";
-export const PRESET_NAMES: readonly PresetName[] = ["glm4.6", "qwen3-235b"];
+import { PROFILES, PROFILE_NAMES, type ProfileName } from "@thunderagent/engine-sim/profiles";
+
+/** A preset per model profile: the same names as engine-sim's and bench:sched's `--profile`. */
+export type PresetName = ProfileName;
+export const PRESET_NAMES: readonly PresetName[] = PROFILE_NAMES;
 
 export interface Preset {
   readonly name: PresetName;
@@ -40,10 +43,38 @@ export interface Preset {
   readonly paperStepsPerMin: { readonly thunderagent: number; readonly vllm: number };
 }
 
+type FromProfile = Pick<
+  Preset,
+  | "name"
+  | "model"
+  | "simProfile"
+  | "simKvTokens"
+  | "simMaxModelLen"
+  | "paperWorkers"
+  | "paperStepsPerMin"
+>;
+
+/** What a preset takes from its engine-sim profile: model, KV, context and the headline point. */
+function fromProfile(name: PresetName): FromProfile {
+  const p = PROFILES[name];
+  const headline = p.paper[p.paper.length - 1]!; // the paper's largest N is its headline point
+  return {
+    name,
+    model: p.model,
+    simProfile: name,
+    simKvTokens: p.kvTokens,
+    simMaxModelLen: p.engine.maxModelLen,
+    paperWorkers: headline.n,
+    paperStepsPerMin: {
+      thunderagent: headline.thunderagent.stepsPerMin,
+      vllm: headline.vllm.stepsPerMin,
+    },
+  };
+}
+
 export const PRESETS: Readonly<Record<PresetName, Preset>> = {
   "glm4.6": {
-    name: "glm4.6",
-    model: "zai-org/GLM-4.6-FP8",
+    ...fromProfile("glm4.6"),
     tensorParallelSize: 8,
     kvCacheDtype: "fp8",
     quantization: null,
@@ -57,16 +88,10 @@ export const PRESETS: Readonly<Record<PresetName, Preset>> = {
     logsDir: "./logs",
     weightsGiB: 331,
     attentionHeads: 96,
-    simProfile: "glm4.6",
-    simKvTokens: 1_160_000,
-    simMaxModelLen: 202_752,
-    paperWorkers: 96,
-    paperStepsPerMin: { thunderagent: 371.1, vllm: 140.1 },
   },
   "qwen3-235b": {
-    name: "qwen3-235b",
+    ...fromProfile("qwen3-235b"),
     // The BF16 checkpoint, quantised online: the block-FP8 one fails at plain TP 8.
-    model: "Qwen/Qwen3-235B-A22B-Instruct-2507",
     tensorParallelSize: 8,
     kvCacheDtype: "fp8",
     quantization: "fp8",
@@ -80,11 +105,6 @@ export const PRESETS: Readonly<Record<PresetName, Preset>> = {
     logsDir: "./logs",
     weightsGiB: 221,
     attentionHeads: 64,
-    simProfile: "qwen3-235b",
-    simKvTokens: 1_750_000,
-    simMaxModelLen: 262_144,
-    paperWorkers: 192,
-    paperStepsPerMin: { thunderagent: 378.6, vllm: 125.3 },
   },
 };
 

@@ -4,6 +4,7 @@
  * @module
  */
 export * from "./model/index.js";
+export * from "./profiles/index.js";
 export {
   CHARS_PER_TOKEN,
   IM_END,
@@ -21,7 +22,7 @@ export { buildEngineServer, engineSimState } from "./server/build-server.js";
 export type { EngineSimState } from "./server/build-server.js";
 export { startEngineServer } from "./server/start-server.js";
 export type { StartedEngineServer } from "./server/start-server.js";
-export { DEFAULT_MODELS, SIMULATED_VLLM_VERSION, resolveServerOptions } from "./server/options.js";
+export { SIMULATED_VLLM_VERSION, resolveServerOptions } from "./server/options.js";
 export type { EngineServerOptions, ResolvedServerOptions } from "./server/options.js";
 export { EngineDriver } from "./server/driver.js";
 export type { DriverOptions } from "./server/driver.js";

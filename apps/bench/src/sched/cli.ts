@@ -3,6 +3,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import { PROFILE_NAMES } from "@thunderagent/engine-sim/profiles";
 import { z } from "zod";
 import { SCRAPE_POLICIES } from "./scrape-policy.js";
 import { SYSTEMS } from "./systems.js";
@@ -17,7 +18,7 @@ export const USAGE = `usage: pnpm bench:sched [options]
   --json PATH             write result rows as JSON
   --plots-dir DIR         where the SVG plots go (default docs/results, none with --quick;
                           "" = no plots)
-  --profile P             only this profile (glm4.6 | qwen3-235b)
+  --profile P             only this profile (${PROFILE_NAMES.join(" | ")})
   --ns 24,96              only these N
   --systems a,b           only these systems (${SYSTEMS.join(", ")})
   --no-dp                 skip the two-replica runs
@@ -53,7 +54,7 @@ const Options = z.object({
   workers: int(1).max(64),
   json: z.string().min(1).optional(),
   plotsDir: z.string().optional(),
-  profile: z.enum(["glm4.6", "qwen3-235b"]).optional(),
+  profile: z.enum(PROFILE_NAMES).optional(),
   ns: csvInts.optional(),
   systems: z
     .string()

@@ -8,7 +8,7 @@ import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
 import { join } from "node:path";
 import { writeFileAtomic } from "./atomic-write.js";
-import { PAPER } from "./paper.js";
+import { PAPER } from "@thunderagent/engine-sim/profiles";
 import { systemKey, type AggRow, type RunRow } from "./results.js";
 import { ORIGINAL_VARIANT } from "./systems.js";
 

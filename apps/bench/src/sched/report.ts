@@ -2,7 +2,7 @@
  * The markdown results table and the issue's PASS/FAIL target lines.
  * @module
  */
-import { paperPoint } from "./paper.js";
+import { paperPoint } from "@thunderagent/engine-sim/profiles";
 import { findAgg, type AggRow } from "./results.js";
 import { ORIGINAL_VARIANT } from "./systems.js";
 

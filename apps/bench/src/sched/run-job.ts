@@ -25,7 +25,6 @@ import type {
 import type { RunRow } from "./results.js";
 import { simulateJob, type SimDeps } from "./simulate-job.js";
 import type { Job } from "./systems.js";
-import { engineOverridesFor } from "./calibration.js";
 
 /**
  * One scrape of the backend's /metrics, the way the proxy does it: engine-sim renders its
@@ -58,8 +57,7 @@ export class EngineAdapter implements SimEngine {
 }
 
 export const REAL_DEPS: SimDeps = {
-  makeEngine(profile, jobOverrides, continuum) {
-    const overrides = engineOverridesFor(profile, jobOverrides);
+  makeEngine(profile, overrides, continuum) {
     const config = engineConfig(profile, {
       ...(overrides?.numGpuBlocks !== undefined ? { numGpuBlocks: overrides.numGpuBlocks } : {}),
       ...(overrides?.timing ? { timing: overrides.timing } : {}),

@@ -10,7 +10,8 @@ import type { SimEngine, SimRouter } from "./ports.js";
 import type { RunRow } from "./results.js";
 import { runSimulation } from "./simulation.js";
 import type { EngineOverrides, Job, SystemName } from "./systems.js";
-import { WORKLOADS, type ProfileName } from "./workload.js";
+import { withWorkloadOverrides } from "@thunderagent/engine-sim/profiles";
+import { workloadFor, type ProfileName } from "./workload.js";
 
 export const SCHEDULER_INTERVAL_S = 5;
 
@@ -59,7 +60,7 @@ export function simulateJob(job: Job, deps: SimDeps): RunRow {
   const res = runSimulation({
     n: job.n,
     seed: job.seed,
-    workload: { ...WORKLOADS[job.profile], ...job.workload },
+    workload: withWorkloadOverrides(workloadFor(job.profile), job.workload),
     engines,
     backendUrls: urls,
     gateway: makeGateway,

@@ -1,80 +1,24 @@
 /**
- * The agent workload of workload.md ("Proposed simulator parameter set"): a pool of 300 instances
- * (SWE-bench Lite), each a scripted mini-SWE-agent trajectory sampled once per seed from its own
- * PRNG stream, so every system and every N sees the same programs in the same order.
+ * The agent workload as trajectories: a pool of instances (300, SWE-bench Lite), each a scripted
+ * mini-SWE-agent trajectory sampled once per seed from its own PRNG stream, so every system and
+ * every N sees the same programs in the same order. The parameters are the profile's
+ * (`@thunderagent/engine-sim/profiles`).
  * @module
  */
-import { CHARS_PER_TOKEN } from "@thunderagent/engine-sim";
+import {
+  PROFILES,
+  TOOL_KEYS,
+  type ProfileName,
+  type WorkloadParams,
+} from "@thunderagent/engine-sim/profiles";
 import { Rng, lognormalMedianMean, lognormalMedianP90, sampleInt, type Lognormal } from "./prng.js";
 
-export type ProfileName = "glm4.6" | "qwen3-235b";
+export type { ProfileName, WorkloadParams };
 
-export interface WorkloadParams {
-  /** Instances in the pool; agents take them in order and the pool wraps around. */
-  poolSize: number;
-  /** System prompt tokens shared by every program (the only cross-program prefix). */
-  sharedPrefixTokens: number;
-  initialPrompt: { median: number; p90: number; min: number; max: number };
-  steps: { median: number; p90: number; min: number; max: number };
-  /** Tokens the model emits per call (thinking + visible), capped by max_completion_tokens. */
-  outputTokens: { median: number; mean: number; max: number };
-  /** Share of each output that is thinking: generated, but absent from the next prompt (GLM). */
-  thinkingFraction: number;
-  /**
-   * Whether the next prompt repeats the reply's tokens verbatim, so the reply's KV is reusable
-   * (Qwen3-Instruct). False for GLM-4.6: its template drops the thinking and re-renders the last
-   * assistant turn, so the cached prefix ends where that turn starts (workload.md §A).
-   */
-  outputReusable: boolean;
-  observationTokens: { median: number; mean: number; max: number };
-  /** Chat-template tokens around each assistant/observation pair. */
-  templateTokensPerStep: number;
-  toolTimeS: { median: number; p90: number; max: number };
-  execOverheadS: { min: number; max: number };
-  envStartS: { median: number; p90: number };
-  maxCompletionTokens: number;
-  /** Characters per token of the rendered JSON request body (what the proxy measures). */
-  charsPerToken: number;
+/** The workload a profile's simulation runs (engine-sim's profile record). */
+export function workloadFor(profile: ProfileName): Readonly<WorkloadParams> {
+  return PROFILES[profile].workload;
 }
-
-/** First-word tool keys (Continuum's per-tool mean) with their share and relative duration. */
-export const TOOL_KEYS: readonly { key: string; weight: number; scale: number }[] = [
-  { key: "cat", weight: 0.22, scale: 0.6 },
-  { key: "grep", weight: 0.18, scale: 1.0 },
-  { key: "sed", weight: 0.16, scale: 0.5 },
-  { key: "ls", weight: 0.08, scale: 0.5 },
-  { key: "find", weight: 0.08, scale: 1.2 },
-  { key: "cd", weight: 0.14, scale: 2.0 },
-  { key: "python", weight: 0.14, scale: 2.6 },
-];
-
-const GLM: WorkloadParams = {
-  poolSize: 300,
-  sharedPrefixTokens: 160,
-  initialPrompt: { median: 1650, p90: 2400, min: 600, max: 12000 },
-  // Calibrated against the paper's plain-vLLM GLM curve (docs/results/calibration.md).
-  steps: { median: 50, p90: 135, min: 4, max: 135 },
-  outputTokens: { median: 80, mean: 160, max: 2048 },
-  thinkingFraction: 0.45,
-  outputReusable: false,
-  observationTokens: { median: 90, mean: 300, max: 2700 },
-  templateTokensPerStep: 30,
-  toolTimeS: { median: 1.0, p90: 5.0, max: 60 },
-  execOverheadS: { min: 0.1, max: 0.3 },
-  envStartS: { median: 4, p90: 12 },
-  maxCompletionTokens: 2048,
-  // engine-sim's tokenizer: one token per 4 characters of rendered chat text.
-  charsPerToken: CHARS_PER_TOKEN,
-};
-
-const QWEN: WorkloadParams = {
-  ...GLM,
-  outputTokens: { median: 80, mean: 160, max: 2048 },
-  thinkingFraction: 0,
-  outputReusable: true,
-};
-
-export const WORKLOADS: Record<ProfileName, WorkloadParams> = { "glm4.6": GLM, "qwen3-235b": QWEN };
 
 /** One step of a scripted trajectory. */
 export interface StepScript {

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { ENGINE_PROFILE_NAMES, type EngineProfileName } from "../model/config.js";
+import { PROFILE_NAMES } from "../profiles/names.js";
 import type { EngineServerOptions } from "../server/options.js";
 
 export class UsageError extends Error {
@@ -53,9 +53,7 @@ const Flags = z.object({
   model: z.string().min(1).optional(),
   "served-model-name": z.array(z.string().min(1)).optional(),
   profile: z
-    .enum(ENGINE_PROFILE_NAMES as [EngineProfileName, ...EngineProfileName[]], {
-      error: `--profile must be one of ${ENGINE_PROFILE_NAMES.join(", ")}`,
-    })
+    .enum(PROFILE_NAMES, { error: `--profile must be one of ${PROFILE_NAMES.join(", ")}` })
     .default("glm4.6"),
   "kv-tokens": int("--kv-tokens", 32).optional(),
   "num-gpu-blocks": int("--num-gpu-blocks", 2).optional(),

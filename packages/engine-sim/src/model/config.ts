@@ -1,13 +1,11 @@
 /**
- * Engine configuration and the two calibrated profiles (workload.md §B, §C, §D and the parameter
- * table). Every field can be overridden; {@link engineConfig} builds a config from a profile plus
- * overrides, and {@link blocksForTokens} turns a KV capacity in tokens into a block count.
+ * The engine's configuration: pool, budgets and the step-time model. The calibrated values per
+ * model live in `../profiles/` (engine-sim's one home for profiles); {@link blocksForTokens}
+ * turns a KV capacity in tokens into a block count.
  * @module
  */
 
-export type EngineProfileName = "glm4.6" | "qwen3-235b";
-
-/** The step-time model (workload.md §D). */
+/** The step-time model (docs/simulator-facts.md, "Engine"). */
 export interface EngineTiming {
   /** Prefill cost per token at prefix length L = prefillBaseUs + prefillPerKUs · L / 1000 (µs). */
   prefillBaseUs: number;
@@ -18,7 +16,7 @@ export interface EngineTiming {
   decodePerMTokMs: number;
 }
 
-/** Continuum's pin-on-finish (workload.md §E, "what the released code actually does"). */
+/** Continuum's pin-on-finish as its released code does it (docs/simulator-facts.md, "Continuum"). */
 export interface ContinuumConfig {
   /** How long a finished request's KV stays pinned (vLLM-continuum: 2.0 s). */
   ttlS: number;
@@ -45,65 +43,10 @@ export function blocksForTokens(kvTokens: number, blockSize: number): number {
 /** Continuum's released defaults. */
 export const CONTINUUM_DEFAULTS: ContinuumConfig = Object.freeze({ ttlS: 2.0, maxMeanToolS: 2.0 });
 
-/**
- * GLM-4.6-FP8 and Qwen3-235B (FP8) on 8×H100, TP=8, vLLM defaults (block 16, 8192/1024 budgets,
- * max_model_len from the model config). KV capacity 1.16M and 1.75M tokens.
- */
-export const ENGINE_PROFILES: Record<EngineProfileName, EngineConfig> = Object.freeze({
-  "glm4.6": Object.freeze({
-    numGpuBlocks: blocksForTokens(1_160_000, 16),
-    blockSize: 16,
-    maxNumBatchedTokens: 8192,
-    maxNumSeqs: 1024,
-    maxModelLen: 202_752,
-    timing: Object.freeze({
-      prefillBaseUs: 10,
-      prefillPerKUs: 1.4,
-      decodeBaseMs: 20,
-      decodePerSeqMs: 0.18,
-      decodePerMTokMs: 10,
-    }),
-    continuum: null,
-  }),
-  "qwen3-235b": Object.freeze({
-    numGpuBlocks: blocksForTokens(1_750_000, 16),
-    blockSize: 16,
-    maxNumBatchedTokens: 8192,
-    maxNumSeqs: 1024,
-    maxModelLen: 262_144,
-    timing: Object.freeze({
-      prefillBaseUs: 7,
-      prefillPerKUs: 0.95,
-      decodeBaseMs: 14,
-      decodePerSeqMs: 0.12,
-      decodePerMTokMs: 10,
-    }),
-    continuum: null,
-  }),
-});
-
-export const ENGINE_PROFILE_NAMES: readonly EngineProfileName[] = ["glm4.6", "qwen3-235b"];
-
 /** Overrides of a profile: any field, `timing` partially. */
 export type EngineConfigOverrides = Partial<Omit<EngineConfig, "timing">> & {
   timing?: Partial<EngineTiming>;
 };
-
-/** A fresh config: the profile with the overrides applied, validated. */
-export function engineConfig(
-  profile: EngineProfileName,
-  overrides: EngineConfigOverrides = {},
-): EngineConfig {
-  const base = ENGINE_PROFILES[profile];
-  const { timing, ...rest } = overrides;
-  const config: EngineConfig = {
-    ...base,
-    ...rest,
-    timing: { ...base.timing, ...timing },
-  };
-  validateEngineConfig(config);
-  return config;
-}
 
 /** Throws a RangeError naming the first bad field. */
 export function validateEngineConfig(config: EngineConfig): void {

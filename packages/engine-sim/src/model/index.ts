@@ -4,19 +4,11 @@
  */
 export { BlockPool } from "./block-pool.js";
 export { ROOT_HASH, hashBlock, hashBlockOf } from "./block-hash.js";
-export {
-  CONTINUUM_DEFAULTS,
-  ENGINE_PROFILES,
-  ENGINE_PROFILE_NAMES,
-  blocksForTokens,
-  engineConfig,
-  validateEngineConfig,
-} from "./config.js";
+export { CONTINUUM_DEFAULTS, blocksForTokens, validateEngineConfig } from "./config.js";
 export type {
   ContinuumConfig,
   EngineConfig,
   EngineConfigOverrides,
-  EngineProfileName,
   EngineTiming,
 } from "./config.js";
 export { EngineModel } from "./engine-model.js";

@@ -5,19 +5,19 @@
 import type { FastifyBaseLogger } from "fastify";
 import {
   CONTINUUM_DEFAULTS,
-  ENGINE_PROFILES,
   blocksForTokens,
-  engineConfig,
   type ContinuumConfig,
   type EngineConfig,
-  type EngineProfileName,
   type EngineTiming,
 } from "../model/config.js";
+import { ENGINE_PROFILES } from "../profiles/engines.js";
+import type { ProfileName } from "../profiles/names.js";
+import { PROFILES, engineConfig } from "../profiles/profiles.js";
 import type { ScriptedModelOptions } from "../scripted/scripted-model.js";
 
 export interface EngineServerOptions {
   /** Calibrated profile (default "glm4.6"). */
-  profile?: EngineProfileName;
+  profile?: ProfileName;
   /** Model path/repo id (`root` in /v1/models; the served name when none is given). */
   model?: string;
   /** Names requests may use; the first is `model_name` in /metrics. */
@@ -60,11 +60,6 @@ export interface EngineServerOptions {
   version?: string;
   scripted?: ScriptedModelOptions;
 }
-
-export const DEFAULT_MODELS: Record<EngineProfileName, string> = {
-  "glm4.6": "zai-org/GLM-4.6-FP8",
-  "qwen3-235b": "Qwen/Qwen3-235B-A22B-Instruct-2507",
-};
 
 export const SIMULATED_VLLM_VERSION = "0.11.0";
 
@@ -136,7 +131,7 @@ export function resolveServerOptions(o: EngineServerOptions): ResolvedServerOpti
         "lower --max-model-len or raise --kv-tokens / --num-gpu-blocks",
     );
   }
-  const model = o.model ?? DEFAULT_MODELS[profile];
+  const model = o.model ?? PROFILES[profile].model;
   const served =
     o.servedModelNames && o.servedModelNames.length > 0 ? [...o.servedModelNames] : [model];
   const timeScale = o.timeScale ?? 1;

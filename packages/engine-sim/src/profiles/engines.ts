@@ -1,0 +1,61 @@
+/**
+ * The calibrated engines: GLM-4.6-FP8 and Qwen3-235B-A22B-Instruct-2507 (online FP8) on 8×H100,
+ * TP 8, FP8 KV, vLLM defaults (block 16, 8192 batched tokens, 1024 sequences, prefix caching and
+ * chunked prefill on). Every number's provenance is in docs/simulator-facts.md ("Engine") and the
+ * fitting in docs/results/calibration.md; the fits used the paper's plain-vLLM points only.
+ * @module
+ */
+import { blocksForTokens, type EngineConfig } from "../model/config.js";
+import type { ProfileName } from "./names.js";
+
+const glm: EngineConfig = {
+  // 25.5 GiB of KV per GPU after weights (41.25 GiB) and ~4.5 GiB of activations/NCCL, at
+  // 23,552 B per token per GPU (92 layers × 1 KV head × 128 × 2 × 1 B): ≈ 1.16M tokens.
+  numGpuBlocks: blocksForTokens(1_160_000, 16),
+  blockSize: 16,
+  maxNumBatchedTokens: 8192,
+  maxNumSeqs: 1024,
+  maxModelLen: 202_752,
+  timing: {
+    // Prefill from FLOPs (66 GFLOP/token linear + 4.5 MFLOP per token of prefix) at ≈ 40–45 %
+    // MFU: 10 µs + 1.25 µs per 1K tokens of prefix (calibration row 9; the 35–40 % MFU estimate
+    // was 1.4).
+    prefillBaseUs: 10,
+    prefillPerKUs: 1.25,
+    // Decode from the GLM-4.7 TRT-LLM TPOT curve × 1.15 for vLLM; attention reads at 20 ms per
+    // million context tokens (calibration row 2; the bandwidth roofline is 8–10).
+    decodeBaseMs: 20,
+    decodePerSeqMs: 0.18,
+    decodePerMTokMs: 20,
+  },
+  continuum: null,
+};
+
+const qwen: EngineConfig = {
+  // 39.3 GiB of KV per GPU after 27.5 GiB of weights, at 24,064 B per token per GPU (94 layers, 4
+  // KV heads replicated ×2 at TP 8): ≈ 1.75M tokens.
+  numGpuBlocks: blocksForTokens(1_750_000, 16),
+  blockSize: 16,
+  maxNumBatchedTokens: 8192,
+  maxNumSeqs: 1024,
+  maxModelLen: 262_144,
+  timing: {
+    // 22B active parameters: 7 µs + 0.95 µs per 1K tokens of prefix (the FLOP estimate).
+    prefillBaseUs: 7,
+    prefillPerKUs: 0.95,
+    decodeBaseMs: 14,
+    decodePerSeqMs: 0.12,
+    // The same attention-read cost per context token as GLM (one KV head per GPU in both).
+    decodePerMTokMs: 20,
+  },
+  continuum: null,
+};
+
+function frozen(c: EngineConfig): EngineConfig {
+  return Object.freeze({ ...c, timing: Object.freeze({ ...c.timing }) });
+}
+
+export const ENGINE_PROFILES: Readonly<Record<ProfileName, EngineConfig>> = Object.freeze({
+  "glm4.6": frozen(glm),
+  "qwen3-235b": frozen(qwen),
+});
