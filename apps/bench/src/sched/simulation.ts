@@ -304,7 +304,10 @@ class Simulation implements GatewayHost {
       outputTokens: step.outputTokens,
       programId: agent.programId,
       toolKey: step.toolKey,
-      isLastStep: agent.step + 1 >= agent.script.steps.length,
+      // mini-swe-agent's vLLM client (the Continuum fork's and ThunderAgent's) sets is_last_step
+      // from the step limit only, `n_calls + 1 >= step_limit`: a program that submits earlier
+      // has no last step. The trajectories are truncated at the limit (`steps.max`).
+      isLastStep: agent.step + 1 >= w.steps.max,
     };
     if (w.outputReusable) {
       agent.replyIds = freshIds(this.tokens, step.outputTokens);

@@ -98,11 +98,32 @@ export class ContinuumState {
     this.program(programId, expiry).pins++;
   }
 
-  /** Expired pins whose program has no waiting request (`unpin_requests_regular`). */
+  /**
+   * Expired pins whose program has no waiting request (`unpin_requests_regular`). The released
+   * code removes them from the list it is iterating over (a Python `for` over `pinned_requests`
+   * calling `remove`), so the pin right after each released one is not examined in that
+   * `schedule()` call: it waits for the next one. Kept, since it is what the fork does.
+   */
   takeExpired(now: number): Pin[] {
-    return this.takeWhere(
-      (pin) => pin.expiry <= now && (this.programs.get(pin.programId)?.waiting ?? 0) === 0,
-    );
+    const out: Pin[] = [];
+    let w = 0;
+    let skipNext = false;
+    for (const pin of this.pins) {
+      if (skipNext) {
+        skipNext = false;
+        this.pins[w++] = pin;
+        continue;
+      }
+      if (pin.expiry <= now && (this.programs.get(pin.programId)?.waiting ?? 0) === 0) {
+        out.push(pin);
+        this.dropCount(pin);
+        skipNext = true;
+      } else {
+        this.pins[w++] = pin;
+      }
+    }
+    this.pins.length = w;
+    return out;
   }
 
   /** The pin with the latest end time (memory pressure), or null. */

@@ -152,11 +152,15 @@ export class EngineModel {
         const victim = this.running[vi]!;
         this.running.splice(vi, 1);
         if (victim.stepTokens > 0) {
-          budget += victim.stepTokens;
+          // Continuum's victim can be a request already scheduled in this step: the fork drops its
+          // scheduled tokens but does not give them back to the token budget.
+          if (!cont) budget += victim.stepTokens;
           victim.stepTokens = 0;
           scheduled.splice(scheduled.indexOf(victim), 1);
         }
-        if (vi < i) i--;
+        // Nor does it move its running-queue index back when the victim sat before it, so the
+        // request after the current one is skipped for this step (vanilla's victim is the last).
+        if (vi < i && !cont) i--;
         this.preempt(victim, events);
         preempted = true;
         if (victim === s) {
@@ -181,7 +185,15 @@ export class EngineModel {
         const wi = cont ? continuumPick(cont, this.waiting) : 0;
         const s = this.waiting[wi]!;
         const n = this.admit(s, budget, events);
-        if (n === 0) break;
+        if (n === 0) {
+          // Continuum, nothing running: the fork frees one pin (the latest end time) and ends this
+          // schedule(); the step is empty, so the engine schedules again at once, re-picking the
+          // queue head (the freed pin may have been what put that request first).
+          const pin = cont && this.running.length === 0 ? cont.takeLatest() : null;
+          if (!pin) break;
+          this.releasePin(pin);
+          continue;
+        }
         this.waiting.splice(wi, 1);
         this.leaveWaiting(s);
         this.running.push(s);
@@ -332,14 +344,7 @@ export class EngineModel {
     }
     const n = Math.min(numTokens - hitTokens, budget);
     const needNew = Math.ceil((hitTokens + n) / bs) - hits.length;
-    while (needNew + evictableHits > this.pool.numFree) {
-      // Continuum: with nothing running, a waiting request that does not fit frees one pin.
-      const pin = this.continuum && this.running.length === 0 ? this.continuum.takeLatest() : null;
-      if (!pin) return 0;
-      this.releasePin(pin);
-      evictableHits = 0;
-      for (const b of hits) if (this.pool.refCount(b) === 0) evictableHits++;
-    }
+    if (needNew + evictableHits > this.pool.numFree) return 0;
     this.pool.touch(hits);
     s.blocks = hits.slice();
     s.numCachedBlocks = hits.length;

@@ -16,8 +16,9 @@ describe("continuum mode (pin on finish)", () => {
     m.addRequest(req("x", tokens(20, 50_000), 1, { programId: "q" }), now + 1);
     runUntilIdle(m, now + 1);
     expect(m.snapshot().pinnedRequests).toBe(2);
-    // after the TTL the next schedule() releases expired pins
-    m.addRequest(req("y", tokens(20, 60_000), 1), now + 5);
+    // after the TTL the next schedule() calls release expired pins (x's one step later: it
+    // follows a's in the pin list, see "the pin after each released one" below)
+    m.addRequest(req("y", tokens(20, 60_000), 2), now + 5);
     runUntilIdle(m, now + 5);
     s = m.snapshot();
     expect(s.pinnedRequests).toBe(0);
@@ -86,5 +87,74 @@ describe("continuum mode (pin on finish)", () => {
       for (const e of r.events) if (e.type === "scheduled") order.push(e.id);
     }
     expect(order).toEqual(["p2", "old-1", "new-1"]);
+  });
+});
+
+// Rules checked line by line against the released Continuum scheduler (Weili-0234/vllm-continuum,
+// vllm/v1/core/sched/scheduler.py); each test failed before the fix it names.
+describe("continuum mode, as the released scheduler does it", () => {
+  it("expired pins: the pin after each released one waits for the next schedule()", () => {
+    // unpin_requests_regular removes from the list it iterates over, so of three consecutive
+    // expired pins the middle one is not examined in that call.
+    const m = new EngineModel(smallConfig({ continuum }));
+    for (const [k, id] of ["a", "b", "c"].entries()) {
+      m.addRequest(req(id, tokens(32, 1000 * (k + 1)), 1, { programId: id, toolKey: "ls" }), 0);
+    }
+    const { now } = runUntilIdle(m);
+    expect(m.snapshot().pinnedRequests).toBe(3);
+    m.addRequest(req("x", tokens(20, 50_000), 3), now + 5); // no program: never pinned
+    const r = m.step(now + 5);
+    expect(m.snapshot().pinnedRequests).toBe(1);
+    m.step(now + 5 + r.durationS);
+    expect(m.snapshot().pinnedRequests).toBe(0);
+  });
+
+  it("a victim before the current request: the next running request skips the step", () => {
+    // The fork removes the victim from `running` without moving req_index back (vanilla vLLM's
+    // victim is always the last request), so the request after the current one is skipped.
+    const m = new EngineModel(smallConfig({ continuum })); // 64 usable blocks of 16
+    // Programs PS and PT arrive first (their first calls are step-limit calls: no pin).
+    m.addRequest(req("s0", tokens(16, 90_000), 1, { programId: "PS", isLastStep: true }), 0);
+    m.addRequest(req("t0", tokens(16, 91_000), 1, { programId: "PT", isLastStep: true }), 0);
+    let { now } = runUntilIdle(m);
+    expect(m.snapshot().pinnedRequests).toBe(0);
+    // Program PV arrives last (job-level LIFO makes it the victim) but is admitted first.
+    m.addRequest(req("v", tokens(342, 10_000), 50, { programId: "PV" }), now);
+    now += m.step(now).durationS;
+    m.addRequest(req("s", tokens(320, 20_000), 50, { programId: "PS" }), now);
+    m.addRequest(req("t", tokens(342, 30_000), 50, { programId: "PT" }), now);
+    now += m.step(now).durationS;
+    expect(m.runningIds()).toEqual(["v", "s", "t"]);
+    expect(m.snapshot().freeBlocks).toBe(0);
+    // s needs a 21st block: v (index 0, already scheduled this step) is preempted, t is skipped.
+    const r = m.step(now);
+    expect(r.events).toContainEqual({ type: "preempted", id: "v" });
+    const tokenIds = r.events.filter((e) => e.type === "token").map((e) => e.id);
+    expect(tokenIds).toEqual(["s"]);
+    expect(m.runningIds()).toEqual(["s", "t"]);
+  });
+
+  it("nothing running, the head does not fit: one pin freed, then the queue is re-picked", () => {
+    // The fork frees the pin with the latest end time and ends schedule(); the next (immediate)
+    // schedule() re-peeks the queue. Here the freed pin was the head's own, so the other pinned
+    // program goes first.
+    const m = new EngineModel(smallConfig({ continuum }));
+    m.addRequest(req("x0", tokens(16, 1000), 1, { programId: "PX" }), 0);
+    let { now } = runUntilIdle(m);
+    m.addRequest(req("y1", tokens(320, 2000), 1, { programId: "PY" }), now);
+    ({ now } = runUntilIdle(m, now));
+    m.addRequest(req("x1", tokens(320, 3000), 1, { programId: "PX" }), now);
+    ({ now } = runUntilIdle(m, now));
+    expect(m.snapshot().pinnedRequests).toBe(2); // y1 (older), x1 (latest end time)
+    // 24 blocks free; x2 needs 30 (PX arrived first, so x2 heads the pinned programs).
+    m.addRequest(req("x2", tokens(480, 4000), 1, { programId: "PX" }), now);
+    m.addRequest(req("y2", tokens(480, 5000), 1, { programId: "PY" }), now);
+    const order: string[] = [];
+    while (m.hasWork()) {
+      const r = m.step(now);
+      now += r.durationS;
+      for (const e of r.events) if (e.type === "scheduled") order.push(e.id);
+    }
+    expect(order).toEqual(["y2", "x2"]);
   });
 });
