@@ -1,10 +1,12 @@
 /**
  * Watches a router while a run goes on: its `GET /health` counts (programs, reasoning, acting,
  * paused) every few seconds, and a few `GET /programs` snapshots, both kept in the run's directory.
- * Both routers serve these with the same JSON, so their states can be compared afterwards.
+ * Both routers serve these with the same JSON, so their states can be compared afterwards. The
+ * machine's load average rides along: on a shared box it tells a slow run from a slow router.
  * @module
  */
 import { appendFile, mkdir } from "node:fs/promises";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { request } from "undici";
 import { writeFileAtomic } from "@thunderagent/reproduce";
@@ -16,6 +18,8 @@ export interface HealthSample {
   readonly reasoning: number;
   readonly acting: number;
   readonly paused: number;
+  /** The machine's 1-minute load average (other work on the box shows here). */
+  readonly load1: number;
 }
 
 export interface RouterStateSummary {
@@ -24,6 +28,7 @@ export interface RouterStateSummary {
   readonly pausedMax: number;
   readonly reasoningMean: number;
   readonly actingMean: number;
+  readonly load1Mean: number;
 }
 
 async function getJson(url: string): Promise<unknown> {
@@ -68,6 +73,7 @@ export class RouterSampler {
           reasoning: count(o, "reasoning_count"),
           acting: count(o, "acting_count"),
           paused: count(o, "paused_count"),
+          load1: loadavg()[0] ?? 0,
         };
         this.samples.push(s);
         await appendFile(join(this.dir, "router-health.jsonl"), `${JSON.stringify(s)}\n`);
@@ -109,6 +115,7 @@ export class RouterSampler {
       pausedMax: xs.reduce((m, s) => Math.max(m, s.paused), 0),
       reasoningMean: mean("reasoning"),
       actingMean: mean("acting"),
+      load1Mean: mean("load1"),
     };
   }
 }

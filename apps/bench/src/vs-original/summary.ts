@@ -178,14 +178,15 @@ export function renderMarkdown(info: SessionInfo, rows: readonly RunRow[]): stri
     "",
     "Every run:",
     "",
-    "| round | position | system | steps | steps/min | engine-served in window | window hit | paused steps | mean pause s | mean prefill s | paused programs (mean / max) | run |",
-    "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    "| round | position | system | steps | steps/min | engine-served in window | window hit | paused steps | mean pause (real s) | mean prefill (real s) | paused programs (mean / max) | load avg | run |",
+    "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ...rows.map(
       (x) =>
         `| ${x.round} | ${x.position} | ${SYSTEM_LABEL[x.system]} | ${x.steps_counted} | ${x.steps_per_min.toFixed(1)} | ` +
         `${x.engine_steps_counted ?? "–"} | ${pct(x.window_kv_hit_rate)} | ${x.profile?.pausedSteps ?? "–"} | ` +
         `${x.profile ? x.profile.pauseS.mean.toFixed(3) : "–"} | ${x.profile ? x.profile.prefillSMean.toFixed(3) : "–"} | ` +
-        `${x.router_state.pausedMean.toFixed(1)} / ${x.router_state.pausedMax} | \`${x.run_id}\` |`,
+        `${x.router_state.pausedMean.toFixed(1)} / ${x.router_state.pausedMax} | ` +
+        `${x.router_state.load1Mean === undefined ? "–" : x.router_state.load1Mean.toFixed(1)} | \`${x.run_id}\` |`,
     ),
     "",
   ];

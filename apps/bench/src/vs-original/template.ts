@@ -77,6 +77,9 @@ export function expandTemplate(template: string, l: RouterLaunch): string {
   );
 }
 
+/** Words that run the rest of their segment as a command. */
+const WRAPPERS = new Set(["exec", "env", "nohup", "nice", "taskset", "time", "timeout"]);
+
 const BUILTINS = new Set([
   "cd",
   "exec",
@@ -96,6 +99,13 @@ const BUILTINS = new Set([
   "ulimit",
   "umask",
   "echo",
+  "exit",
+  "test",
+  "[",
+  "printf",
+  "read",
+  "wait",
+  "sleep",
 ]);
 
 /**
@@ -112,7 +122,7 @@ export function commandWords(line: string): string[] {
       if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) continue;
       if (w.startsWith("-") || /^\d+$/.test(w)) continue; // a wrapper's option or argument
       if (BUILTINS.has(w)) {
-        if (w === "cd" || w === "." || w === "source" || w === "echo" || w === "export") break;
+        if (!WRAPPERS.has(w)) break; // a builtin with arguments of its own
         continue;
       }
       out.push(w);
