@@ -14,6 +14,7 @@ import { runJobs } from "./pool.js";
 import { dpSummary, formatTargets, resultsTable, targetLines } from "./report.js";
 import { experimentJobs, verdictTable, verdicts } from "./experiments.js";
 import { aggregate } from "./results.js";
+import { fidelityRows, formatFidelity } from "./fidelity.js";
 import { jobLabel, sweepJobs, type Job } from "./systems.js";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");
@@ -74,7 +75,9 @@ async function main(argv: readonly string[]): Promise<number> {
     "",
     dpSummary(agg),
     "",
-    o.experiments ? verdictTable(verdicts(runs)) : formatTargets(targets),
+    o.experiments ? verdictTable(verdicts(runs)) : formatFidelity(fidelityRows(agg)),
+    "",
+    o.experiments ? "" : formatTargets(targets),
     "",
     `wall time: ${wall.toFixed(1)} s for ${jobs.length} simulations on ${o.workers} worker(s)`,
   ];
