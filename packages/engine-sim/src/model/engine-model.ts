@@ -335,7 +335,10 @@ export class EngineModel {
     // vLLM ≥ 0.11 (`PrefixCacheStats.record`, vllm-project/vllm#25787): the lookup of a request
     // that was preempted before goes to separate counters that `/metrics` does not export, so a
     // victim re-hitting its own blocks does not count as a prefix hit.
-    if (s.preemptions > 0) {
+    // Continuum's fork is built on a vLLM before that change (its PrefixCacheStats has no
+    // preempted fields and get_computed_blocks counts every lookup), so with Continuum the
+    // exported counters keep them.
+    if (s.preemptions > 0 && !this.continuum) {
       this.c.preemptedQueries += numTokens;
       this.c.preemptedHits += hitTokens;
     } else {

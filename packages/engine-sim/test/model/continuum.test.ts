@@ -157,4 +157,20 @@ describe("continuum mode, as the released scheduler does it", () => {
     }
     expect(order).toEqual(["y2", "x2"]);
   });
+  it("counts a preempted request's re-lookup in the exported counters (vLLM before 0.11)", () => {
+    // The fork's vLLM has no preempted_* prefix-cache stats: get_computed_blocks counts every
+    // lookup, so a victim re-hitting its own freed blocks is a prefix hit in /metrics.
+    const m = new EngineModel(smallConfig({ continuum })); // the pressure of scheduler.test.ts
+    for (const id of ["r1", "r2", "r3"]) {
+      const p = tokens(240, id.length * 10_000 + Number(id[1]) * 1000);
+      m.addRequest(req(id, p, 400, { programId: id, isLastStep: true }), 0);
+    }
+    m.addRequest(req("w", tokens(16 * 30, 900_000), 1, { programId: "w", isLastStep: true }), 0);
+    const { events } = runUntilIdle(m);
+    expect(events.some((e) => e.type === "preempted")).toBe(true);
+    const s = m.snapshot();
+    expect(s.prefixCachePreemptedQueries).toBe(0);
+    expect(s.prefixCacheHits).toBeGreaterThan(0);
+    expect(s.prefixCacheQueries).toBeGreaterThanOrEqual(4 * 240 + 16 * 30);
+  });
 });
