@@ -12,6 +12,7 @@ export const USAGE = `usage: pnpm bench:sched [options]
 
   --quick                 GLM-4.6 at N = 24 and 96 only (≤ 60 s)
   --experiments           router-tr policy variants vs the paper's policy at GLM N = 24, 96
+  --checks                further out-of-sample checks: fig. 6b, table 2, fig. 4b (OpenHands)
   --seeds K               repeat every point with K seeds and report the spread (default 1)
   --seed S                first seed (default 1)
   --workers W             worker threads (default 2)
@@ -28,6 +29,7 @@ export const USAGE = `usage: pnpm bench:sched [options]
   --scrape-policy P       capacity-model proposal emulated on the scrape (${SCRAPE_POLICIES.join(", ")})
   --variant NAME          label for the variant in the tables
   --duration S            virtual seconds to simulate (default 4200 = minute 70)
+  --scheduler-interval S  seconds between router ticks and scrapes (default 5)
   -h, --help              this text`;
 
 const csvInts = z
@@ -49,6 +51,7 @@ const int = (min: number) => z.coerce.number().int().min(min);
 const Options = z.object({
   quick: z.boolean(),
   experiments: z.boolean(),
+  checks: z.boolean(),
   seeds: int(1),
   seed: int(0),
   workers: int(1).max(64),
@@ -68,6 +71,7 @@ const Options = z.object({
   scrapePolicy: z.enum(SCRAPE_POLICIES).optional(),
   variant: z.string().min(1).optional(),
   duration: z.coerce.number().positive().optional(),
+  schedulerInterval: z.coerce.number().positive().optional(),
   help: z.boolean(),
 });
 export type CliOptions = z.infer<typeof Options>;
@@ -84,6 +88,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
       options: {
         quick: { type: "boolean", default: false },
         experiments: { type: "boolean", default: false },
+        checks: { type: "boolean", default: false },
         seeds: { type: "string", default: "1" },
         seed: { type: "string", default: "1" },
         workers: { type: "string", default: "2" },
@@ -99,6 +104,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
         "scrape-policy": { type: "string" },
         variant: { type: "string" },
         duration: { type: "string" },
+        "scheduler-interval": { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
     }));
@@ -110,6 +116,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
     plotsDir: values["plots-dir"],
     routerOptions: values["router-options"],
     scrapePolicy: values["scrape-policy"],
+    schedulerInterval: values["scheduler-interval"],
     dp: !values["no-dp"],
   });
   if (!r.success) {

@@ -14,6 +14,7 @@ import { runJobs } from "./pool.js";
 import { dpSummary, formatTargets, resultsTable, targetLines } from "./report.js";
 import { experimentJobs, verdictTable, verdicts } from "./experiments.js";
 import { aggregate } from "./results.js";
+import { checkResults, checks, checksTable } from "./checks.js";
 import { fidelityRows, formatFidelity } from "./fidelity.js";
 import { jobLabel, sweepJobs, type Job } from "./systems.js";
 
@@ -35,6 +36,7 @@ export function selectJobs(o: CliOptions): Job[] {
     ...(o.scrapePolicy ? { scrapePolicy: o.scrapePolicy } : {}),
     ...(o.variant ? { variant: o.variant } : {}),
     ...(o.duration !== undefined ? { durationS: o.duration } : {}),
+    ...(o.schedulerInterval !== undefined ? { schedulerIntervalS: o.schedulerInterval } : {}),
   }));
 }
 
@@ -53,6 +55,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  if (o.checks) return runChecks(o);
   const jobs = selectJobs(o);
   if (jobs.length === 0) {
     process.stderr.write("bench:sched: the filters leave no run to do\n");
@@ -90,6 +93,29 @@ async function main(argv: readonly string[]): Promise<number> {
     const files = await writePlots(fromRoot(plotsDir), agg, runs);
     process.stderr.write(`bench:sched: plots: ${files.join(", ")}\n`);
   }
+  return 0;
+}
+
+/** `--checks`: the further out-of-sample checks, simulated vs paper. */
+async function runChecks(o: CliOptions): Promise<number> {
+  const list = checks(o.seeds, o.seed);
+  const t0 = performance.now();
+  process.stderr.write(`bench:sched: ${list.length} check simulations on ${o.workers} worker(s)\n`);
+  const runs = await runJobs(
+    list.map((c) => c.job),
+    o.workers,
+    (done, total, job, row) => {
+      process.stderr.write(
+        `  [${done}/${total}] ${jobLabel(job)}: ${row.stepsPerMin.toFixed(1)} steps/min, hit ${(100 * row.kvHitRate).toFixed(1)} %\n`,
+      );
+    },
+  );
+  const results = checkResults(list, runs);
+  const wall = (performance.now() - t0) / 1000;
+  process.stdout.write(
+    `## Further out-of-sample checks (virtual time, steps/min over minutes 10–70)\n\n${checksTable(results)}\n\nwall time: ${wall.toFixed(1)} s\n`,
+  );
+  if (o.json) writeFileAtomic(fromRoot(o.json), `${JSON.stringify(results, null, 1)}\n`);
   return 0;
 }
 

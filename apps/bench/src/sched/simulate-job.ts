@@ -53,7 +53,8 @@ export function simulateJob(job: Job, deps: SimDeps): RunRow {
             router: deps.makeRouter(system, [u], job.routerOptions),
             backends: [i],
           }));
-    const g = new RouterGateway(host, shards, SCHEDULER_INTERVAL_S, job.scrapePolicy ?? "none");
+    const interval = job.schedulerIntervalS ?? SCHEDULER_INTERVAL_S;
+    const g = new RouterGateway(host, shards, interval, job.scrapePolicy ?? "none");
     g.start(0);
     return g;
   };

@@ -45,6 +45,8 @@ export interface Job {
   workload?: Partial<WorkloadParams>;
   engine?: EngineOverrides;
   durationS?: number;
+  /** Seconds between router ticks (and metric scrapes); default 5, the original's. */
+  schedulerIntervalS?: number;
   /** Counting window (default minutes 10–70). */
   window?: { startS: number; endS: number };
   /** Free-form tag to tell experiment variants apart in reports. */

@@ -12,6 +12,7 @@ export { PAPER, PAPER_SYSTEMS, paperNs, paperPoint } from "./paper.js";
 export type { PaperPoint, PaperSystem, PaperValue } from "./paper.js";
 export {
   GLM_WORKLOAD,
+  OPENHANDS_GLM_WORKLOAD,
   QWEN_WORKLOAD,
   TOOL_KEYS,
   withWorkloadOverrides,

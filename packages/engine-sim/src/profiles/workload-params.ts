@@ -95,3 +95,19 @@ export function withWorkloadOverrides(
   }
   return out as unknown as WorkloadParams;
 }
+
+/**
+ * OpenHands' CodeAct agent on GLM-4.6 (the paper's fig. 4b): a long system prompt with tool
+ * schemas shared by every program, full command outputs and file views as observations, at most
+ * 50 iterations (the paper's OpenHands script). Calibrated on fig. 4b's plain-vLLM points only
+ * (docs/results/openhands-workload.md); ThunderAgent on it is an out-of-sample check.
+ */
+export const OPENHANDS_GLM_WORKLOAD: Readonly<WorkloadParams> = Object.freeze({
+  ...GLM_WORKLOAD,
+  sharedPrefixTokens: 5000,
+  initialPrompt: { median: 6500, p90: 8000, min: 5200, max: 16000 },
+  steps: { median: 35, p90: 50, min: 5, max: 50 },
+  outputTokens: { median: 150, mean: 300, max: 2048 },
+  observationTokens: { median: 300, mean: 900, max: 8000 },
+  envStartS: { median: 30, p90: 45 },
+});
