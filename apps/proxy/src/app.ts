@@ -6,6 +6,7 @@
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import pino, { type Logger } from "pino";
+import { pythonJsonDumpsLength } from "@thunderagent/router-core";
 import { bearerAuth } from "./auth.js";
 import { BackendMonitor } from "./backend-monitor.js";
 import { chatRoute } from "./chat/chat-route.js";
@@ -109,12 +110,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate("thunder", { ctx, loop });
   app.decorateRequest("bodyChars", 0);
 
+  // The size the Router estimates tokens from: the body as sent, or as the original measures it.
+  const measure =
+    router.options.payloadChars === "python-json"
+      ? (text: string) => pythonJsonDumpsLength(text) ?? text.length
+      : (text: string) => text.length;
   // Bodies: JSON whatever the content type says (as the Python original reads them), with the
   // reason in the 400 when it does not parse.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", { parseAs: "string" }, (request, body, done) => {
     const text = body as string;
-    request.bodyChars = text.length;
+    request.bodyChars = measure(text);
     if (text.length === 0) return done(null, undefined);
     try {
       done(null, JSON.parse(text));

@@ -36,6 +36,7 @@ export type RouterPort = Pick<
   | "profilesView"
   | "profileView"
   | "stats"
+  | "options"
 >;
 
 /** Backend-type specific metrics parsing (router-core's parsers, injected). */

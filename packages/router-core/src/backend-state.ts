@@ -26,6 +26,8 @@ export class BackendState {
   /** Tokens of reasoning programs marked for pause (`future_paused_tokens`). */
   markedTokens = 0;
   markedCount = 0;
+  /** The original's running `future_paused_tokens` counter (FuturePausedTokens "original"). */
+  futurePausedCounter = 0;
   /** Prefix-sharing credit, refreshed at each tick from the last snapshot. */
   sharedTokens = 0;
 
@@ -42,8 +44,18 @@ export class BackendState {
     return this.programs.size;
   }
 
-  recordSnapshot(snapshot: BackendSnapshot, now: number): void {
-    this.snapshot = snapshot;
+  /** Records a scrape; with `keepCapacity` a capacity already known is kept (CapacityFrom). */
+  recordSnapshot(snapshot: BackendSnapshot, now: number, keepCapacity = false): void {
+    const prev = this.snapshot;
+    this.snapshot =
+      keepCapacity && prev !== null && prev.capacityTokens !== null
+        ? {
+            ...snapshot,
+            capacityTokens: prev.capacityTokens,
+            blockSize: prev.blockSize,
+            numGpuBlocks: prev.numGpuBlocks,
+          }
+        : snapshot;
     this.lastUpdated = now;
     this.historySize = Math.min(METRICS_HISTORY_SIZE, this.historySize + 1);
   }

@@ -16,6 +16,7 @@ export type {
   ArriveInput,
   BackendSnapshot,
   MarkReasoning,
+  PayloadChars,
   SharedCredit,
   ReleaseResult,
   ResumedRequest,
@@ -40,6 +41,7 @@ export { hasVllmStats, parseVllmMetrics } from "./vllm-metrics.js";
 export { onePerDpRank, parseSglangMetrics, SglangServerInfo } from "./sglang-metrics.js";
 export { parseSkyrlMetrics, SKYRL_DEFAULT_ENGINE_CAPACITY, SkyrlMetrics } from "./skyrl-metrics.js";
 export { TokenEstimator } from "./token-estimator.js";
+export { pythonFloatReprLength, pythonJsonDumpsLength } from "./python-json-length.js";
 export { decayedActingWeight } from "./acting-decay.js";
 export { planRestore, planRestoreBy } from "./restore-policy.js";
 export type { Placement, RestoreCandidate, Room } from "./restore-policy.js";

@@ -121,7 +121,7 @@ export class RouterState {
   /** Takes an active program off its backend into the paused queue. */
   pause(p: Program, now: number): void {
     const origin = p.backend;
-    p.markedForPause = false;
+    this.unmark(p);
     this.detach(p);
     p.originBackend = origin;
     p.state = "paused";
@@ -129,6 +129,24 @@ export class RouterState {
     this.queue.push(p);
     if (origin !== null) this.counters.pauses++;
     else this.counters.queuedNew++;
+  }
+
+  /** Marks a reasoning program for pause (it pauses when its requests end). */
+  mark(p: Program): void {
+    p.markedForPause = true;
+    const b = p.backend !== null ? this.backends.get(p.backend) : undefined;
+    if (b) b.futurePausedCounter += p.totalTokens;
+    this.touch(p);
+    this.counters.marks++;
+  }
+
+  /** Ends a mark; the original's counter drops by the program's tokens now, clamped at 0. */
+  unmark(p: Program): void {
+    if (!p.markedForPause) return;
+    p.markedForPause = false;
+    const b = p.backend !== null ? this.backends.get(p.backend) : undefined;
+    if (b) b.futurePausedCounter = Math.max(0, b.futurePausedCounter - p.totalTokens);
+    this.touch(p);
   }
 
   /** Registers a paused program on `url` and releases its pending requests to it. */
@@ -187,12 +205,18 @@ export class RouterState {
 
   /** Removes a program from everything; its pending requests go to the least-loaded backend. */
   release(p: Program, now: number, resumed: ResumedRequest[]): string[] {
+    this.unmark(p);
     this.detach(p);
     this.queue.delete(p);
     this.programs.delete(p.id);
-    p.markedForPause = false;
     p.state = "terminated";
-    if (p.pendingCount > 0) this.releasePending(p, this.leastLoadedByCount(), now, false, resumed);
+    if (p.pendingCount > 0) {
+      const to =
+        this.opts.releasedRequestsTo === "first"
+          ? this.backendList[0]!.url
+          : this.leastLoadedByCount();
+      this.releasePending(p, to, now, false, resumed);
+    }
     return [...p.dockerIds];
   }
 

@@ -67,7 +67,8 @@ export class Router {
 
   /** Records a metrics scrape. Unknown URLs are ignored. */
   updateBackend(url: string, snapshot: BackendSnapshot, now: number): void {
-    this.state.backends.get(url)?.recordSnapshot(snapshot, now);
+    const keep = this.state.opts.capacityFrom === "first-scrape";
+    this.state.backends.get(url)?.recordSnapshot(snapshot, now, keep);
   }
 
   /**

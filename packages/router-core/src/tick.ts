@@ -67,7 +67,8 @@ function forceResume(s: RouterState, now: number, result: TickResult): void {
   const anyHealthy = s.backendList.some((b) => b.healthy);
   for (const p of due) {
     if (p.state !== "paused" || p.pendingCount === 0) continue; // several due requests of one program
-    const url = s.leastLoadedByCount();
+    const origin = p.originBackend !== null ? s.backends.get(p.originBackend) : undefined;
+    const url = s.opts.forceResumeTo === "origin" && origin ? origin.url : s.leastLoadedByCount();
     if (!anyHealthy) {
       // Nowhere healthy to register it: its requests go out (and will most likely fail
       // upstream) but the program stays queued, so no unhealthy backend holds programs.
@@ -111,9 +112,7 @@ function pauseOverCapacity(s: RouterState, now: number, result: TickResult): voi
       result.paused.push(p.id);
     }
     for (const p of plan.mark) {
-      p.markedForPause = true;
-      s.touch(p);
-      s.counters.marks++;
+      s.mark(p);
       result.marked.push(p.id);
     }
   }

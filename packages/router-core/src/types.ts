@@ -25,6 +25,44 @@ export const SHARED_CREDIT_MODES: readonly SharedCredit[] = ["always", "unless-q
 export type MarkReasoning = "until-fits" | "all";
 export const MARK_REASONING_MODES: readonly MarkReasoning[] = ["until-fits", "all"];
 
+/**
+ * What the caller measures a request's size by (`ArriveInput.payloadChars`): the body as the
+ * client sent it ("body"), or the length of the body re-serialised the way the Python original
+ * does, `len(json.dumps(payload, ensure_ascii=False))` ("python-json", see
+ * {@link pythonJsonDumpsLength}). The router itself only receives the number.
+ */
+export type PayloadChars = "body" | "python-json";
+
+/**
+ * Where a backend's KV capacity comes from: every metrics scrape ("every-scrape"), or the first
+ * scrape that reports one, kept for good ("first-scrape"): the original reads `cache_config` only
+ * at start-up, so a later change of `num_gpu_blocks` never reaches its scheduler.
+ */
+export type CapacityFrom = "every-scrape" | "first-scrape";
+
+/**
+ * What `future_paused_tokens` shows: the tokens of the programs marked now ("marked-sum"), or the
+ * original's running counter ("original"): it adds a program's tokens when marking it and
+ * subtracts the program's tokens at the time the mark ends (after the answer updated them),
+ * clamped at 0, so it drifts from the marked programs' sum. Display only: neither policy decides
+ * by it.
+ */
+export type FuturePausedTokens = "marked-sum" | "original";
+
+/**
+ * Where the waiting requests of a released program go: the backend with the fewest programs
+ * ("least-loaded"), or the first backend ("first"), where the original sends them (the program is
+ * gone, so it falls back to its default backend).
+ */
+export type ReleasedRequestsTo = "least-loaded" | "first";
+
+/**
+ * Where a paused program whose request waited `forceResumeAfterS` is forced: the backend with the
+ * fewest programs ("least-loaded"), or, as the original does, back to the backend it was paused
+ * from when it has one ("origin"; a new program goes to the least-loaded one).
+ */
+export type ForceResumeTo = "least-loaded" | "origin";
+
 export interface RouterOptions {
   /** `--router`: "tr" schedules by capacity, "default" is a pure proxy (least programs). */
   mode: RouterMode;
@@ -52,6 +90,16 @@ export interface RouterOptions {
   sharedCredit: SharedCredit;
   /** How far a backend over capacity marks reasoning programs ({@link MarkReasoning}). */
   markReasoning: MarkReasoning;
+  /** How the caller measures request sizes ({@link PayloadChars}). */
+  payloadChars: PayloadChars;
+  /** {@link CapacityFrom} */
+  capacityFrom: CapacityFrom;
+  /** {@link FuturePausedTokens} */
+  futurePausedTokens: FuturePausedTokens;
+  /** {@link ReleasedRequestsTo} */
+  releasedRequestsTo: ReleasedRequestsTo;
+  /** {@link ForceResumeTo} */
+  forceResumeTo: ForceResumeTo;
 }
 
 export const DEFAULT_ROUTER_OPTIONS: Readonly<RouterOptions> = Object.freeze({
@@ -68,6 +116,11 @@ export const DEFAULT_ROUTER_OPTIONS: Readonly<RouterOptions> = Object.freeze({
   profile: false,
   sharedCredit: "unless-queued",
   markReasoning: "until-fits",
+  payloadChars: "body",
+  capacityFrom: "every-scrape",
+  futurePausedTokens: "marked-sum",
+  releasedRequestsTo: "least-loaded",
+  forceResumeTo: "least-loaded",
 });
 
 /**
@@ -79,6 +132,11 @@ export const ORIGINAL_THUNDERAGENT_OPTIONS: Readonly<RouterOptions> = Object.fre
   bufferPerProgram: 100,
   sharedCredit: "never",
   markReasoning: "all",
+  payloadChars: "python-json",
+  capacityFrom: "first-scrape",
+  futurePausedTokens: "original",
+  releasedRequestsTo: "first",
+  forceResumeTo: "origin",
 });
 
 /** What one metrics scrape of a backend yields (the parsers return this). */

@@ -35,6 +35,11 @@ export function programsView(s: RouterState): ProgramsResponse {
   return out;
 }
 
+/** `future_paused_tokens` as the options define it (FuturePausedTokens). */
+function futurePaused(s: RouterState, b: BackendState): number {
+  return s.opts.futurePausedTokens === "original" ? b.futurePausedCounter : b.markedTokens;
+}
+
 function pausedByOrigin(s: RouterState): Map<string, number> {
   const counts = new Map<string, number>();
   for (const p of s.queue.values()) {
@@ -60,7 +65,7 @@ export function healthView(s: RouterState): HealthResponse {
       acting: b.actingCount,
       paused: paused.get(b.url) ?? 0,
       marked_for_pause: b.markedCount,
-      future_paused_tokens: int(b.markedTokens),
+      future_paused_tokens: int(futurePaused(s, b)),
     };
   }
   return {
@@ -111,7 +116,7 @@ function backendMetrics(
     active_program_tokens_ratio: capInt ? round4(active / capInt) : 0,
     total_program_tokens: b.reasoningTokens + b.actingTokens,
     paused_program_count: pausedCount,
-    future_paused_tokens: b.markedTokens,
+    future_paused_tokens: futurePaused(s, b),
     shared_tokens: b.sharedTokens,
     buffer_per_program: int(s.opts.bufferPerProgram),
     capacity_overflow: Math.floor(capacityOverflow(b, s.cap)),

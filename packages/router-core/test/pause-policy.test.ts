@@ -113,6 +113,11 @@ describe("pause policy (tick, tr)", () => {
       bufferPerProgram: 100,
       sharedCredit: "never",
       markReasoning: "all",
+      payloadChars: "python-json",
+      capacityFrom: "first-scrape",
+      futurePausedTokens: "original",
+      releasedRequestsTo: "first",
+      forceResumeTo: "origin",
     });
     // With the defaults: the 600-token buffer per program, and no sharing credit while queued.
     const r = new Router({ ...DEFAULT_ROUTER_OPTIONS }, [A]);
@@ -129,7 +134,9 @@ describe("pause policy (tick, tr)", () => {
   });
 
   it("ORIGINAL_THUNDERAGENT_OPTIONS: never a sharing credit, and over capacity every reasoning program is marked", () => {
-    const r = new Router({ ...ORIGINAL_THUNDERAGENT_OPTIONS }, [A]);
+    // The capacity shrinks by snapshot below; that the original reads it only once is
+    // original-quirks.test.ts's subject.
+    const r = new Router({ ...ORIGINAL_THUNDERAGENT_OPTIONS, capacityFrom: "every-scrape" }, [A]);
     r.updateBackend(A, emptySnapshot(100_000), 0);
     actStep(r, "p1", 1000, 0);
     actStep(r, "p2", 2000, 0);

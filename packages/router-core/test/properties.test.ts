@@ -90,6 +90,11 @@ const optionsArb: fc.Arbitrary<RouterOptions> = fc.record({
   profile: fc.boolean(),
   sharedCredit: fc.constantFrom("always" as const, "unless-queued" as const, "never" as const),
   markReasoning: fc.constantFrom("until-fits" as const, "all" as const),
+  payloadChars: fc.constantFrom("body" as const, "python-json" as const),
+  capacityFrom: fc.constantFrom("every-scrape" as const, "first-scrape" as const),
+  futurePausedTokens: fc.constantFrom("marked-sum" as const, "original" as const),
+  releasedRequestsTo: fc.constantFrom("least-loaded" as const, "first" as const),
+  forceResumeTo: fc.constantFrom("least-loaded" as const, "origin" as const),
 });
 
 function ok(cond: boolean, what: string): void {
