@@ -4,7 +4,7 @@ import prettier from "eslint-config-prettier";
 import globals from "globals";
 import tseslint from "typescript-eslint";
 
-/** I/O modules that the pure core packages must never import (see DESIGN.md, "pure core, thin shell"). */
+/** I/O modules that the pure core packages must never import (see docs/architecture.md, "Pure core, thin shell"). */
 const ioModules = [
   "node:*",
   "fs",
@@ -49,7 +49,7 @@ export default tseslint.config(
         {
           patterns: ioModules.map((group) => ({
             group: [group],
-            message: "Core packages are pure: I/O lives in the apps (DESIGN.md).",
+            message: "Core packages are pure: I/O lives in the apps (docs/architecture.md).",
           })),
         },
       ],

@@ -32,7 +32,8 @@ export function defaultTimeScale(endMin: number): number {
 
 /**
  * The sample's working set per active program (~8.8K tokens, measured on simulated runs) over
- * SWE-bench's (16.8K, workload.md §A): the sample's tiny repository gives shorter observations.
+ * SWE-bench's (16.8K, docs/simulator-facts.md, "Workload"): the sample's tiny repository gives
+ * shorter observations.
  */
 export const SIM_CONTEXT_RATIO = 0.52;
 

@@ -1,6 +1,6 @@
 /**
  * Combinations that vLLM (or the experiment) rejects, caught before anything is launched
- * (engine-interface.md §3). Pure: returns the problems as sentences.
+ * (docs/wire-facts.md, "vllm serve"). Pure: returns the problems as sentences.
  * @module
  */
 

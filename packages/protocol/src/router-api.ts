@@ -1,6 +1,6 @@
 /**
  * The router's REST bodies, field for field as the Python ThunderAgent answers them
- * (shared/docs/thunderagent-api.md): `/programs`, `/programs/release`, `/health`, `/metrics` (JSON),
+ * (docs/original-api.md): `/programs`, `/programs/release`, `/health`, `/metrics` (JSON),
  * `/profiles`, `/profiles/:id`. Strict objects: a field we add or drop by mistake fails validation.
  * @module
  */

@@ -11,7 +11,7 @@ import {
   upstreamErrorMessage,
 } from "../src/index.js";
 
-// Bodies as the Python ThunderAgent answers them (shared/docs/thunderagent-api.md).
+// Bodies as the Python ThunderAgent answers them (docs/original-api.md).
 const programs = {
   "agent-1": {
     backend: "http://127.0.0.1:41871",

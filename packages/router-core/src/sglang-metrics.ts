@@ -1,5 +1,5 @@
 /**
- * SGLang's `/metrics` (+ `/get_server_info`) → BackendSnapshot (engine-interface.md §4).
+ * SGLang's `/metrics` (+ `/get_server_info`) → BackendSnapshot (docs/wire-facts.md, "SGLang").
  *
  * - Scheduler gauges count once per dp rank: with `--enable-metrics-for-all-schedulers` every tp
  *   rank repeats its dp rank's values, so only the lowest `tp_rank` of each `dp_rank` is read.

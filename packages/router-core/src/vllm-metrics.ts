@@ -1,5 +1,5 @@
 /**
- * vLLM's `/metrics` → BackendSnapshot (shared/docs/engine-interface.md §1, §6).
+ * vLLM's `/metrics` → BackendSnapshot (docs/wire-facts.md, "Metrics").
  *
  * - Exact names on the wire (`vllm:num_requests_waiting`, never `…_waiting_by_reason`).
  * - Current and legacy names: `kv_cache_usage_perc` | `gpu_cache_usage_perc`,

@@ -12,7 +12,7 @@ const fixture = (name: string): string =>
   readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8");
 
 describe("parseVllmMetrics", () => {
-  it("reads the §1.6 sample exposition (engine-interface.md) verbatim", () => {
+  it("reads the sample exposition (docs/wire-facts.md) verbatim", () => {
     expect(parseVllmMetrics(fixture("vllm-sample-1.6.txt"))).toEqual({
       capacityTokens: 16 * 27283, // 436528
       blockSize: 16,

@@ -22,7 +22,7 @@ vllm:prefix_cache_hits_total{engine="0",model_name="m"} 1.511424e+06
 vllm:cache_config_info{block_size="16",engine="0",num_gpu_blocks="625"} 1.0
 `;
 
-/** The situation of shared/docs/thunderagent-api.md: one backend, agent-1 after two steps. */
+/** The situation of docs/original-api.md, "Bodies": one backend, agent-1 after two steps. */
 function apiDocRouter(): Router {
   const r = new Router({ ...DEFAULT_ROUTER_OPTIONS, profile: true }, [URL]);
   r.updateBackend(URL, parseVllmMetrics(SCRAPE), 1795565338.97);

@@ -1,5 +1,5 @@
 /**
- * Recognises vLLM's context-length errors across versions (engine-interface.md §2.5): HTTP 400
+ * Recognises vLLM's context-length errors across versions (docs/wire-facts.md, "Errors"): HTTP 400
  * `BadRequestError` whose message says "maximum context length is L tokens" (v0.6–0.1x wording,
  * the max_tokens variant, and the 2026 `VLLMValidationError` wording with `(parameter=input_tokens…)`),
  * or whose `code` is the string "context_length_exceeded"; the body may be nested or legacy flat.

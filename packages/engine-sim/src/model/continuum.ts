@@ -1,5 +1,6 @@
 /**
- * Continuum's pin-on-finish, as the released vLLM-continuum code does it (workload.md §E):
+ * Continuum's pin-on-finish, as the released vLLM-continuum code does it (docs/simulator-facts.md,
+ * "Continuum"):
  * a finished request whose program is not on its last step keeps its KV blocks referenced for
  * `ttlS` if its tool's running mean exec time is ≤ `maxMeanToolS` or the tool was never seen.
  * Pins are released on expiry (when the program has no waiting request), when a later request of

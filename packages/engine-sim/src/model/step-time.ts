@@ -1,5 +1,5 @@
 /**
- * The step-time model (workload.md §D): one forward pass costs the decode time of its batch
+ * The step-time model (docs/simulator-facts.md, "Engine"): one forward pass costs the decode time of its batch
  * (base + per sequence + per million tokens of context) plus the prefill cost of every prompt
  * token it computes, growing linearly with the token's position (attention over the prefix).
  * @module

@@ -1,6 +1,7 @@
 /**
  * Seeded randomness for the scripted model: a 32-bit string hash, mulberry32, and the lognormal
- * draws workload.md's distributions are given as.
+ * draws the workload's distributions are given as (docs/simulator-facts.md, "Proposed parameter
+ * set").
  * @module
  */
 

@@ -1,8 +1,9 @@
 /**
  * The scripted "model": replies the way mini-swe-agent expects (a `THOUGHT:` paragraph and exactly
  * one ```bash block). Each program (identified by its first user message, plus the seed) draws a
- * number of steps and per-step output lengths from workload.md's distributions, issues harmless
- * commands that work in a local sandbox or a SWE-bench container, and finally submits with
+ * number of steps and per-step output lengths from the workload's distributions
+ * (docs/simulator-facts.md), issues harmless commands that work in a local sandbox or a SWE-bench
+ * container, and finally submits with
  * `echo COMPLETE_TASK_AND_SUBMIT_FINAL_OUTPUT && git add -A && git diff --cached`. Pure and
  * deterministic.
  * @module
@@ -15,7 +16,7 @@ export interface ScriptedModelOptions {
   seed?: number;
   /** Steps per program: lognormal median / p90, truncated at `max` (mini-swe-agent step_limit). */
   steps?: { median: number; p90: number; min: number; max: number };
-  /** Output tokens per step: lognormal median / p90, capped (workload.md: 90 / 700 / 2048). */
+  /** Output tokens per step: lognormal median / p90, capped (simulator-facts.md: 90 / 700 / 2048). */
   outputTokens?: { median: number; p90: number; min: number; max: number };
 }
 

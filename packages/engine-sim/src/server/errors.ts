@@ -1,6 +1,6 @@
 /**
  * vLLM's error responses (≥ 0.10.1 envelope, `code` = HTTP status) and the messages it uses for
- * the cases the simulator reproduces (engine-interface.md §2.5).
+ * the cases the simulator reproduces (docs/wire-facts.md, "Errors").
  * @module
  */
 import { openAIError, type OpenAIErrorBody } from "@thunderagent/protocol";

@@ -1,5 +1,5 @@
 /**
- * `/metrics` in vLLM's exposition format (engine-interface.md §1): prometheus_client text with
+ * `/metrics` in vLLM's exposition format (docs/wire-facts.md, "Metrics"): prometheus_client text with
  * HELP/TYPE lines, `_total` counters followed by their `_created` gauges, labels sorted
  * (`engine`, `model_name`), request_success pre-created for every finish reason, and
  * `vllm:cache_config_info` carrying the CacheConfig fields (v0.11/0.12 set) with `num_gpu_blocks`.

@@ -1,5 +1,5 @@
 /**
- * vLLM's OpenAI wire format for chat completions (engine-interface.md §2.2): stream chunks as
+ * vLLM's OpenAI wire format for chat completions (docs/wire-facts.md, "Streaming"): stream chunks as
  * `data: <compact JSON>\n\n`, the role chunk first, the finishing chunk with `finish_reason` and
  * `stop_reason`, the `choices: []` usage chunk, `data: [DONE]`; and the non-streaming response.
  * Built as strings, field order as vLLM serialises them.

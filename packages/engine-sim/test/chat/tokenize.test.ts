@@ -107,7 +107,7 @@ describe("scripted model", () => {
     expect(a.reply(conv(1)).command).toMatch(/^printf .* > sim_scratch\.py/);
   });
 
-  it("draws output lengths around workload.md's median", () => {
+  it("draws output lengths around the workload's median (docs/simulator-facts.md)", () => {
     const model = new ScriptedModel({ seed: 3 });
     const lens: number[] = [];
     for (let p = 0; p < 200; p++) {
