@@ -61,6 +61,15 @@ export function oneLine(message: string): string {
   return last ? `${first}: ${last}` : first;
 }
 
+async function lastLogLine(path: string): Promise<string | null> {
+  try {
+    const lines = (await readFile(path, "utf8")).split("\n").map((l) => l.trim());
+    return lines.filter((l) => l !== "").at(-1) ?? null;
+  } catch {
+    return null;
+  }
+}
+
 async function countLines(path: string): Promise<number> {
   const text = (await readFile(path, "utf8")).trim();
   if (text.startsWith("[")) return (JSON.parse(text) as unknown[]).length;
@@ -142,9 +151,15 @@ export async function executeRun(
       (err instanceof ChildFailedError || err instanceof HealthTimeoutError) &&
       err.message.startsWith(ORIGINAL_PROCESS);
     if (isRouter && !healthy) {
+      // The log is read once everything is stopped: the tail quoted in the error may predate the
+      // last lines reaching the file.
+      sampler.stop();
+      await supervisor.stopAll();
+      const logLine = await lastLogLine(sys.proxy.logFile);
+      const what = oneLine(err.message.split("\n")[0] ?? "").replace(`${ORIGINAL_PROCESS} `, "");
       throw new OriginalCmdError(
         `the Python original's router (--original-cmd) failed before it answered ${health}: ` +
-          `${oneLine(err.message).replace(`${ORIGINAL_PROCESS} `, "")} (log: ${sys.proxy.logFile})`,
+          `${what}${logLine ? `: ${logLine}` : ""} (log: ${sys.proxy.logFile})`,
       );
     }
     throw err;

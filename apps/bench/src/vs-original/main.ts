@@ -16,6 +16,7 @@ import {
   type Plan,
 } from "@thunderagent/reproduce";
 import { OriginalCmdError, executeRun, type RunRow } from "./execute.js";
+import { loadSession } from "./render.js";
 import { USAGE, UsageError, parseVsOptions, type VsOptions } from "./options.js";
 import {
   buildDocument,
@@ -74,6 +75,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  if (o.render !== null) return render(o);
   const sessionId = `${o.preset}-${sessionStamp()}`;
   const cwd = process.cwd();
   const sessionDir = resolve(cwd, o.logsDir, sessionId);
@@ -201,6 +203,32 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     log("all processes stopped");
   }
+}
+
+async function render(o: VsOptions): Promise<number> {
+  const cwd = process.cwd();
+  let session;
+  try {
+    session = await loadSession(resolve(cwd, o.render ?? ""));
+  } catch (err) {
+    process.stderr.write(`${NAME}: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 2;
+  }
+  const { info, rows } = session;
+  const summaries = summarize(rows, info.rounds);
+  const out = ["", renderTable(summaries, info.rounds), "", verdictLine(verdict(summaries))];
+  if (o.json) {
+    const path = resolve(cwd, o.json);
+    await writeFileAtomic(path, `${JSON.stringify(buildDocument(info, rows, true), null, 2)}\n`);
+    out.push(`rows:   ${path}`);
+  }
+  if (o.report) {
+    const md = resolve(cwd, o.report);
+    await writeFileAtomic(md, renderMarkdown(info, rows));
+    out.push(`report: ${md}`);
+  }
+  process.stdout.write(`${out.join("\n")}\n`);
+  return 0;
 }
 
 process.exitCode = await main(process.argv.slice(2));

@@ -21,6 +21,8 @@ export class UsageError extends Error {
 
 export interface VsOptions {
   readonly originalCmd: string;
+  /** Re-render the table and the report from this rows file instead of running anything. */
+  readonly render: string | null;
   readonly preset: PresetName;
   readonly rounds: number;
   readonly dryRun: boolean;
@@ -38,6 +40,7 @@ export interface VsOptions {
 
 const FLAGS = {
   "original-cmd": { type: "string" },
+  render: { type: "string" },
   preset: { type: "string" },
   rounds: { type: "string" },
   "dry-run": { type: "boolean" },
@@ -87,6 +90,9 @@ ${Object.entries(PLACEHOLDERS)
   --preset NAME        ${PRESET_NAMES.join(" | ")} (glm4.6)
   --rounds K           rounds; round r runs the three systems rotated by r (3)
   --dry-run            print the schedule and every command, run nothing
+  --render ROWS.json   run nothing: print the table and verdict of an earlier session's rows
+                       (the profile statistics recomputed from its CSVs when they still exist)
+                       and write --report / --json from them
   --json PATH          the rows (JSON, rewritten atomically after each run; default <session>/rows.json)
   --report PATH        also write a markdown report there (e.g. docs/results/vs-original.md)
   --logs-dir DIR       logs root (./logs/vs-original); every run in <DIR>/<session>/<round>-<system>/
@@ -120,6 +126,20 @@ export function parseVsOptions(argv: readonly string[]): VsOptions | "help" {
   if (!/^\d+$/.test(roundsRaw) || !Number.isInteger(rounds) || rounds < 1) {
     throw new UsageError(`--rounds: expected a whole number ≥ 1, got ${roundsRaw}`);
   }
+  if (v.render !== undefined) {
+    return {
+      originalCmd: v["original-cmd"] ?? "",
+      render: v.render,
+      preset,
+      rounds,
+      dryRun: false,
+      json: v.json ?? null,
+      report: v.report ?? null,
+      logsDir: v["logs-dir"] ?? "./logs/vs-original",
+      reproduce: parseReproduceOptions([preset, "--simulate"]) as ReproduceOptions,
+      argv: [...argv],
+    };
+  }
   if (v["original-cmd"] === undefined) {
     throw new UsageError("--original-cmd is required (the Python original's command template)");
   }
@@ -141,6 +161,7 @@ export function parseVsOptions(argv: readonly string[]): VsOptions | "help" {
   if (reproduce === "help") throw new UsageError("unexpected --help"); // not reachable
   return {
     originalCmd: v["original-cmd"],
+    render: null,
     preset,
     rounds,
     dryRun: v["dry-run"] ?? false,

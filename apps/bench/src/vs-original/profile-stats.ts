@@ -10,7 +10,7 @@ import { readFile } from "node:fs/promises";
 export interface ProfileWindowStats {
   readonly steps: number;
   readonly programs: number;
-  /** Steps that spent time paused (pause_s > 0) before being forwarded. */
+  /** Steps that waited in a pause (pause_s > PAUSED_STEP_MIN_S) before being forwarded. */
   readonly pausedSteps: number;
   readonly pauseS: { readonly mean: number; readonly total: number };
   readonly prefillSMean: number;
@@ -39,6 +39,14 @@ export function parseProfileCsv(text: string): Array<Record<string, string>> {
   return rows;
 }
 
+/**
+ * A step counts as paused when its pause_s exceeds 10 ms (real time). The Python original records
+ * the sub-millisecond gap between a request's arrival and its forwarding as pause time on every
+ * step (0.0001 s and up); a real pause lasts at least one scheduler tick (0.125 s at the default
+ * time scale).
+ */
+export const PAUSED_STEP_MIN_S = 0.01;
+
 const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
 
 export function windowStats(
@@ -64,7 +72,7 @@ export function windowStats(
   return {
     steps: inWindow.length,
     programs: new Set(inWindow.map((r) => r.program_id)).size,
-    pausedSteps: pauses.filter((p) => p > 0).length,
+    pausedSteps: pauses.filter((p) => p > PAUSED_STEP_MIN_S).length,
     pauseS: { mean: mean(pauses), total: pauses.reduce((a, b) => a + b, 0) },
     prefillSMean: mean(col("prefill_s")),
     decodeSMean: mean(col("decode_s")),
