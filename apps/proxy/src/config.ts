@@ -82,6 +82,7 @@ export const ProxyConfig = z.strictObject({
   schedulerInterval: seconds("--scheduler-interval").default(5),
   actingTokenWeight: z.coerce.number().nonnegative().default(1),
   useActingTokenDecay: bool.default(false),
+  actingDecayBase: z.coerce.number().gt(1, "must be > 1").default(2),
   // ours
   // A policy preset (router-core's defaults, or the Python original's policy); the three flags
   // after it override single settings of the preset (null = the preset's value).
@@ -125,7 +126,8 @@ export const FLAGS = {
   "metrics-interval": { key: "metricsInterval", type: "string", help: "seconds (5)" },
   "scheduler-interval": { key: "schedulerInterval", type: "string", help: "seconds (5)" },
   "acting-token-weight": { key: "actingTokenWeight", type: "string", help: "(1.0)" },
-  "use-acting-token-decay": { key: "useActingTokenDecay", type: "boolean", help: "w·2^(−t)" },
+  "use-acting-token-decay": { key: "useActingTokenDecay", type: "boolean", help: "w·x^(−t)" },
+  "acting-decay-base": { key: "actingDecayBase", type: "string", help: "x of the decay (2)" },
   policy: {
     key: "policy",
     type: "string",

@@ -20,6 +20,7 @@ export function routerOptions(config: ProxyConfig): RouterOptions {
     mode: config.router,
     actingTokenWeight: config.actingTokenWeight,
     useActingTokenDecay: config.useActingTokenDecay,
+    actingDecayBase: config.actingDecayBase,
     bufferPerProgram: config.bufferPerProgram ?? preset.bufferPerProgram,
     sharedCredit: config.sharedCredit ?? preset.sharedCredit,
     markReasoning: config.markReasoning ?? preset.markReasoning,

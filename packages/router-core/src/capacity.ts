@@ -1,5 +1,5 @@
 /**
- * Capacity arithmetic of one backend (DESIGN.md, "The proxy"):
+ * Capacity arithmetic of one backend (docs/original-api.md, "Capacity and the tick"):
  *
  *   used      = reasoning + w·acting − shared + bufferPerProgram · programs
  *   shared    = max(0, reasoning − ⌊kvCacheUsage · capacity⌋)        (prefix sharing)
@@ -23,6 +23,8 @@ import type { SharedCredit } from "./types.js";
 export interface CapacityParams {
   actingTokenWeight: number;
   bufferPerProgram: number;
+  /** x in w·x^(−t) for acting tokens while restoring with decay (the original: 2). */
+  actingDecayBase: number;
 }
 
 /**
@@ -70,7 +72,8 @@ export function usedTokensWithDecay(b: BackendState, p: CapacityParams, now: num
   for (const prog of b.programs) {
     if (prog.status !== "acting") continue;
     const since = prog.actingSince ?? now;
-    acting += decayedActingWeight(p.actingTokenWeight, now - since) * prog.totalTokens;
+    acting +=
+      decayedActingWeight(p.actingTokenWeight, now - since, p.actingDecayBase) * prog.totalTokens;
   }
   return b.reasoningTokens + acting - b.sharedTokens + p.bufferPerProgram * b.programs.size;
 }

@@ -78,6 +78,7 @@ export class RouterState {
     this.cap = {
       actingTokenWeight: opts.actingTokenWeight,
       bufferPerProgram: opts.bufferPerProgram,
+      actingDecayBase: opts.actingDecayBase ?? 2,
     };
     for (const url of backends) {
       if (!this.backends.has(url)) this.backends.set(url, new BackendState(url));

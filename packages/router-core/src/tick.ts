@@ -68,7 +68,10 @@ function forceResume(s: RouterState, now: number, result: TickResult): void {
   for (const p of due) {
     if (p.state !== "paused" || p.pendingCount === 0) continue; // several due requests of one program
     const origin = p.originBackend !== null ? s.backends.get(p.originBackend) : undefined;
-    const url = s.opts.forceResumeTo === "origin" && origin ? origin.url : s.leastLoadedByCount();
+    // "origin" as the original does, unless the origin is unhealthy (the original would still
+    // register it there; we never leave a program on a backend that cannot serve it).
+    const toOrigin = s.opts.forceResumeTo === "origin" && origin !== undefined && origin.healthy;
+    const url = toOrigin ? origin.url : s.leastLoadedByCount();
     if (!anyHealthy) {
       // Nowhere healthy to register it: its requests go out (and will most likely fail
       // upstream) but the program stays queued, so no unhealthy backend holds programs.

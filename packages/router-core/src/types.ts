@@ -68,8 +68,10 @@ export interface RouterOptions {
   mode: RouterMode;
   /** `--acting-token-weight` w: acting tokens count w times in a backend's used tokens. */
   actingTokenWeight: number;
-  /** `--use-acting-token-decay`: w·2^(−t) (t = seconds acting) when restoring only. */
+  /** `--use-acting-token-decay`: w·x^(−t) (t = seconds acting) when restoring only. */
   useActingTokenDecay: boolean;
+  /** x of the decay (the original: 2; the paper's fig. 6b tries 2, 4, 6, 8). */
+  actingDecayBase: number;
   /**
    * Tokens reserved per registered program for decode headroom. Default 600 (one step of growth
    * plus the reply's transient KV in mini-SWE-agent-like loops); the original's 100 is in
@@ -106,6 +108,7 @@ export const DEFAULT_ROUTER_OPTIONS: Readonly<RouterOptions> = Object.freeze({
   mode: "tr",
   actingTokenWeight: 1.0,
   useActingTokenDecay: false,
+  actingDecayBase: 2,
   // The two policy changes kept in docs/results/scheduling.md ("Improvements tried"): the
   // original ThunderAgent uses 100 and true (ORIGINAL_THUNDERAGENT_OPTIONS).
   bufferPerProgram: 600,

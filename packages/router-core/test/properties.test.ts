@@ -82,6 +82,7 @@ const optionsArb: fc.Arbitrary<RouterOptions> = fc.record({
   mode: fc.constantFrom("tr" as const, "tr" as const, "default" as const),
   actingTokenWeight: fc.constantFrom(1, 0.5, 0),
   useActingTokenDecay: fc.boolean(),
+  actingDecayBase: fc.constantFrom(2, 4),
   bufferPerProgram: fc.constant(100),
   forceResumeAfterS: fc.constantFrom(60, 600, 1800),
   abandonAfterS: fc.constantFrom(300, 1800),
