@@ -1,7 +1,7 @@
 // bench:vs-original: argument parsing and refusals, the pieces (template, schedule, CSV, verdict),
 // and one short comparison on real processes with our proxy standing in for the Python original.
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -25,10 +25,32 @@ const MAIN = join(ROOT, "apps", "bench", "src", "vs-original", "main.ts");
 const TSX = join(ROOT, "node_modules", "tsx", "dist", "esm", "index.mjs");
 const PROXY = join(ROOT, "apps", "proxy", "src", "main.ts");
 
+/** Our proxy in the Python original's place (CI has no Python ThunderAgent). */
+const OURS_AS_ORIGINAL =
+  `${process.execPath} --conditions=@thunderagent/source --import file://${TSX} ${PROXY} ` +
+  "--host {host} --port {port} --backends {backends} --router {router} --metrics --profile " +
+  "--profile-dir {profile_dir} --scheduler-interval {scheduler_interval} " +
+  "--metrics-interval {metrics_interval} --policy original";
+
+/** A pid that exists and is not a zombie. */
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return !/^\d+ \(.*\) Z/.test(stat);
+  } catch {
+    return false;
+  }
+}
+
 const TEMPLATE =
   "python3 -m ThunderAgent --host {host} --port {port} --backends {backends} --profile-dir {profile_dir}";
 
-function run(args: string[], cwd: string, timeoutMs = 120_000) {
+function run(
+  args: string[],
+  cwd: string,
+  timeoutMs = 120_000,
+  onStderr?: (text: string, child: ReturnType<typeof spawn>) => void,
+) {
   const child = spawn(
     process.execPath,
     ["--conditions=@thunderagent/source", "--import", `file://${TSX}`, MAIN, ...args],
@@ -37,7 +59,10 @@ function run(args: string[], cwd: string, timeoutMs = 120_000) {
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  child.stderr.on("data", (d: Buffer) => {
+    stderr += d.toString();
+    onStderr?.(stderr, child);
+  });
   const timer = setTimeout(() => child.kill("SIGTERM"), timeoutMs);
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((res) =>
     child.on("exit", (code) => {
@@ -272,21 +297,59 @@ describe.concurrent("the command", () => {
     );
     expect(r.stderr).toMatch(/all processes stopped/);
   }, 60_000);
+
+  it("SIGTERM in the middle of a run stops every process it started", async () => {
+    const cwd = tempDir();
+    const [vllm, proxy] = ports();
+    let sent = false;
+    const r = await run(
+      [
+        "--original-cmd",
+        OURS_AS_ORIGINAL,
+        "--rounds",
+        "1",
+        "--window",
+        "1:3",
+        "--time-scale",
+        "0.1",
+        "-w",
+        "2",
+        "--vllm-port",
+        String(vllm),
+        "--proxy-port",
+        String(proxy),
+      ],
+      cwd,
+      60_000,
+      (text, child) => {
+        if (!sent && /started runner/.test(text)) {
+          sent = true;
+          child.kill("SIGTERM");
+        }
+      },
+    );
+    expect(r.code, r.stderr).toBe(143);
+    expect(r.stderr).toMatch(/SIGTERM: stopping everything/);
+    const session = readdirSync(join(cwd, "logs", "vs-original"))[0] ?? "";
+    const pids = JSON.parse(
+      readFileSync(
+        join(cwd, "logs", "vs-original", session, "r1-python-original", "pids.json"),
+        "utf8",
+      ),
+    ) as { children: Array<{ name: string; pid: number }> };
+    expect(pids.children.map((c) => c.name)).toEqual(["engine-sim", "original-router", "runner"]);
+    for (const c of pids.children) expect(alive(c.pid), c.name).toBe(false);
+  }, 60_000);
 });
 
 describe("one short comparison on real processes (our proxy as the 'original')", () => {
   it("prints the table and the verdict, writes the rows and the report", async () => {
     const cwd = tempDir();
     const [vllm, proxy] = ports();
-    const ours =
-      `${process.execPath} --conditions=@thunderagent/source --import file://${TSX} ${PROXY} ` +
-      "--host {host} --port {port} --backends {backends} --router {router} --metrics --profile " +
-      "--profile-dir {profile_dir} --scheduler-interval {scheduler_interval} " +
-      "--metrics-interval {metrics_interval} --policy original";
     const r = await run(
       [
         "--original-cmd",
-        ours,
+        OURS_AS_ORIGINAL,
         "--rounds",
         "1",
         "--window",

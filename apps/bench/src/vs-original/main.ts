@@ -161,6 +161,7 @@ async function main(argv: string[]): Promise<number> {
   log(`session ${sessionId}: ${runs.length} runs, logs in ${sessionDir}`);
   try {
     for (const [i, run] of runs.entries()) {
+      if (ac.signal.aborted) throw ac.signal.reason;
       const plan = plans[i] as Plan;
       log(`round ${run.round}.${run.position}: ${SYSTEM_LABEL[run.system]} (${plan.runDir})`);
       const row = await executeRun(run, plan, { signal: ac.signal, log, graceS: plan.graceS });
