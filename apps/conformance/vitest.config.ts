@@ -1,4 +1,4 @@
 import { defineProject } from "vitest/config";
 import { sharedProject } from "../../vitest.shared.js";
 
-export default defineProject(sharedProject("conformance"));
+export default defineProject(sharedProject("conformance", { maxConcurrency: 4 }));

@@ -19,8 +19,27 @@ import { loadScenarios } from "../src/scenario.js";
 import { compareTraces, readTrace, type Trace } from "../src/trace.js";
 
 const scenarios = loadScenarios(SCENARIO_DIR);
-/** Each replay, for the deviation checks at the end. */
-const replays = new Map<string, Trace>();
+/** Each scenario's replay, started once (the scenario test and the deviation checks share it). */
+const replays = new Map<string, Promise<Trace>>();
+
+function replayOf(name: string): Promise<Trace> {
+  let replay = replays.get(name);
+  if (!replay) {
+    const scenario = scenarios.find((s) => s.name === name);
+    if (!scenario) throw new Error(`no scenario ${name}`);
+    const golden = readTrace(join(GOLDEN_DIR, `${name}.json`));
+    replay = runScenario(scenario, {
+      command: oursCommand(),
+      cwd: REPO_ROOT,
+      schedulerInterval: golden.settings.schedulerInterval,
+      metricsInterval: golden.settings.metricsInterval,
+      settleSeconds: golden.settings.settleSeconds,
+      recordedFrom: { router: "ours", commit: null, date: "", command: "ours" },
+    });
+    replays.set(name, replay);
+  }
+  return replay;
+}
 
 describe("conformance replay: our proxy --policy original against the Python original", () => {
   it("has a golden trace from the original's pinned commit for every scenario", () => {
@@ -34,30 +53,27 @@ describe("conformance replay: our proxy --policy original against the Python ori
     }
   });
 
+  // Scenarios are independent (each has its own proxy and fake vLLMs on fresh ports) and mostly
+  // wait for ticks, so they run a few at a time.
   for (const scenario of scenarios) {
-    it(`${scenario.name}: every snapshot equals the original's`, async () => {
-      const golden = readTrace(join(GOLDEN_DIR, `${scenario.name}.json`));
-      const replay = await runScenario(scenario, {
-        command: oursCommand(),
-        cwd: REPO_ROOT,
-        schedulerInterval: golden.settings.schedulerInterval,
-        metricsInterval: golden.settings.metricsInterval,
-        settleSeconds: golden.settings.settleSeconds,
-        recordedFrom: { router: "ours", commit: null, date: "", command: "ours" },
-      });
-      replays.set(scenario.name, replay);
-      expect(compareTraces(golden, replay, scenario.skip)).toEqual([]);
-    }, 180_000);
+    it.concurrent(
+      `${scenario.name}: every snapshot equals the original's`,
+      async () => {
+        const golden = readTrace(join(GOLDEN_DIR, `${scenario.name}.json`));
+        const replay = await replayOf(scenario.name);
+        expect(compareTraces(golden, replay, scenario.skip)).toEqual([]);
+      },
+      180_000,
+    );
   }
 
-  it("deviation kept on purpose: an answer without usage ends the request, the program acts", () => {
-    const replay = replays.get("missing-usage");
-    expect(replay, "the missing-usage replay ran").toBeDefined();
+  it("deviation kept on purpose: an answer without usage ends the request, the program acts", async () => {
+    const replay = await replayOf("missing-usage");
     const golden = readTrace(join(GOLDEN_DIR, "missing-usage.json"));
     const status = (t: Trace, step: number, id: string) =>
       (t.steps[step]!.snapshot.programs[id] as { status: string }).status;
     // A stream without a usage chunk (step 1) and a JSON answer with usage null (step 3).
     expect([status(golden, 1, "A"), status(golden, 3, "B")]).toEqual(["reasoning", "reasoning"]);
-    expect([status(replay!, 1, "A"), status(replay!, 3, "B")]).toEqual(["acting", "acting"]);
-  });
+    expect([status(replay, 1, "A"), status(replay, 3, "B")]).toEqual(["acting", "acting"]);
+  }, 180_000);
 });
