@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { writeFileAtomic } from "./atomic-write.js";
 import { USAGE, UsageError, parseCli, type CliOptions } from "./cli.js";
 import { writePlots } from "./plots.js";
-import { runJobs } from "./pool.js";
+import { runJobs } from "./thread-pool.js";
 import { dpSummary, formatTargets, resultsTable, targetLines } from "./report.js";
 import { experimentJobs, verdictTable, verdicts } from "./experiments.js";
 import { aggregate } from "./results.js";
