@@ -84,6 +84,7 @@ export class BackendMonitor {
       return true;
     } catch (err) {
       this.scrapeFailures++;
+      this.router.scrapeFailed(url, this.clock());
       this.log.debug({ backend: url, err: (err as Error).message }, "metrics scrape failed");
       return false;
     }

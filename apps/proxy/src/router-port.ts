@@ -20,6 +20,7 @@ export type {
 export type RouterPort = Pick<
   Router,
   | "updateBackend"
+  | "scrapeFailed"
   | "setBackendHealth"
   | "arrive"
   | "forwarded"

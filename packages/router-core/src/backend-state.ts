@@ -6,7 +6,7 @@
  */
 import { BackendPrograms } from "./backend-programs.js";
 import type { Program } from "./program.js";
-import type { BackendSnapshot } from "./types.js";
+import type { BackendSnapshot, CapacityFrom } from "./types.js";
 
 /** How many scrapes `history_size` counts at most (the original keeps 12). */
 export const METRICS_HISTORY_SIZE = 12;
@@ -30,6 +30,8 @@ export class BackendState {
   futurePausedCounter = 0;
   /** Prefix-sharing credit, refreshed at each tick from the last snapshot. */
   sharedTokens = 0;
+  /** A scrape was attempted (successful or not): CapacityFrom "first-attempt" reads no more. */
+  capacityAttempted = false;
 
   constructor(url: string) {
     this.url = url;
@@ -44,20 +46,37 @@ export class BackendState {
     return this.programs.size;
   }
 
-  /** Records a scrape; with `keepCapacity` a capacity already known is kept (CapacityFrom). */
-  recordSnapshot(snapshot: BackendSnapshot, now: number, keepCapacity = false): void {
+  /**
+   * Records a scrape. `capacityFrom` (CapacityFrom): "first-scrape" keeps a capacity already
+   * known; "first-attempt" keeps whatever the first attempt left, even none (a failed attempt is
+   * recorded by {@link scrapeFailed}).
+   */
+  recordSnapshot(
+    snapshot: BackendSnapshot,
+    now: number,
+    capacityFrom: CapacityFrom = "every-scrape",
+  ): void {
     const prev = this.snapshot;
-    this.snapshot =
-      keepCapacity && prev !== null && prev.capacityTokens !== null
-        ? {
-            ...snapshot,
-            capacityTokens: prev.capacityTokens,
-            blockSize: prev.blockSize,
-            numGpuBlocks: prev.numGpuBlocks,
-          }
-        : snapshot;
+    const keep =
+      capacityFrom === "first-attempt"
+        ? this.capacityAttempted
+        : capacityFrom === "first-scrape" && prev !== null && prev.capacityTokens !== null;
+    this.capacityAttempted = true;
+    this.snapshot = keep
+      ? {
+          ...snapshot,
+          capacityTokens: prev?.capacityTokens ?? null,
+          blockSize: prev?.blockSize ?? null,
+          numGpuBlocks: prev?.numGpuBlocks ?? null,
+        }
+      : snapshot;
     this.lastUpdated = now;
     this.historySize = Math.min(METRICS_HISTORY_SIZE, this.historySize + 1);
+  }
+
+  /** A scrape that failed: with "first-attempt" a first failure leaves the capacity unknown. */
+  scrapeFailed(): void {
+    this.capacityAttempted = true;
   }
 
   /** Registers `p` and adds its current tokens/status/mark to the sums. */

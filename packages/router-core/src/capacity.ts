@@ -18,13 +18,15 @@
  */
 import { decayedActingWeight } from "./acting-decay.js";
 import type { BackendState } from "./backend-state.js";
-import type { SharedCredit } from "./types.js";
+import type { ActingDecay, SharedCredit } from "./types.js";
 
 export interface CapacityParams {
   actingTokenWeight: number;
   bufferPerProgram: number;
   /** x in w·x^(−t) for acting tokens while restoring with decay (the original: 2). */
   actingDecayBase: number;
+  /** How decayed acting tokens weigh ({@link ActingDecay}); "weighted" when absent. */
+  actingDecay?: ActingDecay;
 }
 
 /**
@@ -66,16 +68,22 @@ export function capacityOverflow(b: BackendState, p: CapacityParams): number {
   return Math.max(0, usedTokens(b, p) - cap);
 }
 
-/** Used tokens with each acting program weighted w·2^(−t) (restore only). O(programs here). */
+/**
+ * Used tokens with each acting program weighted w·x^(−t) (restore only). O(programs here).
+ * With `actingDecay` "original": x^(−t) without w, and ⌊reasoning + Σ decayed acting⌋, the
+ * original's `remaining_capacity_with_decay`.
+ */
 export function usedTokensWithDecay(b: BackendState, p: CapacityParams, now: number): number {
+  const original = p.actingDecay === "original";
+  const weight = original ? 1 : p.actingTokenWeight;
   let acting = 0;
   for (const prog of b.programs) {
     if (prog.status !== "acting") continue;
     const since = prog.actingSince ?? now;
-    acting +=
-      decayedActingWeight(p.actingTokenWeight, now - since, p.actingDecayBase) * prog.totalTokens;
+    acting += decayedActingWeight(weight, now - since, p.actingDecayBase) * prog.totalTokens;
   }
-  return b.reasoningTokens + acting - b.sharedTokens + p.bufferPerProgram * b.programs.size;
+  const active = original ? Math.floor(b.reasoningTokens + acting) : b.reasoningTokens + acting;
+  return active - b.sharedTokens + p.bufferPerProgram * b.programs.size;
 }
 
 export function remainingCapacityWithDecay(

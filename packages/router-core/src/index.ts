@@ -12,10 +12,14 @@ export {
   SHARED_CREDIT_MODES,
 } from "./types.js";
 export type {
+  ActingDecay,
   ArriveDecision,
   ArriveInput,
   BackendSnapshot,
   MarkReasoning,
+  PauseTies,
+  RestoreOrder,
+  UnknownCapacity,
   PayloadChars,
   SharedCredit,
   ReleaseResult,

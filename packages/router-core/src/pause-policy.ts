@@ -9,6 +9,8 @@
  * does not mark every reasoning program because the marks do not change `used` yet. With "all"
  * (the original's behaviour: its loop re-checks a remaining capacity that marks do not change),
  * every reasoning program not yet marked is marked.
+ * Equally sized programs go in the order they were registered on the backend, or with `pauseTies`
+ * "creation" in the order they were created (the original scans all programs in creation order).
  * This module only plans; the router applies the plan.
  * @module
  */
@@ -16,7 +18,7 @@ import type { BackendState } from "./backend-state.js";
 import { type CapacityParams, usedTokens } from "./capacity.js";
 import type { Program } from "./program.js";
 import { sortedByKey, tokensKey } from "./sort-keys.js";
-import type { MarkReasoning } from "./types.js";
+import type { MarkReasoning, PauseTies } from "./types.js";
 
 export interface PausePlan {
   pause: Program[];
@@ -24,11 +26,18 @@ export interface PausePlan {
 }
 
 const bySize = (p: Program): number => tokensKey(p.totalTokens);
+const byCreation = (p: Program): number => p.seq;
+
+/** Smallest first; ties in registration order, or creation order with "creation". */
+function smallestFirst(programs: Program[], ties: PauseTies): Program[] {
+  return sortedByKey(ties === "creation" ? sortedByKey(programs, byCreation) : programs, bySize);
+}
 
 export function planPauses(
   b: BackendState,
   params: CapacityParams,
   markReasoning: MarkReasoning = "until-fits",
+  pauseTies: PauseTies = "registration",
 ): PausePlan {
   const plan: PausePlan = { pause: [], mark: [] };
   const cap = b.capacity;
@@ -39,7 +48,7 @@ export function planPauses(
   if (b.actingCount > 0) {
     const acting: Program[] = [];
     for (const p of b.programs) if (p.status === "acting") acting.push(p);
-    for (const p of sortedByKey(acting, bySize)) {
+    for (const p of smallestFirst(acting, pauseTies)) {
       if (used <= cap) break;
       plan.pause.push(p);
       used -= params.actingTokenWeight * p.totalTokens + params.bufferPerProgram;
@@ -51,7 +60,7 @@ export function planPauses(
     const reasoning: Program[] = [];
     for (const p of b.programs)
       if (p.status === "reasoning" && !p.markedForPause) reasoning.push(p);
-    for (const p of sortedByKey(reasoning, bySize)) {
+    for (const p of smallestFirst(reasoning, pauseTies)) {
       if (used - future <= cap) break;
       plan.mark.push(p);
       if (markReasoning === "until-fits") future += p.totalTokens;

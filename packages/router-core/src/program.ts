@@ -24,6 +24,8 @@ export interface ProgramAccount {
 
 export interface Program extends QueueLinks, BackendLinks {
   readonly id: string;
+  /** Creation order among the router's programs (PauseTies "creation"). */
+  readonly seq: number;
   status: ProgramStatus;
   state: ProgramState;
   /** The backend it is registered on (active only). */
@@ -47,6 +49,8 @@ export interface Program extends QueueLinks, BackendLinks {
   /** Last arrive/complete/fail/release-relevant event, for the abandon timeout. */
   lastActivity: number;
   pausedAt: number | null;
+  /** Its tokens when it was last paused (RestoreOrder "at-pause"). */
+  pausedTokens: number;
   /** When its previous response ended (tool time of the next step starts there). */
   lastResponseEnd: number | null;
   profile: ProfileAccumulator | null;
@@ -58,9 +62,11 @@ export function createProgram(
   id: string,
   now: number,
   profile: ProfileAccumulator | null,
+  seq = 0,
 ): Program {
   return {
     id,
+    seq,
     status: "reasoning",
     state: "active",
     backend: null,
@@ -76,6 +82,7 @@ export function createProgram(
     dockerIds: new Set(),
     lastActivity: now,
     pausedAt: null,
+    pausedTokens: 0,
     lastResponseEnd: null,
     profile,
     account: { attached: false, tokens: 0, acting: false, marked: false },

@@ -3,6 +3,8 @@
  *
  * 1. Candidates in priority order: group 0 (reasoning, i.e. with a request waiting), group 1 (new
  *    programs), group 2 (acting); ascending by tokens inside a group (stable: queue order on ties).
+ *    An optional `orderOf` gives the tokens to order by (the original orders by the tokens a
+ *    program had when paused); the room checks always use `tokensOf`.
  * 2. Rooms: healthy backends whose remaining capacity exceeds one buffer. Select the candidates,
  *    in that order, whose running sum of (tokens + buffer) fits the total remaining capacity.
  * 3. Place the selection largest first, each on the room with the most remaining capacity,
@@ -55,6 +57,7 @@ export function planRestoreBy<T>(
   groupOf: (item: T) => 0 | 1 | 2,
   rooms: readonly Room[],
   bufferPerProgram: number,
+  orderOf: (item: T) => number = tokensOf,
 ): Array<Placement<T>> {
   const open: Room[] = [];
   let total = 0;
@@ -89,7 +92,7 @@ export function planRestoreBy<T>(
     if (cumulative + minNeedAll > total) break;
     const left = total - cumulative;
     const fitting = group.filter((c) => tokensOf(c) + bufferPerProgram <= left);
-    for (const c of sortedByKey(fitting, (x) => tokensKey(tokensOf(x)))) {
+    for (const c of sortedByKey(fitting, (x) => tokensKey(orderOf(x)))) {
       const need = tokensOf(c) + bufferPerProgram;
       if (cumulative + need <= total) {
         selected.push(c);

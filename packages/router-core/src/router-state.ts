@@ -53,6 +53,8 @@ export class RouterState {
   /** The subset of `requests` waiting for a restore. */
   readonly pendingRequests = new Map<string, RequestRecord>();
   readonly estimator: TokenEstimator;
+  /** Programs created so far (each program's `seq`). */
+  #created = 0;
   /** No program can be abandoned before this time (see tick.ts, reclaimAbandoned). */
   nextReclaimCheck = Number.NEGATIVE_INFINITY;
   readonly pauseTime = new Histogram(PAUSE_TIME_BUCKETS);
@@ -79,6 +81,7 @@ export class RouterState {
       actingTokenWeight: opts.actingTokenWeight,
       bufferPerProgram: opts.bufferPerProgram,
       actingDecayBase: opts.actingDecayBase ?? 2,
+      actingDecay: opts.actingDecay ?? "weighted",
     };
     for (const url of backends) {
       if (!this.backends.has(url)) this.backends.set(url, new BackendState(url));
@@ -90,7 +93,8 @@ export class RouterState {
   getOrCreateProgram(id: string, now: number): Program {
     let p = this.programs.get(id);
     if (!p) {
-      p = createProgram(id, now, this.opts.profile ? new ProfileAccumulator() : null);
+      const profile = this.opts.profile ? new ProfileAccumulator() : null;
+      p = createProgram(id, now, profile, this.#created++);
       this.programs.set(id, p);
     }
     return p;
@@ -127,6 +131,7 @@ export class RouterState {
     p.originBackend = origin;
     p.state = "paused";
     p.pausedAt = now;
+    p.pausedTokens = p.totalTokens;
     this.queue.push(p);
     if (origin !== null) this.counters.pauses++;
     else this.counters.queuedNew++;

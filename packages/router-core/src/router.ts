@@ -67,8 +67,17 @@ export class Router {
 
   /** Records a metrics scrape. Unknown URLs are ignored. */
   updateBackend(url: string, snapshot: BackendSnapshot, now: number): void {
-    const keep = this.state.opts.capacityFrom === "first-scrape";
-    this.state.backends.get(url)?.recordSnapshot(snapshot, now, keep);
+    this.state.backends.get(url)?.recordSnapshot(snapshot, now, this.state.opts.capacityFrom);
+  }
+
+  /**
+   * Records a failed metrics scrape (the caller decides health separately). Only
+   * `capacityFrom: "first-attempt"` reads it: a backend whose first scrape failed keeps an unknown
+   * capacity for good, as the original does when it cannot read `cache_config` at start-up.
+   * Unknown URLs are ignored.
+   */
+  scrapeFailed(url: string, _now: number): void {
+    this.state.backends.get(url)?.scrapeFailed();
   }
 
   /**

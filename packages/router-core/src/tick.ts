@@ -89,8 +89,10 @@ function restorePaused(s: RouterState, now: number, result: TickResult): void {
   if (s.queue.size === 0) return;
   const decay = s.opts.useActingTokenDecay;
   const rooms: Room[] = [];
+  const skipUnknown = s.opts.unknownCapacity === "no-restores";
   for (const b of s.backendList) {
     if (!b.healthy) continue;
+    if (skipUnknown && b.capacity === null) continue;
     rooms.push({
       url: b.url,
       remaining: decay ? remainingCapacityWithDecay(b, s.cap, now) : remainingCapacity(b, s.cap),
@@ -99,7 +101,16 @@ function restorePaused(s: RouterState, now: number, result: TickResult): void {
   }
   const queued = s.queue.toArray();
   const tokensOf = (p: Program): number => p.totalTokens;
-  const placements = planRestoreBy(queued, tokensOf, restoreGroup, rooms, s.opts.bufferPerProgram);
+  const orderOf =
+    s.opts.restoreOrder === "at-pause" ? (p: Program): number => p.pausedTokens : tokensOf;
+  const placements = planRestoreBy(
+    queued,
+    tokensOf,
+    restoreGroup,
+    rooms,
+    s.opts.bufferPerProgram,
+    orderOf,
+  );
   for (const { item: p, backend } of placements) {
     const from = p.originBackend;
     s.restore(p, backend, now, false, result.resumed);
@@ -109,7 +120,7 @@ function restorePaused(s: RouterState, now: number, result: TickResult): void {
 
 function pauseOverCapacity(s: RouterState, now: number, result: TickResult): void {
   for (const b of s.backendList) {
-    const plan = planPauses(b, s.cap, s.opts.markReasoning);
+    const plan = planPauses(b, s.cap, s.opts.markReasoning, s.opts.pauseTies);
     for (const p of plan.pause) {
       s.pause(p, now);
       result.paused.push(p.id);

@@ -34,11 +34,13 @@ export const MARK_REASONING_MODES: readonly MarkReasoning[] = ["until-fits", "al
 export type PayloadChars = "body" | "python-json";
 
 /**
- * Where a backend's KV capacity comes from: every metrics scrape ("every-scrape"), or the first
- * scrape that reports one, kept for good ("first-scrape"): the original reads `cache_config` only
- * at start-up, so a later change of `num_gpu_blocks` never reaches its scheduler.
+ * Where a backend's KV capacity comes from: every metrics scrape ("every-scrape"), the first
+ * scrape that reports one, kept for good ("first-scrape"), or the first scrape attempt only
+ * ("first-attempt"): the original reads `cache_config` only at start-up, so a later change of
+ * `num_gpu_blocks` never reaches its scheduler, and a backend it could not read then (still
+ * booting) keeps no capacity for good. A failed attempt is reported by `Router.scrapeFailed`.
  */
-export type CapacityFrom = "every-scrape" | "first-scrape";
+export type CapacityFrom = "every-scrape" | "first-scrape" | "first-attempt";
 
 /**
  * What `future_paused_tokens` shows: the tokens of the programs marked now ("marked-sum"), or the
@@ -62,6 +64,35 @@ export type ReleasedRequestsTo = "least-loaded" | "first";
  * from when it has one ("origin"; a new program goes to the least-loaded one).
  */
 export type ForceResumeTo = "least-loaded" | "origin";
+
+/**
+ * Which tokens order the paused programs inside a restore priority group (smallest first): their
+ * current tokens ("current"), or the tokens they had when paused ("at-pause"), as the original's
+ * waiting queue keeps a copy of them that a paused program's new request does not update. The
+ * room check uses the current tokens either way.
+ */
+export type RestoreOrder = "current" | "at-pause";
+
+/**
+ * How an acting program weighs while restoring with `useActingTokenDecay`: w·x^(−t) of its tokens
+ * ("weighted"), or as the original does, x^(−t) of its tokens without the weight w, with
+ * reasoning + Σ decayed acting floored to an integer ("original").
+ */
+export type ActingDecay = "weighted" | "original";
+
+/**
+ * Which of two equally sized acting programs a backend over capacity pauses first: the one
+ * registered on the backend first ("registration"), or the one created first ("creation"), as the
+ * original does (it scans all programs in creation order).
+ */
+export type PauseTies = "registration" | "creation";
+
+/**
+ * A backend whose capacity is unknown: unbounded room for admission and restores ("unbounded"),
+ * or, as the original does, unbounded room for admission but no room for restores
+ * ("no-restores": its restore pass skips a backend without a cache config).
+ */
+export type UnknownCapacity = "unbounded" | "no-restores";
 
 export interface RouterOptions {
   /** `--router`: "tr" schedules by capacity, "default" is a pure proxy (least programs). */
@@ -102,6 +133,14 @@ export interface RouterOptions {
   releasedRequestsTo: ReleasedRequestsTo;
   /** {@link ForceResumeTo} */
   forceResumeTo: ForceResumeTo;
+  /** {@link RestoreOrder} */
+  restoreOrder: RestoreOrder;
+  /** {@link ActingDecay} */
+  actingDecay: ActingDecay;
+  /** {@link PauseTies} */
+  pauseTies: PauseTies;
+  /** {@link UnknownCapacity} */
+  unknownCapacity: UnknownCapacity;
 }
 
 export const DEFAULT_ROUTER_OPTIONS: Readonly<RouterOptions> = Object.freeze({
@@ -124,6 +163,10 @@ export const DEFAULT_ROUTER_OPTIONS: Readonly<RouterOptions> = Object.freeze({
   futurePausedTokens: "marked-sum",
   releasedRequestsTo: "least-loaded",
   forceResumeTo: "least-loaded",
+  restoreOrder: "current",
+  actingDecay: "weighted",
+  pauseTies: "registration",
+  unknownCapacity: "unbounded",
 });
 
 /**
@@ -136,10 +179,14 @@ export const ORIGINAL_THUNDERAGENT_OPTIONS: Readonly<RouterOptions> = Object.fre
   sharedCredit: "never",
   markReasoning: "all",
   payloadChars: "python-json",
-  capacityFrom: "first-scrape",
+  capacityFrom: "first-attempt",
   futurePausedTokens: "original",
   releasedRequestsTo: "first",
   forceResumeTo: "origin",
+  restoreOrder: "at-pause",
+  actingDecay: "original",
+  pauseTies: "creation",
+  unknownCapacity: "no-restores",
 });
 
 /** What one metrics scrape of a backend yields (the parsers return this). */

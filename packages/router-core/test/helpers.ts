@@ -21,12 +21,17 @@ export const SCENARIO_OPTIONS: Readonly<RouterOptions> = Object.freeze({
   sharedCredit: "always",
   markReasoning: "until-fits",
   // The original's observable quirks (capacity read once, its future_paused_tokens counter, where
-  // released and forced requests go) are covered by original-quirks.test.ts and the conformance
+  // released and forced requests go, restore order, decay arithmetic, pause ties, unknown
+  // capacity) are covered by original-quirks.test.ts and the conformance
   // replay; the scenarios here change capacities by snapshot and read the exact sums.
   capacityFrom: "every-scrape",
   futurePausedTokens: "marked-sum",
   releasedRequestsTo: "least-loaded",
   forceResumeTo: "least-loaded",
+  restoreOrder: "current",
+  actingDecay: "weighted",
+  pauseTies: "registration",
+  unknownCapacity: "unbounded",
 });
 
 /** A router over `backends` with the given capacities, from {@link SCENARIO_OPTIONS}. */

@@ -9,7 +9,8 @@ import {
   ORIGINAL_THUNDERAGENT_OPTIONS,
   Router,
 } from "../src/index.js";
-import { A, actStep, B, nextId, usage } from "./helpers.js";
+import { usedTokensWithDecay } from "../src/capacity.js";
+import { A, actStep, B, nextId, startRequest, usage } from "./helpers.js";
 
 const original = () => ({ ...ORIGINAL_THUNDERAGENT_OPTIONS });
 
@@ -96,4 +97,132 @@ describe("ORIGINAL_THUNDERAGENT_OPTIONS quirks", () => {
     const t = r.tick(14);
     expect(t.resumed).toEqual([{ requestId: id, programId: "p3", backend: A, forced: true }]);
   });
+
+  it("orders paused programs inside a group by their tokens at pause time (restore-order-at-pause)", () => {
+    for (const [opts, expected] of [
+      [original(), "p"],
+      [{ ...original(), restoreOrder: "current" as const }, "q"],
+    ] as const) {
+      const r = withCapacities(opts, [10_000]);
+      actStep(r, "p", 1000, 0);
+      actStep(r, "q", 2000, 0);
+      // x ends with 9000 tokens: 12300 > 10000, p (1000) then q (2000) are paused.
+      const x = startRequest(r, "x", 3000, 0);
+      r.forwarded(x.id, 0);
+      r.complete(x.id, usage(9000, 3000), 0);
+      expect(r.tick(1).paused).toEqual(["p", "q"]);
+      // Their next requests swap their sizes: p 3000, q 1500 (both reasoning, waiting).
+      waitFor(r, "p", 3000, 2);
+      waitFor(r, "q", 1500, 2);
+      // x's next request is estimated 5900: 4000 left, room for p (3100) or q (1600), not both.
+      startRequest(r, "x", 5900, 3);
+      const t = r.tick(4);
+      expect(t.restored.map((x) => x.programId)).toEqual([expected]);
+    }
+  });
+
+  it("decays acting tokens as tokens·2^(−t) without the weight, floored (acting-decay-weight)", () => {
+    const run = (opts: typeof DEFAULT_ROUTER_OPTIONS) => {
+      const r = withCapacities(
+        { ...opts, actingTokenWeight: 8, useActingTokenDecay: true },
+        [10_000],
+      );
+      actStep(r, "a", 1000, 0); // acting since 0; plain used 8·1000 + 100
+      const n = startRequest(r, "n", 8800, 0.8);
+      expect(n.decision.kind).toBe("wait"); // 10000 − 8100 < 8900
+      return r;
+    };
+    // The original: 1000·2^(−1) = 500, room 9400 ≥ 8900 → restored at once (then a is paused).
+    const r = run(original());
+    expect(r.tick(1).restored.map((x) => x.programId)).toEqual(["n"]);
+    // Weighted: 8·1000·2^(−t) ≤ 1000 only from t = 3.
+    const w = run({ ...original(), actingDecay: "weighted" });
+    expect(w.tick(1).restored).toEqual([]);
+    expect(w.tick(2.9).restored).toEqual([]);
+    expect(w.tick(3).restored.map((x) => x.programId)).toEqual(["n"]);
+    // The floor: one acting program of 3 tokens after 1 s counts ⌊1.5⌋ = 1 (weighted: 1.5).
+    const f = withCapacities(
+      { ...original(), actingTokenWeight: 1, useActingTokenDecay: true },
+      [10_000],
+    );
+    actStep(f, "a", 3, 0);
+    const b = f.state.backendList[0]!;
+    expect(usedTokensWithDecay(b, f.state.cap, 1)).toBe(1 + 100);
+    expect(usedTokensWithDecay(b, { ...f.state.cap, actingDecay: "weighted" }, 1)).toBe(1.5 + 100);
+  });
+
+  it("pauses the program created first among equally sized ones (pause-ties-creation-order)", () => {
+    for (const [opts, expected] of [
+      [original(), "x"],
+      [{ ...original(), pauseTies: "registration" as const }, "y"],
+    ] as const) {
+      const r = withCapacities(opts, [10_000]);
+      actStep(r, "x", 1000, 0); // created first
+      actStep(r, "y", 3000, 0);
+      // z ends with 6500: 10800 > 10000, x (the smallest) is paused.
+      const z = startRequest(r, "z", 1000, 0);
+      r.forwarded(z.id, 0);
+      r.complete(z.id, usage(6500, 1000), 0);
+      expect(r.tick(1).paused).toEqual(["x"]);
+      // z's next request is small: x is restored, registered after y.
+      startRequest(r, "z", 100, 2);
+      expect(r.tick(3).restored.map((p) => p.programId)).toEqual(["x"]);
+      expect([...r.state.backendList[0]!.programs].map((p) => p.id)).toEqual(["y", "z", "x"]);
+      // x and y both end acting with 2000 tokens; w ends with 6000: 10500 > 10000, one pause.
+      step2000(r, "y", 4);
+      step2000(r, "x", 4);
+      const w = startRequest(r, "w", 1000, 5);
+      r.forwarded(w.id, 5);
+      r.complete(w.id, usage(6000, 1000), 5);
+      expect(r.tick(6).paused).toEqual([expected]);
+    }
+  });
+
+  it("restores nothing onto a backend whose capacity it never read (unknown-capacity-no-restores)", () => {
+    for (const [opts, expected] of [
+      [original(), []],
+      [
+        {
+          ...original(),
+          unknownCapacity: "unbounded" as const,
+          capacityFrom: "first-attempt" as const,
+        },
+        [B],
+      ],
+    ] as const) {
+      const r = new Router({ ...opts }, [A, B]);
+      r.updateBackend(A, emptySnapshot(4000), 0);
+      // B was down at start-up: its first scrape failed, a later one reports 100000 tokens.
+      r.scrapeFailed(B, 0);
+      r.updateBackend(B, emptySnapshot(100_000), 1);
+      expect(r.stats().backends[1]!.capacity).toBeNull();
+      const view = r.metricsView({ metricsEnabled: true, metricsInterval: 1, now: 1 });
+      expect(view.backends[B]!.cache_config).toBeNull();
+      // p runs on A (fewest active tokens, first), then its next request is estimated 4500 and it
+      // ends with 4500 tokens: marked, then paused; it fits only B.
+      actStep(r, "p", 500, 1);
+      const big = startRequest(r, "p", 4500, 2);
+      expect(big.decision).toEqual({ kind: "forward", backend: A });
+      expect(r.tick(3).marked).toEqual(["p"]);
+      r.forwarded(big.id, 3);
+      r.complete(big.id, usage(4500, 900), 4);
+      expect(r.program("p")!.state).toBe("paused");
+      expect(r.tick(5).restored.map((x) => x.backend)).toEqual(expected);
+    }
+    // A new program is still admitted to B (unknown capacity: unbounded room for admission).
+    const r = new Router(original(), [A, B]);
+    r.updateBackend(A, emptySnapshot(4000), 0);
+    r.scrapeFailed(B, 0);
+    r.updateBackend(B, emptySnapshot(100_000), 1);
+    actStep(r, "p", 500, 1);
+    expect(startRequest(r, "q", 5000, 2).decision).toEqual({ kind: "forward", backend: B });
+  });
 });
+
+/** A step of `pid` that ends acting with 2000 tokens (prompt 1000 tokens of 5000 chars). */
+function step2000(r: Router, pid: string, now: number): void {
+  const s = startRequest(r, pid, 1000, now);
+  expect(s.decision.kind).toBe("forward");
+  r.forwarded(s.id, now);
+  r.complete(s.id, usage(2000, 1000), now);
+}

@@ -114,10 +114,14 @@ describe("pause policy (tick, tr)", () => {
       sharedCredit: "never",
       markReasoning: "all",
       payloadChars: "python-json",
-      capacityFrom: "first-scrape",
+      capacityFrom: "first-attempt",
       futurePausedTokens: "original",
       releasedRequestsTo: "first",
       forceResumeTo: "origin",
+      restoreOrder: "at-pause",
+      actingDecay: "original",
+      pauseTies: "creation",
+      unknownCapacity: "no-restores",
     });
     // With the defaults: the 600-token buffer per program, and no sharing credit while queued.
     const r = new Router({ ...DEFAULT_ROUTER_OPTIONS }, [A]);

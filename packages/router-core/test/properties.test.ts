@@ -21,7 +21,8 @@ type Event =
   | { t: "tick" }
   | { t: "advance"; dt: number }
   | { t: "health"; b: number; healthy: boolean }
-  | { t: "scrape"; b: number; cap: number | null; usage: number };
+  | { t: "scrape"; b: number; cap: number | null; usage: number }
+  | { t: "scrape-failed"; b: number };
 
 const eventArb: fc.Arbitrary<Event> = fc.oneof(
   {
@@ -49,6 +50,7 @@ const eventArb: fc.Arbitrary<Event> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ t: fc.constant("fail" as const), k: fc.nat(20) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant("cancel" as const), k: fc.nat(20) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant("release" as const), p: fc.nat(5) }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant("scrape-failed" as const), b: fc.nat(2) }) },
   { weight: 4, arbitrary: fc.record({ t: fc.constant("tick" as const) }) },
   {
     weight: 3,
@@ -92,10 +94,18 @@ const optionsArb: fc.Arbitrary<RouterOptions> = fc.record({
   sharedCredit: fc.constantFrom("always" as const, "unless-queued" as const, "never" as const),
   markReasoning: fc.constantFrom("until-fits" as const, "all" as const),
   payloadChars: fc.constantFrom("body" as const, "python-json" as const),
-  capacityFrom: fc.constantFrom("every-scrape" as const, "first-scrape" as const),
+  capacityFrom: fc.constantFrom(
+    "every-scrape" as const,
+    "first-scrape" as const,
+    "first-attempt" as const,
+  ),
   futurePausedTokens: fc.constantFrom("marked-sum" as const, "original" as const),
   releasedRequestsTo: fc.constantFrom("least-loaded" as const, "first" as const),
   forceResumeTo: fc.constantFrom("least-loaded" as const, "origin" as const),
+  restoreOrder: fc.constantFrom("current" as const, "at-pause" as const),
+  actingDecay: fc.constantFrom("weighted" as const, "original" as const),
+  pauseTies: fc.constantFrom("registration" as const, "creation" as const),
+  unknownCapacity: fc.constantFrom("unbounded" as const, "no-restores" as const),
 });
 
 function ok(cond: boolean, what: string): void {
@@ -296,6 +306,9 @@ function run(opts: RouterOptions, events: readonly Event[]): Router {
         break;
       case "health":
         r.setBackendHealth(BACKENDS[e.b]!, e.healthy, now);
+        break;
+      case "scrape-failed":
+        r.scrapeFailed(BACKENDS[e.b]!, now);
         break;
       case "scrape":
         r.updateBackend(
