@@ -16,12 +16,7 @@ export {
   stripRouterFields,
 } from "./chat-request.js";
 export type { ResolvedRouting } from "./chat-request.js";
-export {
-  OpenAIErrorBody,
-  errorTypeForStatus,
-  openAIError,
-  upstreamErrorMessage,
-} from "./openai-error.js";
+export { OpenAIErrorBody, errorTypeForStatus, openAIError } from "./openai-error.js";
 export {
   BackendHealth,
   BackendMetricsInfo,
@@ -51,6 +46,7 @@ export {
 export type { DecodeStepProfilesOptions } from "./step-profile.js";
 export { Prediction, Predictions, SweBenchInstance, sweBenchImageName } from "./swebench.js";
 export { ExitStatus, StepTiming, Trajectory, TrajectoryMessage } from "./trajectory.js";
+export { ChatUsage, PromptTokensDetails } from "./usage.js";
 export {
   MeasurementWindow,
   ReproduceReport,

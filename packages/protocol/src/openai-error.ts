@@ -46,15 +46,3 @@ export function openAIError(
     },
   };
 }
-
-/** The message of an upstream error body in either vLLM shape (nested ≥0.10.1, or flat legacy). */
-export function upstreamErrorMessage(body: unknown): string | undefined {
-  if (body === null || typeof body !== "object") return undefined;
-  const rec = body as { error?: unknown; message?: unknown };
-  if (rec.error && typeof rec.error === "object") {
-    const m = (rec.error as { message?: unknown }).message;
-    if (typeof m === "string") return m;
-  }
-  if (typeof rec.error === "string") return rec.error;
-  return typeof rec.message === "string" ? rec.message : undefined;
-}

@@ -8,7 +8,6 @@ import {
   ProgramsResponse,
   ReleaseRequest,
   ReleaseResponse,
-  upstreamErrorMessage,
 } from "../src/index.js";
 
 // Bodies as the Python ThunderAgent answers them (docs/original-api.md).
@@ -152,11 +151,5 @@ describe("OpenAI error envelope", () => {
     expect(openAIError(413, "too big", { code: "body_too_large" }).error.code).toBe(
       "body_too_large",
     );
-  });
-
-  it("reads messages from both vLLM error shapes", () => {
-    expect(upstreamErrorMessage({ error: { message: "new" } })).toBe("new");
-    expect(upstreamErrorMessage({ object: "error", message: "legacy", code: 400 })).toBe("legacy");
-    expect(upstreamErrorMessage("nope")).toBeUndefined();
   });
 });

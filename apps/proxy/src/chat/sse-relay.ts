@@ -7,12 +7,10 @@
  * @module
  */
 
-export interface UsageCounts {
-  prompt_tokens?: number;
-  completion_tokens?: number;
-  total_tokens?: number;
-  prompt_tokens_details?: { cached_tokens?: number | null } | null;
-}
+import type { ChatUsage } from "@thunderagent/protocol";
+
+/** A usage chunk's `usage` as received (not validated: `toUsage` checks each count). */
+export type UsageCounts = Partial<ChatUsage>;
 
 export interface SseObserver {
   /** A chunk carrying choices (token progress); `first` is true once. */

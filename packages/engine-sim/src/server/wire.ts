@@ -5,13 +5,7 @@
  * Built as strings, field order as vLLM serialises them.
  * @module
  */
-
-export interface UsageInfo {
-  prompt_tokens: number;
-  total_tokens: number;
-  completion_tokens: number;
-  prompt_tokens_details?: { cached_tokens: number } | null;
-}
+import type { ChatUsage as UsageInfo } from "@thunderagent/protocol";
 
 export function usageInfo(
   promptTokens: number,
