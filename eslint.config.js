@@ -18,6 +18,24 @@ const ioModules = [
   "openai",
 ];
 
+/** The pure rules: no I/O imports, no timers, no environment, no wall clock. */
+const pureCoreRules = (message) => ({
+  "no-restricted-imports": [
+    "error",
+    { patterns: ioModules.map((group) => ({ group: [group], message })) },
+  ],
+  "no-restricted-globals": [
+    "error",
+    { name: "setTimeout", message: "Time is passed in; the core keeps no timers." },
+    { name: "setInterval", message: "Time is passed in; the core keeps no timers." },
+    { name: "process", message: "Configuration is injected; the core reads no environment." },
+  ],
+  "no-restricted-properties": [
+    "error",
+    { object: "Date", property: "now", message: "Use the injected clock." },
+  ],
+});
+
 export default tseslint.config(
   {
     ignores: ["**/dist/**", "**/node_modules/**", "**/.turbo/**", "**/coverage/**"],
@@ -43,27 +61,25 @@ export default tseslint.config(
   },
   {
     files: ["packages/protocol/src/**/*.ts", "packages/router-core/src/**/*.ts"],
-    rules: {
-      "no-restricted-imports": [
-        "error",
-        {
-          patterns: ioModules.map((group) => ({
-            group: [group],
-            message: "Core packages are pure: I/O lives in the apps (docs/architecture.md).",
-          })),
-        },
-      ],
-      "no-restricted-globals": [
-        "error",
-        { name: "setTimeout", message: "Time is passed in; the core keeps no timers." },
-        { name: "setInterval", message: "Time is passed in; the core keeps no timers." },
-        { name: "process", message: "Configuration is injected; the core reads no environment." },
-      ],
-      "no-restricted-properties": [
-        "error",
-        { object: "Date", property: "now", message: "Use the injected clock." },
-      ],
-    },
+    rules: pureCoreRules("Core packages are pure: I/O lives in the apps (docs/architecture.md)."),
+  },
+  {
+    // agent-core's loop and what it is made of are pure; its ports' adapters (docker, local, the
+    // OpenAI client) and the default-config file reader do the I/O.
+    files: [
+      "packages/agent-core/src/agent/**/*.ts",
+      "packages/agent-core/src/config/**/*.ts",
+      "packages/agent-core/src/template/**/*.ts",
+      "packages/agent-core/src/environment/**/*.ts",
+      "packages/agent-core/src/model/model.ts",
+      "packages/agent-core/src/model/retry-policy.ts",
+      "packages/agent-core/src/model/context-length.ts",
+      "packages/agent-core/src/errors.ts",
+    ],
+    ignores: ["packages/agent-core/src/config/default-config.ts"],
+    rules: pureCoreRules(
+      "agent-core's loop is pure: I/O lives in the adapters (src/docker, src/local, src/model/openai-model.ts).",
+    ),
   },
   {
     files: ["**/test/**/*.ts", "**/*.test.ts"],

@@ -4,11 +4,11 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import { ENVIRONMENT_CLASS_NAMES } from "@thunderagent/agent-core";
 import { z } from "zod";
+import { UsageError } from "./errors.js";
 
-export class UsageError extends Error {
-  override readonly name = "UsageError";
-}
+export { UsageError };
 
 export const USAGE = `Usage: pnpm swebench [options]
 
@@ -25,7 +25,7 @@ Runs the agent over SWE-bench instances (mini-extra swebench's job).
   -c, --config <spec>        YAML file or key.path=value; repeatable, merged in order
                              (default: the seed's swebench.yaml)
   -m, --model <name>         model.model_name
-  --environment-class <c>    docker | local
+  --environment-class <c>    ${ENVIRONMENT_CLASS_NAMES.join(" | ")}
   --base-url <url>           model.base_url (the router's or vLLM's /v1 URL)
   -h, --help                 this help
 `;
@@ -58,8 +58,11 @@ const Options = z.object({
   redoExisting: z.boolean(),
   config: z.array(z.string().min(1)),
   model: z.string().min(1).optional(),
+  /** The registered environment classes (agent-core's registry), with the flag's message. */
   environmentClass: z
-    .enum(["docker", "local"], { error: "--environment-class must be docker or local" })
+    .enum(ENVIRONMENT_CLASS_NAMES, {
+      error: `--environment-class must be ${ENVIRONMENT_CLASS_NAMES.join(" or ")}`,
+    })
     .optional(),
   baseUrl: z.url("--base-url must be a URL").optional(),
 });

@@ -3,8 +3,10 @@
  * entry is `src/main.ts` (`pnpm swebench`); this module exposes the pieces for tests and tools.
  * @module
  */
-export { USAGE, UsageError, parseCli } from "./cli-options.js";
+export { USAGE, parseCli } from "./cli-options.js";
 export type { CliOptions } from "./cli-options.js";
+export { SwebenchError, UsageError, isUsageError } from "./errors.js";
+export type { SwebenchErrorCode } from "./errors.js";
 export { removeStaleTemps, writeFileAtomic } from "./atomic-write.js";
 export {
   DATASET_MAPPING,
@@ -22,14 +24,12 @@ export { ExitStatusStore } from "./output/exit-statuses.js";
 export { PredsStore } from "./output/preds-store.js";
 export { buildTrajectory, trajectoryPath, writeTrajectory } from "./output/trajectory-file.js";
 export type { TrajectoryInput } from "./output/trajectory-file.js";
-export { createTestbed, repoFilesOf } from "./run/local-testbed.js";
-export type { Testbed } from "./run/local-testbed.js";
 export { redactConfig } from "./run/redact-config.js";
 export { releaseProgram, routerBaseUrl } from "./run/release-program.js";
 export type { ReleaseOutcome } from "./run/release-program.js";
 export { resolveConfig } from "./run/resolve-config.js";
 export type { ConfigOverrides } from "./run/resolve-config.js";
-export { formatSummary, runBatch } from "./run/run-batch.js";
+export { formatSummary, runBatch, sweepRunLeftovers } from "./run/run-batch.js";
 export type { BatchOptions, BatchSummary } from "./run/run-batch.js";
 export { runInstance } from "./run/run-instance.js";
 export type { InstanceContext, InstanceOutcome } from "./run/run-instance.js";

@@ -2,13 +2,14 @@
  * `pnpm swebench`: the runner's process. Parses the flags, runs the batch, prints the summary.
  * SIGINT/SIGTERM: the first one stops the run cleanly (nothing new starts, running agents are
  * interrupted, containers removed, preds.json valid; a second run continues where this one
- * stopped); a second signal removes this run's containers (docker) and exits at once.
+ * stopped); a second signal sweeps this run's leftovers (the environment class's: docker removes
+ * its containers) and exits at once.
  * Exit codes: 0 done, 1 failure, 2 usage error, 130/143 stopped by SIGINT/SIGTERM.
  */
 import { randomUUID } from "node:crypto";
-import { removeLabelledContainers } from "@thunderagent/agent-core";
-import { USAGE, UsageError, parseCli } from "./cli-options.js";
-import { formatSummary, runBatch } from "./run/run-batch.js";
+import { USAGE, parseCli } from "./cli-options.js";
+import { isUsageError } from "./errors.js";
+import { formatSummary, runBatch, sweepRunLeftovers } from "./run/run-batch.js";
 import { resolveConfig } from "./run/resolve-config.js";
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -26,12 +27,8 @@ async function main(argv: readonly string[]): Promise<number> {
       environmentClass: cli.environmentClass,
     });
   } catch (error) {
-    if (
-      error instanceof UsageError ||
-      (error as Error).name === "ZodError" ||
-      (error as Error).message.startsWith("config")
-    ) {
-      process.stderr.write(`swebench: ${(error as Error).message}\n\n${USAGE}`);
+    if (isUsageError(error)) {
+      process.stderr.write(`swebench: ${error.message}\n\n${USAGE}`);
       return 2;
     }
     throw error;
@@ -43,13 +40,10 @@ async function main(argv: readonly string[]): Promise<number> {
   const onSignal = (sig: NodeJS.Signals) => {
     if (stopSignal) {
       process.stderr.write(
-        `\n[swebench] second ${sig}: removing this run's containers and exiting\n`,
+        `\n[swebench] second ${sig}: removing this run's leftovers and exiting\n`,
       );
       const code = sig === "SIGINT" ? 130 : 143;
-      const cleanup =
-        config.environment.environment_class === "docker"
-          ? removeLabelledContainers({ runId }).catch(() => 0)
-          : Promise.resolve(0);
+      const cleanup = sweepRunLeftovers(config, runId);
       const deadline = new Promise((r) => setTimeout(r, 5000).unref());
       void Promise.race([cleanup, deadline]).then(() => process.exit(code));
       return;

@@ -7,7 +7,6 @@ import { parquetWriteBuffer } from "hyparquet-writer";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   SAMPLE_DATASET_PATH,
-  createTestbed,
   datasetsServerUrl,
   loadHfRows,
   loadInstances,
@@ -15,6 +14,7 @@ import {
   resolveDatasetSource,
   selectInstances,
 } from "../src/index.js";
+import { createTestbed } from "@thunderagent/agent-core/local";
 
 const dir = mkdtempSync(join(tmpdir(), "ta-datasets-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CONTAINER_LABEL } from "@thunderagent/agent-core";
+import { CONTAINER_LABEL } from "@thunderagent/agent-core/docker";
 import { sweBenchImageName } from "@thunderagent/protocol";
 import { afterEach, describe, expect, it } from "vitest";
 import { resolveConfig, runBatch } from "../src/index.js";

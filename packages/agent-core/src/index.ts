@@ -1,9 +1,13 @@
 /**
  * `@thunderagent/agent-core`: the coding agent (mini-swe-agent's `DefaultAgent` in TypeScript):
- * the loop, Jinja templates, action parsing, limits, the OpenAI model client, and the `local`
- * and `docker` environments.
+ * the loop, Jinja templates, action parsing, limits, the OpenAI model client, the environment
+ * port and the registry of environment classes. The environment adapters load through the
+ * registry or from their own entries: `@thunderagent/agent-core/docker`, `/local`; test fakes
+ * from `/testing`.
  * @module
  */
+export { AgentCoreError, ConfigError } from "./errors.js";
+export type { AgentCoreErrorCode } from "./errors.js";
 export {
   AgentSection,
   DEFAULT_TIMEOUT_TEMPLATE,
@@ -64,15 +68,16 @@ export {
   isTimeoutKill,
 } from "./environment/environment.js";
 export type { Environment, ExecOptions, ExecResult } from "./environment/environment.js";
-export { LocalEnvironment } from "./environment/local-environment.js";
-export type { LocalEnvironmentOptions } from "./environment/local-environment.js";
+export type {
+  CreateEnvironmentOptions,
+  EnvironmentClass,
+  EnvironmentInstance,
+  SweepOptions,
+} from "./environment/environment-class.js";
 export {
-  CONTAINER_LABEL,
-  DockerEnvironment,
-  ensureImage,
-  removeLabelledContainers,
-} from "./environment/docker-environment.js";
-export type { DockerEnvironmentOptions } from "./environment/docker-environment.js";
+  ENVIRONMENT_CLASSES,
+  ENVIRONMENT_CLASS_NAMES,
+  EnvironmentClassName,
+  loadEnvironmentClass,
+} from "./environment/registry.js";
 export { unixNow } from "./clock.js";
-export { ScriptedModel } from "./testing/scripted-model.js";
-export type { ScriptedModelOptions, ScriptedReply } from "./testing/scripted-model.js";

@@ -10,10 +10,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import {
   CONTAINER_LABEL,
   DockerEnvironment,
-  EnvironmentError,
-  EnvironmentSection,
   removeLabelledContainers,
-} from "../src/index.js";
+} from "../src/docker/index.js";
+import { EnvironmentError, EnvironmentSection } from "../src/index.js";
 import { environmentContract } from "./environment-contract.js";
 
 const REQUIRED = process.env["REQUIRE_CONTAINER_ENGINE"] === "1";

@@ -6,7 +6,8 @@
 import { Readable } from "node:stream";
 import Dockerode from "dockerode";
 import { describe, expect, it } from "vitest";
-import { EnvironmentError, ensureImage } from "../src/index.js";
+import { ensureImage } from "../src/docker/index.js";
+import { EnvironmentError } from "../src/index.js";
 
 function engineWithPull(events: object[]): Dockerode {
   const docker = new Dockerode({ socketPath: "/nonexistent.sock" });

@@ -2,7 +2,8 @@ import { mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll } from "vitest";
-import { EnvironmentSection, LocalEnvironment } from "../src/index.js";
+import { EnvironmentSection } from "../src/index.js";
+import { LocalEnvironment } from "../src/local/index.js";
 import { environmentContract } from "./environment-contract.js";
 
 const dirs: string[] = [];

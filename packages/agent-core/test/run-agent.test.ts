@@ -5,12 +5,12 @@ import {
   ContextLengthExceededError,
   type Environment,
   type ExecResult,
-  ScriptedModel,
   parseMiniConfig,
   parseConfigYaml,
   readDefaultConfigText,
   runAgent,
 } from "../src/index.js";
+import { ScriptedAgentModel } from "../src/testing/index.js";
 
 /** An environment whose commands are answered by a function (a boundary double: no shell). */
 class FakeEnv implements Environment {
@@ -37,7 +37,7 @@ const now = () => (t += 0.5);
 
 describe("runAgent (mini-swe-agent semantics)", () => {
   it("renders system+instance, runs actions, submits the rest of the output", async () => {
-    const model = new ScriptedModel({
+    const model = new ScriptedAgentModel({
       replies: [bash("ls"), bash("echo COMPLETE_TASK_AND_SUBMIT_FINAL_OUTPUT && git diff")],
       now,
     });
@@ -74,7 +74,7 @@ describe("runAgent (mini-swe-agent semantics)", () => {
   });
 
   it("zero or several bash blocks: format error message, loop continues", async () => {
-    const model = new ScriptedModel({
+    const model = new ScriptedAgentModel({
       replies: [
         "no block here",
         `${bash("ls")}\n${bash("pwd")}`,
@@ -97,7 +97,7 @@ describe("runAgent (mini-swe-agent semantics)", () => {
   });
 
   it("a timeout renders the timeout template and continues", async () => {
-    const model = new ScriptedModel({
+    const model = new ScriptedAgentModel({
       replies: [bash("sleep 100"), bash("echo COMPLETE_TASK_AND_SUBMIT_FINAL_OUTPUT")],
     });
     const env = new FakeEnv((cmd) =>
@@ -113,7 +113,7 @@ describe("runAgent (mini-swe-agent semantics)", () => {
   });
 
   it("stops at step_limit with LimitsExceeded", async () => {
-    const model = new ScriptedModel({ replies: [], fallback: bash("ls") });
+    const model = new ScriptedAgentModel({ replies: [], fallback: bash("ls") });
     const env = new FakeEnv(() => ({ output: "", returncode: 0 }));
     const config = AgentSection.parse({ ...swebench.agent, step_limit: 3 });
     const res = await runAgent({ config, model, env, task: "x" });
@@ -123,7 +123,7 @@ describe("runAgent (mini-swe-agent semantics)", () => {
   });
 
   it("stops at cost_limit", async () => {
-    const model = new ScriptedModel({ replies: [], fallback: bash("ls"), cost: 0.6 });
+    const model = new ScriptedAgentModel({ replies: [], fallback: bash("ls"), cost: 0.6 });
     const env = new FakeEnv(() => ({ output: "", returncode: 0 }));
     const config = AgentSection.parse({ ...swebench.agent, step_limit: 0, cost_limit: 1 });
     const res = await runAgent({ config, model, env, task: "x" });
@@ -132,7 +132,7 @@ describe("runAgent (mini-swe-agent semantics)", () => {
   });
 
   it("context-length overflow terminates", async () => {
-    const model = new ScriptedModel({
+    const model = new ScriptedAgentModel({
       replies: [
         bash("ls"),
         new ContextLengthExceededError("maximum context length is 10 tokens", 10),
@@ -145,7 +145,7 @@ describe("runAgent (mini-swe-agent semantics)", () => {
   });
 
   it("unexpected errors end the run with the error's name; abort gives Interrupted", async () => {
-    const model = new ScriptedModel({ replies: [new TypeError("boom")] });
+    const model = new ScriptedAgentModel({ replies: [new TypeError("boom")] });
     const env = new FakeEnv(() => ({ output: "", returncode: 0 }));
     const res = await runAgent({ config: swebench.agent, model, env, task: "x" });
     expect(res.exitStatus).toBe("TypeError");
@@ -164,7 +164,7 @@ describe("runAgent (mini-swe-agent semantics)", () => {
   });
 
   it("the first line must be the marker (after leading whitespace)", async () => {
-    const model = new ScriptedModel({ replies: [bash("x"), bash("y")], fallback: bash("z") });
+    const model = new ScriptedAgentModel({ replies: [bash("x"), bash("y")], fallback: bash("z") });
     const outputs: Record<string, string> = {
       x: "hello\nCOMPLETE_TASK_AND_SUBMIT_FINAL_OUTPUT\n",
       y: "\n  COMPLETE_TASK_AND_SUBMIT_FINAL_OUTPUT  \npatch",

@@ -13,6 +13,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { request } from "undici";
 import { writeFileAtomic } from "../atomic-write.js";
+import { SwebenchError } from "../errors.js";
 
 export interface HfRowsOptions {
   dataset: string;
@@ -110,5 +111,11 @@ async function fetchPage(url: URL, token: string | undefined): Promise<RowsPage>
     }
     await new Promise((r) => setTimeout(r, Math.min(30_000, 1000 * 2 ** attempt)));
   }
-  throw new Error(`datasets-server ${url.toString()}: ${lastError}`);
+  throw new SwebenchError(
+    "dataset_unavailable",
+    `datasets-server ${url.toString()}: ${lastError}`,
+    {
+      retryable: true,
+    },
+  );
 }

@@ -5,6 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { asyncBufferFromFile, parquetReadObjects } from "hyparquet";
+import { SwebenchError } from "../errors.js";
 
 export async function loadRowsFromFile(path: string): Promise<unknown[]> {
   const lower = path.toLowerCase();
@@ -22,7 +23,10 @@ export async function loadRowsFromFile(path: string): Promise<unknown[]> {
         try {
           return JSON.parse(line) as unknown;
         } catch (error) {
-          throw new Error(`${path}:${i + 1}: invalid JSON (${(error as Error).message})`);
+          throw new SwebenchError(
+            "invalid_dataset",
+            `${path}:${i + 1}: invalid JSON (${(error as Error).message})`,
+          );
         }
       });
   }
@@ -35,7 +39,7 @@ export async function loadRowsFromFile(path: string): Promise<unknown[]> {
     if (Array.isArray(rows)) return rows;
     return Object.values(doc);
   }
-  throw new Error(`${path}: expected a JSON array of instances`);
+  throw new SwebenchError("invalid_dataset", `${path}: expected a JSON array of instances`);
 }
 
 /** BigInt columns (int64) become numbers so rows serialise as JSON. */

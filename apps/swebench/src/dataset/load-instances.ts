@@ -8,6 +8,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { SweBenchInstance, formatIssues } from "@thunderagent/protocol";
+import { SwebenchError } from "../errors.js";
 import { loadHfRows } from "./hf-rows.js";
 import { loadRowsFromFile } from "./load-file.js";
 
@@ -59,7 +60,8 @@ export async function loadInstances(
   return rows.map((row, i) => {
     const parsed = SweBenchInstance.safeParse(row);
     if (!parsed.success) {
-      throw new Error(
+      throw new SwebenchError(
+        "invalid_dataset",
         `${where}: row ${i} is not a SWE-bench instance: ${formatIssues(parsed.error.issues)}`,
       );
     }

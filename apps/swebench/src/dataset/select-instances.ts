@@ -4,6 +4,8 @@
  * (`start:stop[:step]`, Python slice semantics). Pure.
  * @module
  */
+import { mulberry32 } from "@thunderagent/protocol";
+import { SwebenchError } from "../errors.js";
 
 export interface SelectOptions {
   filter?: string;
@@ -36,7 +38,10 @@ export function selectInstances<T extends { instance_id: string }>(
 export function pythonSlice<T>(items: readonly T[], spec: string): T[] {
   const parts = spec.split(":").map((p) => (p.trim() === "" ? null : Number(p)));
   if (parts.length > 3 || parts.some((p) => p !== null && !Number.isInteger(p))) {
-    throw new Error(`invalid slice "${spec}": expected start:stop[:step] with integers`);
+    throw new SwebenchError(
+      "invalid_slice",
+      `invalid slice "${spec}": expected start:stop[:step] with integers`,
+    );
   }
   if (parts.length === 1) {
     // "5" means the first 5 in mini-swe-agent (slice(5) == [:5]).
@@ -44,7 +49,8 @@ export function pythonSlice<T>(items: readonly T[], spec: string): T[] {
   }
   const [start, stop, step = 1] = parts as [number | null, number | null, number | null];
   const s = step ?? 1;
-  if (s === 0) throw new Error(`invalid slice "${spec}": step must not be 0`);
+  if (s === 0)
+    throw new SwebenchError("invalid_slice", `invalid slice "${spec}": step must not be 0`);
   const n = items.length;
   const norm = (v: number | null, dflt: number) =>
     v === null ? dflt : v < 0 ? Math.max(v + n, s > 0 ? 0 : -1) : Math.min(v, s > 0 ? n : n - 1);
@@ -55,17 +61,6 @@ export function pythonSlice<T>(items: readonly T[], spec: string): T[] {
     for (let i = norm(start, n - 1); i > norm(stop, -1); i += s) out.push(items[i]!);
   }
   return out;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function shuffleInPlace<T>(items: T[], random: () => number): void {

@@ -8,6 +8,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import {
   DEFAULT_CONFIG_PATH,
+  type EnvironmentClassName,
   type MiniConfig,
   type RawConfig,
   isOverrideSpec,
@@ -16,11 +17,12 @@ import {
   parseConfigYaml,
   parseMiniConfig,
 } from "@thunderagent/agent-core";
+import { SwebenchError } from "../errors.js";
 
 export interface ConfigOverrides {
   model?: string | undefined;
   baseUrl?: string | undefined;
-  environmentClass?: "docker" | "local" | undefined;
+  environmentClass?: EnvironmentClassName | undefined;
 }
 
 function readLayer(spec: string): RawConfig {
@@ -28,7 +30,8 @@ function readLayer(spec: string): RawConfig {
     spec === "default" || (spec === "swebench.yaml" && !existsSync(spec))
       ? DEFAULT_CONFIG_PATH
       : spec;
-  if (!existsSync(path)) throw new Error(`config file not found: ${spec}`);
+  if (!existsSync(path))
+    throw new SwebenchError("config_not_found", `config file not found: ${spec}`);
   return parseConfigYaml(readFileSync(path, "utf8"), path);
 }
 

@@ -2,14 +2,15 @@
  * The batch run (`mini-extra swebench`): load and select instances, skip those already in
  * preds.json (unless redo), run the rest on a pool of workers, keep the output files current after
  * every instance, show progress, and stop cleanly when the signal fires (nothing new starts,
- * running agents are interrupted, their containers removed, preds.json stays valid).
+ * running agents are interrupted, their environments closed, preds.json stays valid), and sweep
+ * what this run's environment class left behind (docker: containers labelled with the run).
  * @module
  */
 import { randomUUID } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import { mkdir, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { type MiniConfig, removeLabelledContainers, unixNow } from "@thunderagent/agent-core";
+import { type MiniConfig, loadEnvironmentClass, unixNow } from "@thunderagent/agent-core";
 import type { SweBenchInstance } from "@thunderagent/protocol";
 import pino, { type Logger } from "pino";
 import { removeStaleTemps } from "../atomic-write.js";
@@ -153,11 +154,9 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   } finally {
     signal.removeEventListener("abort", onAbort);
     view?.stop();
-    if (options.config.environment.environment_class === "docker") {
-      // Belt and braces: every container of this run is gone, whatever path we took.
-      const removed = await removeLabelledContainers({ runId }).catch(() => 0);
-      if (removed > 0) logger.warn({ removed }, "removed leftover containers of this run");
-    }
+    // Belt and braces: nothing of this run is left (docker: its containers), whatever path we took.
+    const removed = await sweepRunLeftovers(options.config, runId);
+    if (removed > 0) logger.warn({ removed }, "removed leftovers of this run");
     await preds.flush();
     await statuses.flush();
   }
@@ -178,6 +177,16 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   logger.info({ summary }, "run finished");
   logger.flush();
   return summary;
+}
+
+/** The environment class's sweep of one run's leftovers; 0 when it fails (engine gone, say). */
+export async function sweepRunLeftovers(config: MiniConfig, runId: string): Promise<number> {
+  try {
+    const envClass = await loadEnvironmentClass(config.environment.environment_class);
+    return await envClass.sweepLeftovers({ runId });
+  } catch {
+    return 0;
+  }
 }
 
 export function formatSummary(s: BatchSummary): string {

@@ -1,31 +1,29 @@
 /**
- * One instance, start to finish: a unique program id, the environment (a container from the
- * instance image, or a local testbed repository), the agent, then — whatever happened — the
- * environment removed, the program released at the router, the trajectory written, and (unless
- * the run was interrupted) the prediction and exit status recorded.
+ * One instance, start to finish: a unique program id, the environment (made by the configured
+ * environment class from agent-core's registry: a container from the instance image, a local
+ * testbed repository…), the agent, then — whatever happened — the environment closed (which
+ * removes what it made), the program released at the router, the trajectory written, and
+ * (unless the run was interrupted) the prediction and exit status recorded.
  * @module
  */
 import { randomUUID } from "node:crypto";
 import {
   type AgentResult,
-  DockerEnvironment,
-  type DockerEnvironmentOptions,
   EXIT_STATUS,
   type Environment,
-  LocalEnvironment,
   type MiniConfig,
   OpenAIModel,
+  loadEnvironmentClass,
   resolveBaseUrl,
   runAgent,
   unixNow,
 } from "@thunderagent/agent-core";
-import { type SweBenchInstance, sweBenchImageName } from "@thunderagent/protocol";
+import type { SweBenchInstance } from "@thunderagent/protocol";
 import type { Logger } from "pino";
 import type { ExitStatusStore } from "../output/exit-statuses.js";
 import type { PredsStore } from "../output/preds-store.js";
 import { buildTrajectory, writeTrajectory } from "../output/trajectory-file.js";
 import type { ProgressState } from "../view/progress-state.js";
-import { type Testbed, createTestbed } from "./local-testbed.js";
 import { redactConfig } from "./redact-config.js";
 import { releaseProgram } from "./release-program.js";
 
@@ -38,8 +36,7 @@ export interface InstanceContext {
   progress: ProgressState;
   logger: Logger;
   signal: AbortSignal;
-  docker?: DockerEnvironmentOptions["docker"];
-  /** Where local testbeds are created (default: the OS temp dir). */
+  /** Where per-instance workspaces (local testbeds) are created (default: the OS temp dir). */
   testbedDir?: string;
   now?: () => number;
 }
@@ -77,27 +74,21 @@ export async function runInstance(
   const startedAt = now();
   ctx.progress.start(id, startedAt);
   let env: Environment | null = null;
-  let testbed: Testbed | null = null;
-  let image: string | undefined;
+  let image: string | null = null;
   let setupS = 0;
   let result: AgentResult;
   try {
-    if (config.environment.environment_class === "docker") {
-      image = config.environment.image ?? sweBenchImageName(instance);
-      ctx.progress.update(id, { status: `starting container (${image})` });
-      env = await DockerEnvironment.create({
-        config: config.environment,
-        image,
-        runId: ctx.runId,
-        labels: { "org.thunderagent.instance": id, "org.thunderagent.program": programId },
-        signal: ctx.signal,
-        ...(ctx.docker ? { docker: ctx.docker } : {}),
-      });
-    } else {
-      ctx.progress.update(id, { status: "creating testbed" });
-      testbed = await createTestbed(instance, ctx.testbedDir);
-      env = new LocalEnvironment({ config: config.environment, cwd: testbed.dir });
-    }
+    const envClass = await loadEnvironmentClass(config.environment.environment_class);
+    image = envClass.imageFor(instance, config.environment);
+    env = await envClass.create({
+      config: config.environment,
+      instance,
+      runId: ctx.runId,
+      labels: { "org.thunderagent.instance": id, "org.thunderagent.program": programId },
+      signal: ctx.signal,
+      onStatus: (status) => ctx.progress.update(id, { status }),
+      ...(ctx.testbedDir ? { workspaceDir: ctx.testbedDir } : {}),
+    });
     setupS = now() - startedAt;
     const model = new OpenAIModel({
       config: config.model,
@@ -131,7 +122,6 @@ export async function runInstance(
   } finally {
     ctx.progress.update(id, { status: "cleaning up" });
     await env?.close();
-    await testbed?.remove().catch(() => undefined);
   }
   const release = await releaseProgram(resolveBaseUrl(config.model), programId);
   if (release.kind === "failed") log.warn({ release: release.message }, "program release failed");

@@ -4,13 +4,19 @@
  * @module
  */
 import { parse as parseYaml } from "yaml";
+import { ConfigError } from "../errors.js";
 import { type RawConfig, isRecord } from "./mini-config.js";
 
 /** Parses one YAML config document (an empty document is `{}`). */
 export function parseConfigYaml(text: string, origin = "config"): RawConfig {
-  const doc: unknown = parseYaml(text);
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (error) {
+    throw new ConfigError(`${origin}: ${(error as Error).message}`, { cause: error });
+  }
   if (doc === null || doc === undefined) return {};
-  if (!isRecord(doc)) throw new Error(`${origin}: the top level must be a mapping`);
+  if (!isRecord(doc)) throw new ConfigError(`${origin}: the top level must be a mapping`);
   return doc;
 }
 
@@ -36,10 +42,16 @@ export function isOverrideSpec(spec: string): boolean {
 
 export function overrideToConfig(spec: string): RawConfig {
   const eq = spec.indexOf("=");
-  if (eq <= 0 || !isOverrideSpec(spec)) throw new Error(`not a key.path=value override: ${spec}`);
+  if (eq <= 0 || !isOverrideSpec(spec))
+    throw new ConfigError(`not a key.path=value override: ${spec}`);
   const path = spec.slice(0, eq).split(".");
   const text = spec.slice(eq + 1);
-  let value: unknown = text === "" ? "" : parseYaml(text);
+  let value: unknown;
+  try {
+    value = text === "" ? "" : parseYaml(text);
+  } catch (error) {
+    throw new ConfigError(`${spec}: ${(error as Error).message}`, { cause: error });
+  }
   for (const key of path.reverse()) value = { [key]: value };
   return value as RawConfig;
 }

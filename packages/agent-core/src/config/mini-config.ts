@@ -5,6 +5,8 @@
  * @module
  */
 import { z } from "zod";
+import { EnvironmentClassName } from "../environment/registry.js";
+import { ConfigError } from "../errors.js";
 
 export const DEFAULT_TIMEOUT_TEMPLATE =
   "The last command <command>{{action['action']}}</command> timed out and has been killed.\n" +
@@ -35,7 +37,7 @@ export type AgentSection = z.infer<typeof AgentSection>;
 const envValue = z.union([z.string(), z.number(), z.boolean()]).transform(String);
 
 export const EnvironmentSection = z.looseObject({
-  environment_class: z.enum(["docker", "local"]).default("docker"),
+  environment_class: EnvironmentClassName.default("docker"),
   /** Working directory of every command (`/testbed` in containers). */
   cwd: z.string().default(""),
   /** Per-command timeout in seconds. */
@@ -91,7 +93,7 @@ export type MiniConfig = z.infer<typeof MiniConfig>;
 export type RawConfig = Record<string, unknown>;
 
 /**
- * Validates a raw config. mini-swe-agent 2.x keeps `action_observation_template` and
+ * Validates a raw config ({@link ConfigError} when it is invalid). mini-swe-agent 2.x keeps `action_observation_template` and
  * `format_error_template` under `model`; they are moved to `agent` when `agent` lacks them.
  */
 export function parseMiniConfig(raw: RawConfig): MiniConfig {
@@ -101,7 +103,9 @@ export function parseMiniConfig(raw: RawConfig): MiniConfig {
     if (agent[key] === undefined && typeof model[key] === "string") agent[key] = model[key];
     delete model[key];
   }
-  return MiniConfig.parse({ ...raw, agent, model });
+  const parsed = MiniConfig.safeParse({ ...raw, agent, model });
+  if (!parsed.success) throw new ConfigError(parsed.error.message, { cause: parsed.error });
+  return parsed.data;
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

@@ -5,6 +5,8 @@
  * real exit code, and a hard per-command timeout that kills the command and everything it started.
  * @module
  */
+import { AgentCoreError } from "../errors.js";
+import type { EnvironmentClassName } from "./registry.js";
 
 export interface ExecResult {
   /** stdout and stderr merged, decoded as UTF-8 (invalid bytes replaced). */
@@ -20,7 +22,8 @@ export interface ExecOptions {
 }
 
 export interface Environment {
-  readonly kind: "local" | "docker" | (string & {});
+  /** The environment class (a key of `ENVIRONMENT_CLASSES`; test doubles may use their own). */
+  readonly kind: EnvironmentClassName | (string & {});
   /** Runs one command; throws {@link CommandTimeoutError} when the timeout killed it. */
   execute(command: string, options?: ExecOptions): Promise<ExecResult>;
   /** Extra template variables (mini-swe-agent's `env.get_template_vars()`). */
@@ -30,22 +33,22 @@ export interface Environment {
 }
 
 /** The command ran past its timeout and was killed; `output` is what it printed until then. */
-export class CommandTimeoutError extends Error {
-  override readonly name = "CommandTimeoutError";
+export class CommandTimeoutError extends AgentCoreError {
+  override readonly name: string = "CommandTimeoutError";
   constructor(
     readonly command: string,
     readonly timeoutS: number,
     readonly output: string,
   ) {
-    super(`command timed out after ${timeoutS}s`);
+    super("command_timeout", `command timed out after ${timeoutS}s`);
   }
 }
 
 /** The environment could not be created (missing image, pull failure, engine unreachable…). */
-export class EnvironmentError extends Error {
-  override readonly name = "EnvironmentError";
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+export class EnvironmentError extends AgentCoreError {
+  override readonly name: string = "EnvironmentError";
+  constructor(message: string, options?: { cause?: unknown; retryable?: boolean }) {
+    super("environment_unavailable", message, options);
   }
 }
 

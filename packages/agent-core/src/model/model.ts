@@ -1,8 +1,10 @@
 /**
  * The model port: one chat completion per agent step, with the timings and usage the trajectory
- * records. The OpenAI adapter (openai-model.ts) implements it; tests use ScriptedModel.
+ * records. The OpenAI adapter (openai-model.ts) implements it; tests use the fake in
+ * `@thunderagent/agent-core/testing` (`ScriptedAgentModel`).
  * @module
  */
+import { AgentCoreError } from "../errors.js";
 
 export interface ChatMessage {
   role: "system" | "user" | "assistant";
@@ -41,13 +43,13 @@ export interface Model {
 }
 
 /** The request did not fit in the model's context window (terminates the run). */
-export class ContextLengthExceededError extends Error {
-  override readonly name = "ContextLengthExceededError";
+export class ContextLengthExceededError extends AgentCoreError {
+  override readonly name: string = "ContextLengthExceededError";
   constructor(
     message: string,
     readonly maxContextTokens: number | null,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super("context_length_exceeded", message, options);
   }
 }

@@ -11,6 +11,7 @@
  * @module
  */
 import * as jinja from "@huggingface/jinja";
+import { AgentCoreError } from "../errors.js";
 
 // The library's .d.ts files use extension-less relative imports that NodeNext cannot resolve, so
 // the few runtime shapes used here are declared locally.
@@ -44,13 +45,19 @@ const tokenize = jinja.tokenize as (
 const parse = jinja.parse as (tokens: unknown[]) => Program;
 
 /** A template referenced a name (or attribute) that the render variables do not define. */
-export class TemplateUndefinedError extends Error {
-  override readonly name = "TemplateUndefinedError";
+export class TemplateUndefinedError extends AgentCoreError {
+  override readonly name: string = "TemplateUndefinedError";
+  constructor(message: string) {
+    super("template_undefined", message);
+  }
 }
 
 /** The template's source is not valid Jinja. */
-export class TemplateSyntaxError extends Error {
-  override readonly name = "TemplateSyntaxError";
+export class TemplateSyntaxError extends AgentCoreError {
+  override readonly name: string = "TemplateSyntaxError";
+  constructor(message: string) {
+    super("template_syntax", message);
+  }
 }
 
 const EXPRESSION_TYPES = new Set([

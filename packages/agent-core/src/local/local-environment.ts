@@ -14,7 +14,7 @@ import {
   type ExecResult,
   hardTimeoutArgv,
   isTimeoutKill,
-} from "./environment.js";
+} from "../environment/environment.js";
 
 export interface LocalEnvironmentOptions {
   config: EnvironmentSection;
@@ -22,6 +22,8 @@ export interface LocalEnvironmentOptions {
   cwd?: string;
   /** Environment variables inherited from this process (default: all of them). */
   baseEnv?: Record<string, string | undefined>;
+  /** Run once by the first `close()`, after the commands are killed (e.g. removing the testbed). */
+  onClose?: () => Promise<void>;
 }
 
 const SIGNAL_NUMBERS: Record<string, number> = { SIGKILL: 9, SIGTERM: 15, SIGINT: 2, SIGHUP: 1 };
@@ -32,9 +34,11 @@ export class LocalEnvironment implements Environment {
   readonly #config: EnvironmentSection;
   readonly #env: Record<string, string | undefined>;
   readonly #running = new Set<number>();
+  #onClose: (() => Promise<void>) | undefined;
 
   constructor(options: LocalEnvironmentOptions) {
     this.#config = options.config;
+    this.#onClose = options.onClose;
     this.cwd = options.cwd ?? (options.config.cwd || process.cwd());
     this.#env = { ...(options.baseEnv ?? process.env), ...options.config.env };
   }
@@ -112,5 +116,8 @@ export class LocalEnvironment implements Environment {
       }
     }
     this.#running.clear();
+    const onClose = this.#onClose;
+    this.#onClose = undefined;
+    await onClose?.().catch(() => undefined);
   }
 }

@@ -1,5 +1,5 @@
 /**
- * A `/testbed`-like git repository on the host for the `local` environment: the instance's
+ * A `/testbed`-like git repository on the host for the `local` environment class: the instance's
  * `repo_files` (the sample dataset carries them) written into a fresh directory and committed
  * with a fixed author and date, so the base commit is reproducible. Instances without files get
  * an empty repository.
@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve, sep } from "node:path";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
+import { AgentCoreError } from "../errors.js";
 
 const execFileAsync = promisify(execFile);
 
@@ -50,7 +51,9 @@ export async function createTestbed(
   try {
     for (const [path, content] of Object.entries(repoFilesOf(instance))) {
       const target = resolve(dir, path);
-      if (!target.startsWith(dir + sep)) throw new Error(`repo file escapes the testbed: ${path}`);
+      if (!target.startsWith(dir + sep)) {
+        throw new AgentCoreError("testbed_failed", `repo file escapes the testbed: ${path}`);
+      }
       await mkdir(dirname(target), { recursive: true });
       await writeFile(target, content);
     }

@@ -1,6 +1,7 @@
 /**
- * A scripted Model for tests (style-anchors §9: ship the fake with the package): replies come
- * from a list or a function of the conversation; errors can be scripted too.
+ * A test fake of the agent's {@link Model} port (style-anchors §9: ship the fake with the
+ * package): replies come from a list or a function of the conversation; errors can be scripted
+ * too. Not engine-sim's `ScriptedModel`, which simulates a coding agent's workload for the engine.
  * @module
  */
 import type { ChatMessage, Model, ModelResponse, QueryOptions } from "../model/model.js";
@@ -8,7 +9,7 @@ import { unixNow } from "../clock.js";
 
 export type ScriptedReply = string | Error | ((messages: readonly ChatMessage[]) => string);
 
-export interface ScriptedModelOptions {
+export interface ScriptedAgentModelOptions {
   replies: readonly ScriptedReply[];
   /** What to answer once the list is exhausted (default: an error). */
   fallback?: ScriptedReply;
@@ -17,14 +18,14 @@ export interface ScriptedModelOptions {
   modelName?: string;
 }
 
-export class ScriptedModel implements Model {
+export class ScriptedAgentModel implements Model {
   readonly modelName: string;
   readonly calls: ChatMessage[][] = [];
   #nCalls = 0;
   #cost = 0;
-  readonly #options: ScriptedModelOptions;
+  readonly #options: ScriptedAgentModelOptions;
 
-  constructor(options: ScriptedModelOptions) {
+  constructor(options: ScriptedAgentModelOptions) {
     this.#options = options;
     this.modelName = options.modelName ?? "scripted";
   }
@@ -52,7 +53,7 @@ export class ScriptedModel implements Model {
     const reply =
       this.#options.replies[this.calls.length - 1] ??
       this.#options.fallback ??
-      new Error("ScriptedModel: no more replies");
+      new Error("ScriptedAgentModel: no more replies");
     if (reply instanceof Error) throw reply;
     const content = typeof reply === "function" ? reply(messages) : reply;
     this.#nCalls++;

@@ -20,7 +20,7 @@ import {
   type ExecResult,
   hardTimeoutArgv,
   isTimeoutKill,
-} from "./environment.js";
+} from "../environment/environment.js";
 
 /** Label on every container we create; its value is the creating run's id. */
 export const CONTAINER_LABEL = "org.thunderagent.run";

@@ -1,0 +1,41 @@
+/**
+ * The runner's one error base: every error it throws on purpose is a {@link SwebenchError} with
+ * a literal `code` (and whether retrying may help), so callers tell errors apart by class or
+ * code, never by `name` or message text. agent-core's errors have their own base
+ * (`AgentCoreError`).
+ * @module
+ */
+import { AgentCoreError } from "@thunderagent/agent-core";
+
+export type SwebenchErrorCode =
+  "usage" | "config_not_found" | "invalid_slice" | "invalid_dataset" | "dataset_unavailable";
+
+export class SwebenchError extends Error {
+  override readonly name: string = "SwebenchError";
+  /** Whether the same call may succeed if tried again (a datasets server that was down). */
+  readonly retryable: boolean;
+  constructor(
+    readonly code: SwebenchErrorCode,
+    message: string,
+    options?: { cause?: unknown; retryable?: boolean },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.retryable = options?.retryable ?? false;
+  }
+}
+
+/** A bad flag or flag value (exit 2 with the usage text). */
+export class UsageError extends SwebenchError {
+  override readonly name: string = "UsageError";
+  constructor(message: string) {
+    super("usage", message);
+  }
+}
+
+/** The command line, or a config it names, is wrong (the process exits 2 with the usage text). */
+export function isUsageError(error: unknown): error is SwebenchError | AgentCoreError {
+  if (error instanceof SwebenchError) {
+    return error.code === "usage" || error.code === "config_not_found";
+  }
+  return error instanceof AgentCoreError && error.code === "invalid_config";
+}

@@ -1,0 +1,13 @@
+/**
+ * `@thunderagent/agent-core/docker`: the `docker` environment adapter (dockerode; Docker or
+ * Podman), its image and leftover-container helpers, and its registry record.
+ * @module
+ */
+export {
+  CONTAINER_LABEL,
+  DockerEnvironment,
+  ensureImage,
+  removeLabelledContainers,
+} from "./docker-environment.js";
+export type { DockerEnvironmentOptions } from "./docker-environment.js";
+export { dockerClass } from "./docker-class.js";

@@ -1,0 +1,49 @@
+/**
+ * What an environment class is, as data: the record every adapter exports and the registry
+ * (registry.ts) names. A runner needs nothing else to use a class: the image an instance runs in
+ * (for its records), creating the started environment for one instance, and sweeping what a run
+ * of the class left behind.
+ * @module
+ */
+import type { EnvironmentSection } from "../config/mini-config.js";
+import type { Environment } from "./environment.js";
+
+/** The task instance an environment is made for (a SWE-bench row, or just an id). */
+export type EnvironmentInstance = {
+  instance_id: string;
+  /** SWE-bench's image override. */
+  image_name?: string | undefined;
+} & Record<string, unknown>;
+
+export interface CreateEnvironmentOptions {
+  config: EnvironmentSection;
+  instance: EnvironmentInstance;
+  /** The run this environment belongs to: its resources are labelled with it (docker). */
+  runId: string;
+  /** More labels for the resources (docker: container labels). */
+  labels?: Record<string, string>;
+  /** Host directory for per-instance workspaces (local: the testbed); default: the OS temp dir. */
+  workspaceDir?: string;
+  /** Aborting stops the setup (an image pull, a container start) and rejects. */
+  signal?: AbortSignal;
+  /** What the setup is doing, for progress views ("starting container (…)", "creating testbed"). */
+  onStatus?: (status: string) => void;
+}
+
+export interface SweepOptions {
+  /** Only this run's leftovers; without it, every run's on this host. */
+  runId?: string;
+}
+
+export interface EnvironmentClass {
+  /** The registry key (`environment.environment_class`). */
+  readonly name: string;
+  /** One line for help texts and docs. */
+  readonly summary: string;
+  /** The image an instance runs in (docker: `config.image`, else its SWE-bench image); null on the host. */
+  imageFor(instance: EnvironmentInstance, config: EnvironmentSection): string | null;
+  /** The started environment for one instance; its `close()` releases everything create made. */
+  create(options: CreateEnvironmentOptions): Promise<Environment>;
+  /** Removes what runs of this class left behind (containers); resolves to how many were removed. */
+  sweepLeftovers(options: SweepOptions): Promise<number>;
+}

@@ -1,0 +1,10 @@
+/**
+ * `@thunderagent/agent-core/local`: the `local` environment adapter (execa, a directory on the
+ * host), its testbed repositories and its registry record.
+ * @module
+ */
+export { LocalEnvironment } from "./local-environment.js";
+export type { LocalEnvironmentOptions } from "./local-environment.js";
+export { createTestbed, repoFilesOf } from "./local-testbed.js";
+export type { Testbed } from "./local-testbed.js";
+export { localClass } from "./local-class.js";
