@@ -78,9 +78,12 @@ class Play {
         });
         return (await res.json()) as Json;
       }
-      case "metrics":
-        this.fakes[step.backend]!.set(step.set);
+      case "metrics": {
+        const fake = this.fakes[step.backend]!;
+        fake.set(step.set);
+        if (step.status !== undefined) fake.metricsStatus = step.status;
         return undefined;
+      }
       case "wait":
         await sleep(step.seconds);
         return undefined;

@@ -52,10 +52,14 @@ const CompleteStep = z.strictObject({
   chunks: z.number().int().nonnegative().default(1),
 });
 const ReleaseStep = z.strictObject({ do: z.literal("release"), program: id });
+/** The HTTP status the fake's `/metrics` answers: 200, or an error (a backend still booting). */
+const MetricsStatus = z.number().int().min(200).max(599);
 const MetricsStep = z.strictObject({
   do: z.literal("metrics"),
   backend: z.number().int().nonnegative(),
   set: MetricValues,
+  /** From now on `/metrics` answers this status (default: unchanged). */
+  status: MetricsStatus.optional(),
 });
 const WaitStep = z.strictObject({
   do: z.literal("wait"),
@@ -83,11 +87,18 @@ export const Skip = z.strictObject({
 });
 export type Skip = z.infer<typeof Skip>;
 
+/** A backend: its initial metric values, and the status its `/metrics` answers at first. */
+export const BackendSpec = MetricValues.extend({
+  numGpuBlocks: z.number().int().positive(),
+  metricsStatus: MetricsStatus.optional(),
+});
+export type BackendSpec = z.infer<typeof BackendSpec>;
+
 export const Scenario = z
   .strictObject({
     name: id,
     description: z.string().min(1),
-    backends: z.array(MetricValues.extend({ numGpuBlocks: z.number().int().positive() })).min(1),
+    backends: z.array(BackendSpec).min(1),
     flags: z
       .strictObject({
         actingTokenWeight: z.number().nonnegative().optional(),

@@ -7,7 +7,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { MetricValues, UsageSpec } from "../scenario.js";
+import type { BackendSpec, MetricValues, UsageSpec } from "../scenario.js";
 import { initialMetrics, metricsText, type FakeMetrics } from "./metrics.js";
 import * as sse from "./sse.js";
 
@@ -30,14 +30,17 @@ const TAG = /<([A-Za-z0-9_.-]+)>/;
 
 export class FakeVllm {
   readonly metrics: FakeMetrics;
+  /** The HTTP status `/metrics` answers (anything but 200: no body, a failed scrape). */
+  metricsStatus: number;
   readonly arrivals: Arrival[] = [];
   readonly #held = new Map<string, Held>();
   readonly #server: Server;
   #completed = 0;
   url = "";
 
-  constructor(initial: MetricValues & { numGpuBlocks: number }) {
+  constructor(initial: BackendSpec) {
     this.metrics = initialMetrics(initial);
+    this.metricsStatus = initial.metricsStatus ?? 200;
     this.#server = createServer((req, res) => void this.#handle(req, res));
   }
 
@@ -99,6 +102,7 @@ export class FakeVllm {
     const path = (req.url ?? "/").split("?", 1)[0];
     if (path === "/health") return void res.writeHead(200).end();
     if (path === "/metrics") {
+      if (this.metricsStatus !== 200) return void res.writeHead(this.metricsStatus).end();
       res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
       return void res.end(metricsText(this.metrics, this.#completed));
     }
@@ -142,6 +146,6 @@ export class FakeVllm {
   }
 }
 
-export async function startFakeVllm(initial: MetricValues & { numGpuBlocks: number }) {
+export async function startFakeVllm(initial: BackendSpec) {
   return new FakeVllm(initial).listen();
 }
