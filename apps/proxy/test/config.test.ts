@@ -104,9 +104,11 @@ describe("policy flags beyond the original", () => {
     );
     expect(mixed).toMatchObject({
       bufferPerProgram: 250,
-      sharedCredit: "unless-queued",
+      sharedCredit: DEFAULT_ROUTER_OPTIONS.sharedCredit,
       markReasoning: "all",
     });
+    const credit = routerOptions(loadConfig(["--shared-credit", "unless-queued"], {}).config);
+    expect(credit).toMatchObject({ bufferPerProgram: 600, sharedCredit: "unless-queued" });
     expect(() => loadConfig(["--policy", "paper"], {})).toThrow(/--policy/);
     expect(() => loadConfig(["--shared-credit", "sometimes"], {})).toThrow(/--shared-credit/);
     expect(() => loadConfig(["--buffer-per-program", "-1"], {})).toThrow(/--buffer-per-program/);

@@ -148,16 +148,18 @@ export const DEFAULT_ROUTER_OPTIONS: Readonly<RouterOptions> = Object.freeze({
   actingTokenWeight: 1.0,
   useActingTokenDecay: false,
   actingDecayBase: 2,
-  // The two policy changes kept in docs/results/scheduling.md ("Improvements tried"): the
-  // original ThunderAgent uses 100 and true (ORIGINAL_THUNDERAGENT_OPTIONS).
+  // The one policy change kept on the corrected simulator (docs/results/scheduling.md, "Policy
+  // defaults on the corrected instrument"): 600 tokens of headroom (the original: 100). A
+  // sharing credit ("unless-queued") and marks that stop once a backend fits ("until-fits") did
+  // not win there, so the defaults keep the original's "never" and "all".
   bufferPerProgram: 600,
   forceResumeAfterS: 1800,
   abandonAfterS: 1800,
   initialCharsPerToken: 5.0,
   streamUpdateEveryChunks: 20,
   profile: false,
-  sharedCredit: "unless-queued",
-  markReasoning: "until-fits",
+  sharedCredit: "never",
+  markReasoning: "all",
   payloadChars: "body",
   capacityFrom: "every-scrape",
   futurePausedTokens: "marked-sum",

@@ -105,14 +105,13 @@ describe("pause policy (tick, tr)", () => {
     expect(strict.stats().backends[0]!.shared).toBe(2200);
   });
 
-  it("defaults to the kept policy changes; ORIGINAL_THUNDERAGENT_OPTIONS is the paper's policy", () => {
+  it("defaults to the kept policy change (buffer 600); ORIGINAL_THUNDERAGENT_OPTIONS is the original's policy", () => {
     expect(DEFAULT_ROUTER_OPTIONS.bufferPerProgram).toBe(600);
-    expect(DEFAULT_ROUTER_OPTIONS.sharedCredit).toBe("unless-queued");
+    expect(DEFAULT_ROUTER_OPTIONS.sharedCredit).toBe("never");
+    expect(DEFAULT_ROUTER_OPTIONS.markReasoning).toBe("all");
     expect(ORIGINAL_THUNDERAGENT_OPTIONS).toEqual({
       ...DEFAULT_ROUTER_OPTIONS,
       bufferPerProgram: 100,
-      sharedCredit: "never",
-      markReasoning: "all",
       payloadChars: "python-json",
       capacityFrom: "first-attempt",
       futurePausedTokens: "original",
@@ -123,7 +122,7 @@ describe("pause policy (tick, tr)", () => {
       pauseTies: "creation",
       unknownCapacity: "no-restores",
     });
-    // With the defaults: the 600-token buffer per program, and no sharing credit while queued.
+    // With the defaults: the 600-token buffer per program, and no sharing credit, queued or not.
     const r = new Router({ ...DEFAULT_ROUTER_OPTIONS }, [A]);
     r.updateBackend(A, emptySnapshot(100_000), 0);
     actStep(r, "p1", 1000, 0);
@@ -134,7 +133,7 @@ describe("pause policy (tick, tr)", () => {
     expect(r.stats().backends[0]!.shared).toBe(0);
     r.updateBackend(A, emptySnapshot(100_000, 0.01), 3);
     r.tick(4);
-    expect(r.stats().backends[0]!.shared).toBe(1000); // reasoning 2000 − ⌊0.01 · 100000⌋
+    expect(r.stats().backends[0]!.shared).toBe(0); // "always" would credit 2000 − ⌊0.01 · 100000⌋
   });
 
   it("ORIGINAL_THUNDERAGENT_OPTIONS: never a sharing credit, and over capacity every reasoning program is marked", () => {
