@@ -21,7 +21,7 @@ A simulated vLLM (OpenAI-compatible server, vLLM /metrics) with a scripted codin
   --model NAME                     model path / repo id (default per profile)
   --served-model-name NAME [...]   names requests may use (repeatable; first = metrics model_name)
   --profile glm4.6|qwen3-235b      calibrated engine profile (default glm4.6)
-  --kv-tokens N                    KV capacity in tokens (default 1.16M / 1.75M)
+  --kv-tokens N                    KV capacity in tokens (default: the profile's, 1.13M / 1.75M)
   --num-gpu-blocks N               KV capacity in blocks (instead of --kv-tokens)
   --block-size N                   tokens per KV block (default 16)
   --max-model-len N                context length (default 202752 / 262144)

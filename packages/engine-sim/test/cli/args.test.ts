@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
+import { PROFILES } from "../../src/profiles/index.js";
 import { UsageError, parseCli } from "../../src/cli/args.js";
 import { resolveServerOptions } from "../../src/index.js";
 
@@ -63,7 +64,8 @@ describe("engine-sim flags", () => {
     const c = parseCli([]);
     expect(c.port).toBe(8000);
     const r = resolveServerOptions(c.server);
-    expect(r.engine.numGpuBlocks * r.engine.blockSize).toBe(1_160_000);
+    expect(r.engine.numGpuBlocks * r.engine.blockSize).toBe(PROFILES["glm4.6"].kvTokens);
+    expect(r.engine.timing).toEqual(PROFILES["glm4.6"].engine.timing);
     expect(r.timeScale).toBe(1);
   });
 
