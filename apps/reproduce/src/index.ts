@@ -25,7 +25,6 @@ export type {
 } from "./plan.js";
 export { REPO_ROOT, findSampleDataset, makeRunId, onPath } from "./facts.js";
 export { repeatsNeeded, writeRepeatedDataset } from "./simulate.js";
-export { writeFileAtomic } from "./atomic.js";
 export { ChildFailedError, Supervisor } from "./supervisor.js";
 export type { Child, ExitInfo, SupervisorOptions } from "./supervisor.js";
 export { HealthTimeoutError, waitForHealth } from "./health.js";

@@ -10,7 +10,7 @@ import {
   type ReproduceRun,
   type ReproduceSystem,
 } from "@thunderagent/protocol";
-import { writeFileAtomic } from "./atomic.js";
+import { writeFileAtomic } from "@thunderagent/swebench";
 import type { Plan } from "./plan.js";
 import { compareSpec, renderSvg, timelineSpec } from "./plots.js";
 import type { WindowCount } from "./window.js";

@@ -5,7 +5,7 @@
  * @module
  */
 import { readFile } from "node:fs/promises";
-import { writeFileAtomic } from "./atomic.js";
+import { writeFileAtomic } from "@thunderagent/swebench";
 import type { Preset } from "./presets.js";
 
 /** Real seconds one simulated system run (warm-up + window) should take. */
@@ -39,7 +39,7 @@ export const SIM_CONTEXT_RATIO = 0.52;
 
 /**
  * KV tokens for engine-sim: the profile's capacity scaled like the agent count and the working
- * set, so that the memory pressure per agent is the paper's (96 agents × 16.8K on 1.16M tokens).
+ * set, so that the memory pressure per agent is the paper's (96 agents × 16.8K on GLM's 1.13M).
  */
 export function simKvTokens(preset: Preset, workers: number, scale: number | undefined): number {
   const s = scale ?? (workers / preset.paperWorkers) * SIM_CONTEXT_RATIO;

@@ -1,35 +1,28 @@
 /**
- * Result files are written atomically: a temporary file in the same directory, fsync'd, then
- * renamed over the target, so a reader (or a run killed with SIGKILL) sees the old or the new
- * content, never a torn one.
+ * Result files are written atomically, by `write-file-atomic` (npm's: a temporary file beside the
+ * target, fsync'd, renamed over it; concurrent writes to one file queued; the temporary file
+ * removed on failure and on exit), so a reader, or a run killed with SIGKILL, sees the old or the
+ * new content, never a torn one. This module adds the parent directory and the clean-up of
+ * temporary files a SIGKILL left behind. The one atomic writer of the workspace: reproduce and
+ * bench import it from here.
  * @module
  */
-import { randomUUID } from "node:crypto";
-import { mkdir, open, readdir, rename, rm } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
-
-const TMP_MARK = ".tmp-";
+import { mkdir, readdir, rm } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import writeFileAtomicLib from "write-file-atomic";
 
 export async function writeFileAtomic(path: string, data: string): Promise<void> {
-  const dir = dirname(path);
-  await mkdir(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(path)}${TMP_MARK}${process.pid}-${randomUUID().slice(0, 8)}`);
-  const handle = await open(tmp, "w");
-  try {
-    await handle.writeFile(data, "utf8");
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(tmp, path);
-  } catch (error) {
-    await rm(tmp, { force: true });
-    throw error;
-  }
+  await mkdir(dirname(path), { recursive: true });
+  await writeFileAtomicLib(path, data);
 }
 
-/** Removes temporary files left by a killed run (`.<name>.tmp-*`) in `dir`. */
+/**
+ * write-file-atomic's temporary files are `<target>.<decimal number>`; the result files written
+ * here are JSON or YAML. `.<name>.tmp-*` is the name this module used before.
+ */
+const STALE_TEMP = /(\.(json|ya?ml)\.\d{1,10}$)|(^\..+\.tmp-)/;
+
+/** Removes temporary files left by a killed run in `dir`. */
 export async function removeStaleTemps(dir: string): Promise<number> {
   let names: string[];
   try {
@@ -37,7 +30,7 @@ export async function removeStaleTemps(dir: string): Promise<number> {
   } catch {
     return 0;
   }
-  const stale = names.filter((n) => n.startsWith(".") && n.includes(TMP_MARK));
+  const stale = names.filter((n) => STALE_TEMP.test(n));
   await Promise.all(stale.map((n) => rm(join(dir, n), { force: true })));
   return stale.length;
 }

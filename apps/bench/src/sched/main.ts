@@ -7,7 +7,7 @@
 import { performance } from "node:perf_hooks";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { writeFileAtomic } from "./atomic-write.js";
+import { writeFileAtomic } from "@thunderagent/swebench";
 import { USAGE, UsageError, parseCli, type CliOptions } from "./cli.js";
 import { writePlots } from "./plots.js";
 import { runJobs } from "./thread-pool.js";
@@ -86,7 +86,7 @@ async function main(argv: readonly string[]): Promise<number> {
   ];
   process.stdout.write(`${out.join("\n")}\n`);
   if (o.json) {
-    writeFileAtomic(fromRoot(o.json), `${JSON.stringify(agg, null, 1)}\n`);
+    await writeFileAtomic(fromRoot(o.json), `${JSON.stringify(agg, null, 1)}\n`);
   }
   const plotsDir = o.plotsDir ?? (o.quick || o.experiments ? "" : "docs/results");
   if (plotsDir !== "") {
@@ -115,7 +115,7 @@ async function runChecks(o: CliOptions): Promise<number> {
   process.stdout.write(
     `## Further out-of-sample checks (virtual time, steps/min over minutes 10–70)\n\n${checksTable(results)}\n\nwall time: ${wall.toFixed(1)} s\n`,
   );
-  if (o.json) writeFileAtomic(fromRoot(o.json), `${JSON.stringify(results, null, 1)}\n`);
+  if (o.json) await writeFileAtomic(fromRoot(o.json), `${JSON.stringify(results, null, 1)}\n`);
   return 0;
 }
 

@@ -7,7 +7,7 @@
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
 import { join } from "node:path";
-import { writeFileAtomic } from "./atomic-write.js";
+import { writeFileAtomic } from "@thunderagent/swebench";
 import { PAPER } from "@thunderagent/engine-sim/profiles";
 import { systemKey, type AggRow, type RunRow } from "./results.js";
 import { ORIGINAL_VARIANT } from "./systems.js";
@@ -157,7 +157,7 @@ export async function writePlots(
   const emit = async (name: string, spec: TopLevelSpec | null) => {
     if (!spec) return;
     const path = join(dir, name);
-    writeFileAtomic(path, await toSvg(spec));
+    await writeFileAtomic(path, await toSvg(spec));
     written.push(path);
   };
   await emit(

@@ -8,13 +8,8 @@
  */
 import { cpus } from "node:os";
 import { resolve } from "node:path";
-import {
-  PlanError,
-  REPO_ROOT,
-  formatPlan,
-  writeFileAtomic,
-  type Plan,
-} from "@thunderagent/reproduce";
+import { PlanError, REPO_ROOT, formatPlan, type Plan } from "@thunderagent/reproduce";
+import { writeFileAtomic } from "@thunderagent/swebench";
 import { OriginalCmdError, executeRun, type RunRow } from "./execute.js";
 import { loadSession } from "./render.js";
 import { USAGE, UsageError, parseVsOptions, type VsOptions } from "./options.js";

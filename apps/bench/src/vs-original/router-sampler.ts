@@ -9,7 +9,7 @@ import { appendFile, mkdir } from "node:fs/promises";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { request } from "undici";
-import { writeFileAtomic } from "@thunderagent/reproduce";
+import { writeFileAtomic } from "@thunderagent/swebench";
 
 export interface HealthSample {
   /** Unix s. */
