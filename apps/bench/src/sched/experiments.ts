@@ -8,7 +8,10 @@
  */
 import type { RunRow } from "./results.js";
 import type { ScrapePolicy } from "./scrape-policy.js";
+import { DEFAULT_ROUTER_OPTIONS } from "@thunderagent/router-core";
 import { ORIGINAL_POLICY_OPTIONS, job, type Job } from "./systems.js";
+
+const { mode: _mode, profile: _profile, ...DEFAULT_POLICY } = DEFAULT_ROUTER_OPTIONS;
 
 export interface Variant {
   name: string;
@@ -40,12 +43,8 @@ export const VARIANTS: readonly Variant[] = [
   },
   {
     name: "defaults",
-    what: "router-core's defaults: buffer 600, sharing credit unless queued, marks until it fits",
-    routerOptions: {
-      sharedCredit: "unless-queued",
-      markReasoning: "until-fits",
-      bufferPerProgram: 600,
-    },
+    what: "router-core's defaults (DEFAULT_ROUTER_OPTIONS) in place of the original's policy",
+    routerOptions: { ...DEFAULT_POLICY },
   },
 ];
 

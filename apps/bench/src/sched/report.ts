@@ -26,7 +26,7 @@ export function resultsTable(rows: readonly AggRow[]): string {
         ? p?.vllm
         : r.system === "continuum"
           ? p?.continuum
-          : r.system === "router-tr"
+          : r.system === "router-tr" || r.system === `router-tr [${ORIGINAL_VARIANT}]`
             ? p?.thunderagent
             : undefined;
     const spread = r.seeds > 1 ? ` (${f0(r.steps_per_min_min)}–${f0(r.steps_per_min_max)})` : "";

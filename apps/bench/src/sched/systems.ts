@@ -59,16 +59,15 @@ export const GLM_NS = [24, 48, 72, 96] as const;
 export const QWEN_NS = [144, 168, 192] as const;
 
 /**
- * router-tr with the original ThunderAgent's policy (buffer 100 per program, no sharing credit,
- * every reasoning program marked when a backend stays over capacity): router-core's
- * ORIGINAL_THUNDERAGENT_OPTIONS. Plain `router-tr` runs router-core's defaults, which carry the
- * kept changes (docs/results/scheduling.md).
+ * router-tr with the original ThunderAgent's policy: router-core's ORIGINAL_THUNDERAGENT_OPTIONS
+ * as a whole (buffer 100, no sharing credit, every reasoning program marked on a full backend,
+ * and the original's orderings and quirks the conformance replay pinned down). Plain `router-tr`
+ * runs router-core's defaults (docs/results/scheduling.md).
  */
 export const ORIGINAL_VARIANT = "original policy";
+const { mode: _mode, profile: _profile, ...originalPolicy } = ORIGINAL_THUNDERAGENT_OPTIONS;
 export const ORIGINAL_POLICY_OPTIONS: Readonly<Record<string, unknown>> = Object.freeze({
-  bufferPerProgram: ORIGINAL_THUNDERAGENT_OPTIONS.bufferPerProgram,
-  sharedCredit: ORIGINAL_THUNDERAGENT_OPTIONS.sharedCredit,
-  markReasoning: ORIGINAL_THUNDERAGENT_OPTIONS.markReasoning,
+  ...originalPolicy,
 });
 const ORIGINAL: Partial<Job> = {
   variant: ORIGINAL_VARIANT,
