@@ -21,7 +21,7 @@ import { PredsStore } from "../output/preds-store.js";
 import { ProgressState, type ProgressSnapshot } from "../view/progress-state.js";
 import { ProgressView } from "../view/progress-view.js";
 import { redactConfig } from "./redact-config.js";
-import { type InstanceOutcome, runInstance } from "./run-instance.js";
+import { type InstanceContext, type InstanceOutcome, runInstance } from "./run-instance.js";
 import { runPool } from "./worker-pool.js";
 
 export interface BatchOptions {
@@ -65,29 +65,15 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   const now = unixNow;
   const started = now();
   const outputDir = resolve(options.output);
-  await mkdir(outputDir, { recursive: true });
-  await removeStaleTemps(outputDir);
-  // Local testbeds live under the output directory, so a killed run's leftovers are found and
-  // removed by the next run (one runner per output directory).
+  await prepareOutput(outputDir);
   const testbedDir = options.testbedDir ?? join(outputDir, ".testbeds");
-  await rm(join(outputDir, ".testbeds"), { recursive: true, force: true });
   const runId = options.runId ?? randomUUID();
-  const logger: Logger = pino(
-    { level: "info", base: { run_id: runId } },
-    pino.destination({ dest: join(outputDir, "run.log"), mkdir: true, sync: true, append: true }),
-  );
+  const logger = openRunLog(outputDir, runId);
   const signal = options.signal ?? new AbortController().signal;
   // Every running agent listens on the one stop signal (hundreds with 128 workers).
   setMaxListeners(0, signal);
 
-  const all =
-    options.instances ??
-    (await loadInstances(options.subset, options.split, options.env ? { env: options.env } : {}));
-  const selected = selectInstances(all, {
-    ...(options.filter ? { filter: options.filter } : {}),
-    ...(options.slice ? { slice: options.slice } : {}),
-    shuffle: options.shuffle ?? false,
-  });
+  const selected = await selectFor(options);
   const preds = await PredsStore.open(outputDir);
   const statuses = await ExitStatusStore.open(outputDir);
   const todo = options.redoExisting ? selected : selected.filter((i) => !preds.has(i.instance_id));
@@ -104,53 +90,28 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   );
 
   const progress = new ProgressState(todo.length, skipped, started);
-  const stream = options.progressStream === undefined ? process.stderr : options.progressStream;
-  const view = stream
-    ? new ProgressView(progress, { stream, lineIntervalS: options.progressIntervalS ?? 5 })
-    : null;
-  if (stream && skipped > 0)
-    stream.write(`[swebench] skipping ${skipped} instance(s) already in preds.json\n`);
-  view?.start();
+  const view = startView(progress, options, skipped);
   const onAbort = () => {
     progress.stopping = true;
     logger.warn("stop requested: starting nothing new, interrupting running agents");
   };
   signal.addEventListener("abort", onAbort, { once: true });
 
-  const outcomes: InstanceOutcome[] = [];
+  const ctx: InstanceContext = {
+    config: options.config,
+    outputDir,
+    runId,
+    preds,
+    statuses,
+    progress,
+    logger,
+    signal,
+    now,
+    testbedDir,
+  };
+  let outcomes: InstanceOutcome[] = [];
   try {
-    await runPool(
-      todo,
-      options.workers,
-      async (instance) => {
-        if (options.redoExisting && preds.has(instance.instance_id)) {
-          await preds.update(instance.instance_id, null);
-        }
-        const outcome = runInstance(instance, {
-          config: options.config,
-          outputDir,
-          runId,
-          preds,
-          statuses,
-          progress,
-          logger,
-          signal,
-          now,
-          testbedDir,
-        });
-        try {
-          outcomes.push(await outcome);
-        } catch (error) {
-          // Only the output files can fail here (disk full, permissions): log, keep the pool going.
-          logger.error(
-            { err: error, instance_id: instance.instance_id },
-            "instance bookkeeping failed",
-          );
-          progress.finish(instance.instance_id, "RunnerError", false);
-        }
-      },
-      () => signal.aborted,
-    );
+    outcomes = await runAll(todo, options, ctx);
   } finally {
     signal.removeEventListener("abort", onAbort);
     view?.stop();
@@ -177,6 +138,86 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   logger.info({ summary }, "run finished");
   logger.flush();
   return summary;
+}
+
+/**
+ * The output directory, without the temporary files or testbeds a killed run left: local
+ * testbeds live under `<output>/.testbeds` so that the next run finds and removes them (one
+ * runner per output directory).
+ */
+async function prepareOutput(outputDir: string): Promise<void> {
+  await mkdir(outputDir, { recursive: true });
+  await removeStaleTemps(outputDir);
+  await rm(join(outputDir, ".testbeds"), { recursive: true, force: true });
+}
+
+/** `<output>/run.log`: pino JSON lines, appended, every line tagged with the run id. */
+function openRunLog(outputDir: string, runId: string): Logger {
+  return pino(
+    { level: "info", base: { run_id: runId } },
+    pino.destination({ dest: join(outputDir, "run.log"), mkdir: true, sync: true, append: true }),
+  );
+}
+
+/** The dataset's instances (or the given ones), shuffled, filtered and sliced as asked. */
+async function selectFor(options: BatchOptions): Promise<SweBenchInstance[]> {
+  const all =
+    options.instances ??
+    (await loadInstances(options.subset, options.split, options.env ? { env: options.env } : {}));
+  return selectInstances(all, {
+    ...(options.filter ? { filter: options.filter } : {}),
+    ...(options.slice ? { slice: options.slice } : {}),
+    shuffle: options.shuffle ?? false,
+  });
+}
+
+/** The progress view on its stream (default stderr; null: none), started. */
+function startView(
+  progress: ProgressState,
+  options: BatchOptions,
+  skipped: number,
+): ProgressView | null {
+  const stream = options.progressStream === undefined ? process.stderr : options.progressStream;
+  if (!stream) return null;
+  const view = new ProgressView(progress, {
+    stream,
+    lineIntervalS: options.progressIntervalS ?? 5,
+  });
+  if (skipped > 0)
+    stream.write(`[swebench] skipping ${skipped} instance(s) already in preds.json\n`);
+  view.start();
+  return view;
+}
+
+/** Runs the instances on the worker pool; one instance's failed bookkeeping stops nothing. */
+async function runAll(
+  todo: readonly SweBenchInstance[],
+  options: BatchOptions,
+  ctx: InstanceContext,
+): Promise<InstanceOutcome[]> {
+  const { preds, progress, logger, signal } = ctx;
+  const outcomes: InstanceOutcome[] = [];
+  await runPool(
+    todo,
+    options.workers,
+    async (instance) => {
+      if (options.redoExisting && preds.has(instance.instance_id)) {
+        await preds.update(instance.instance_id, null);
+      }
+      try {
+        outcomes.push(await runInstance(instance, ctx));
+      } catch (error) {
+        // Only the output files can fail here (disk full, permissions): log, keep the pool going.
+        logger.error(
+          { err: error, instance_id: instance.instance_id },
+          "instance bookkeeping failed",
+        );
+        progress.finish(instance.instance_id, "RunnerError", false);
+      }
+    },
+    () => signal.aborted,
+  );
+  return outcomes;
 }
 
 /** The environment class's sweep of one run's leftovers; 0 when it fails (engine gone, say). */

@@ -62,6 +62,22 @@ function failure(error: unknown): AgentResult {
   };
 }
 
+/** One run of one instance: what every step below needs. */
+interface Attempt {
+  id: string;
+  programId: string;
+  log: Logger;
+  now: () => number;
+  startedAt: number;
+}
+
+/** What happened in the environment: the agent's result, the image (if any), setup seconds. */
+interface Ran {
+  result: AgentResult;
+  image: string | null;
+  setupS: number;
+}
+
 export async function runInstance(
   instance: SweBenchInstance,
   ctx: InstanceContext,
@@ -69,10 +85,40 @@ export async function runInstance(
   const now = ctx.now ?? unixNow;
   const id = instance.instance_id;
   const programId = `${id}-${randomUUID().slice(0, 8)}`;
-  const { config, logger } = ctx;
-  const log = logger.child({ instance_id: id, program_id: programId });
-  const startedAt = now();
-  ctx.progress.start(id, startedAt);
+  const log = ctx.logger.child({ instance_id: id, program_id: programId });
+  const attempt: Attempt = { id, programId, log, now, startedAt: now() };
+  ctx.progress.start(id, attempt.startedAt);
+  const ran = await runInEnvironment(instance, ctx, attempt);
+  const release = await releaseProgram(resolveBaseUrl(ctx.config.model), programId);
+  if (release.kind === "failed") log.warn({ release: release.message }, "program release failed");
+  const recorded = await record(ctx, attempt, ran);
+  const { result } = ran;
+  ctx.progress.finish(id, result.exitStatus, recorded);
+  log.info(
+    {
+      exit_status: result.exitStatus,
+      api_calls: result.apiCalls,
+      elapsed_s: now() - attempt.startedAt,
+    },
+    "instance finished",
+  );
+  return {
+    instanceId: id,
+    programId,
+    exitStatus: result.exitStatus,
+    apiCalls: result.apiCalls,
+    recorded,
+  };
+}
+
+/** Creates the configured class's environment, runs the agent in it, closes it whatever happens. */
+async function runInEnvironment(
+  instance: SweBenchInstance,
+  ctx: InstanceContext,
+  attempt: Attempt,
+): Promise<Ran> {
+  const { config } = ctx;
+  const { id, programId } = attempt;
   let env: Environment | null = null;
   let image: string | null = null;
   let setupS = 0;
@@ -89,43 +135,57 @@ export async function runInstance(
       onStatus: (status) => ctx.progress.update(id, { status }),
       ...(ctx.testbedDir ? { workspaceDir: ctx.testbedDir } : {}),
     });
-    setupS = now() - startedAt;
-    const model = new OpenAIModel({
-      config: config.model,
-      programId,
-      now,
-      onRetry: ({ attempt, delayS, error }) =>
-        log.warn({ attempt, delayS, err: (error as Error).message }, "model call failed; retrying"),
-    });
-    ctx.progress.update(id, { status: "running" });
-    result = await runAgent({
-      config: config.agent,
-      model,
-      env,
-      task: instance.problem_statement,
-      now,
-      signal: ctx.signal,
-      onEvent: (event) => {
-        if (event.type === "step_start")
-          ctx.progress.update(id, { step: event.step, status: "querying model" });
-        else if (event.type === "query_done") {
-          ctx.progress.stepDone();
-          ctx.progress.update(id, { status: "executing" });
-        }
-      },
-    });
+    setupS = attempt.now() - attempt.startedAt;
+    result = await runAgentIn(env, instance, ctx, attempt);
   } catch (error) {
     result = ctx.signal.aborted
       ? { ...failure(error), exitStatus: EXIT_STATUS.interrupted }
       : failure(error);
-    log.error({ err: error }, "instance failed before or outside the agent loop");
+    attempt.log.error({ err: error }, "instance failed before or outside the agent loop");
   } finally {
     ctx.progress.update(id, { status: "cleaning up" });
     await env?.close();
   }
-  const release = await releaseProgram(resolveBaseUrl(config.model), programId);
-  if (release.kind === "failed") log.warn({ release: release.message }, "program release failed");
+  return { result, image, setupS };
+}
 
+function runAgentIn(
+  env: Environment,
+  instance: SweBenchInstance,
+  ctx: InstanceContext,
+  { id, programId, log, now }: Attempt,
+): Promise<AgentResult> {
+  const model = new OpenAIModel({
+    config: ctx.config.model,
+    programId,
+    now,
+    onRetry: ({ attempt, delayS, error }) =>
+      log.warn({ attempt, delayS, err: (error as Error).message }, "model call failed; retrying"),
+  });
+  ctx.progress.update(id, { status: "running" });
+  return runAgent({
+    config: ctx.config.agent,
+    model,
+    env,
+    task: instance.problem_statement,
+    now,
+    signal: ctx.signal,
+    onEvent: (event) => {
+      if (event.type === "step_start")
+        ctx.progress.update(id, { step: event.step, status: "querying model" });
+      else if (event.type === "query_done") {
+        ctx.progress.stepDone();
+        ctx.progress.update(id, { status: "executing" });
+      }
+    },
+  });
+}
+
+/** Writes the trajectory and, unless interrupted, the prediction and exit status. */
+async function record(ctx: InstanceContext, attempt: Attempt, ran: Ran): Promise<boolean> {
+  const { config } = ctx;
+  const { id, programId, log } = attempt;
+  const { result, image, setupS } = ran;
   try {
     const trajectory = buildTrajectory({
       instanceId: id,
@@ -133,8 +193,8 @@ export async function runInstance(
       result,
       config: redactConfig(config),
       modelName: config.model.model_name,
-      startedAt,
-      endedAt: now(),
+      startedAt: attempt.startedAt,
+      endedAt: attempt.now(),
       environment: {
         kind: config.environment.environment_class,
         ...(image ? { image } : {}),
@@ -155,16 +215,5 @@ export async function runInstance(
     });
     await ctx.statuses.set(id, result.exitStatus);
   }
-  ctx.progress.finish(id, result.exitStatus, recorded);
-  log.info(
-    { exit_status: result.exitStatus, api_calls: result.apiCalls, elapsed_s: now() - startedAt },
-    "instance finished",
-  );
-  return {
-    instanceId: id,
-    programId,
-    exitStatus: result.exitStatus,
-    apiCalls: result.apiCalls,
-    recorded,
-  };
+  return recorded;
 }
