@@ -5,7 +5,7 @@
  */
 export { SUBMIT_COMMAND, ScriptedModel } from "./scripted-model.js";
 export type { ScriptedModelOptions, ScriptedReply } from "./scripted-model.js";
-export { hashString, lognormal, mulberry32, normal } from "./random.js";
+export { hashString, lognormal, mulberry32, normal } from "@thunderagent/protocol";
 export { messageText, renderChat, tokenizeChat, tokenizeReply } from "../chat/render-chat.js";
 export type { ChatMessageLike } from "../chat/render-chat.js";
 export { CHARS_PER_TOKEN, countTextTokens, tokenizeText } from "../chat/tokenize.js";

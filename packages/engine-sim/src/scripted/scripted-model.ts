@@ -10,7 +10,7 @@
  */
 import { type ChatMessageLike, messageText } from "../chat/render-chat.js";
 import { CHARS_PER_TOKEN } from "../chat/tokenize.js";
-import { hashString, lognormal, mulberry32 } from "./random.js";
+import { hashString, lognormal, mulberry32 } from "@thunderagent/protocol";
 
 export interface ScriptedModelOptions {
   seed?: number;
