@@ -1,5 +1,6 @@
 /** `--dry-run`: the plan as the shell commands a real run would start, in launch order. */
-import { fmtNum, type Plan } from "./plan.js";
+import { fmtNum } from "./entries.js";
+import type { Plan } from "./plan-types.js";
 import { formatCommand } from "./shell.js";
 
 /** The dry-run listing: every command with all its flags, in launch order. */

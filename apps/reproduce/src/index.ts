@@ -11,7 +11,8 @@ export { GpuCheckError, assignGpus, parseNvidiaSmi, queryGpus } from "./gpu-chec
 export type { Gpu, GpuRequirement } from "./gpu-check.js";
 export { KV_CACHE_DTYPES, isPrequantized, validateEngineChoice } from "./validate.js";
 export type { EngineChoice } from "./validate.js";
-export { PlanError, buildPlan } from "./plan.js";
+export { buildPlan } from "./plan.js";
+export { PlanError } from "./plan-types.js";
 export { formatPlan } from "./dry-run.js";
 export type {
   Plan,
@@ -22,7 +23,7 @@ export type {
   RouterLaunch,
   SystemPlan,
   StepSource,
-} from "./plan.js";
+} from "./plan-types.js";
 export { REPO_ROOT, findSampleDataset, makeRunId, onPath } from "./facts.js";
 export { repeatsNeeded, writeRepeatedDataset } from "./simulate.js";
 export { ChildFailedError, Supervisor } from "./supervisor.js";
@@ -35,4 +36,5 @@ export { buildReport, renderMarkdown, writeReport } from "./report.js";
 export type { SystemResult } from "./report.js";
 export { compareSpec, renderSvg, timelineSpec } from "./plots.js";
 export { runPlan } from "./run.js";
-export type { RunContext, SystemOutcome } from "./run.js";
+export type { SystemOutcome } from "./run.js";
+export type { RunContext } from "./run-context.js";

@@ -8,14 +8,9 @@ import { join } from "node:path";
 import { REPO_ROOT, findHfCli, findSampleDataset, makeRunId } from "./facts.js";
 import { GpuCheckError, assignGpus, queryGpus } from "./gpu-check.js";
 import { USAGE, UsageError, parseOptions, type Options } from "./options.js";
-import {
-  ENGINE_SIM_ENTRY,
-  PROXY_ENTRY,
-  PlanError,
-  RUNNER_ENTRY,
-  buildPlan,
-  type Plan,
-} from "./plan.js";
+import { ENGINE_SIM_ENTRY, PROXY_ENTRY, RUNNER_ENTRY } from "./entries.js";
+import { buildPlan } from "./plan.js";
+import { PlanError, type Plan } from "./plan-types.js";
 import { PRESETS } from "./presets.js";
 import { formatPlan } from "./dry-run.js";
 import { buildReport, writeReport } from "./report.js";

@@ -11,7 +11,7 @@ import {
   type ReproduceSystem,
 } from "@thunderagent/protocol";
 import { writeFileAtomic } from "@thunderagent/swebench";
-import type { Plan } from "./plan.js";
+import type { Plan } from "./plan-types.js";
 import { compareSpec, renderSvg, timelineSpec } from "./plots.js";
 import type { WindowCount } from "./window.js";
 

@@ -11,7 +11,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync, renameSync } from "node:fs";
 import { dirname } from "node:path";
 import { execa } from "execa";
-import type { ProcessSpec } from "./plan.js";
+import type { ProcessSpec } from "./plan-types.js";
 import { descendants, groupMembers, isAlive } from "./proc-tree.js";
 
 export interface ExitInfo {

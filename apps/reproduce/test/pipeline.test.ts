@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ReproduceReport } from "@thunderagent/protocol";
 import { describe, expect, it } from "vitest";
-import { ENGINE_SIM_ENTRY, PROXY_ENTRY, RUNNER_ENTRY } from "../src/plan.js";
+import { ENGINE_SIM_ENTRY, PROXY_ENTRY, RUNNER_ENTRY } from "../src/entries.js";
 import { REPO_ROOT, ports, spawnMain, standInPath, tempDir } from "./helpers.js";
 
 const missing = [ENGINE_SIM_ENTRY, PROXY_ENTRY, RUNNER_ENTRY].filter(

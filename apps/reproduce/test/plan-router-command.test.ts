@@ -2,7 +2,8 @@
 // of the plan unchanged.
 import { describe, expect, it } from "vitest";
 import { parseOptions } from "../src/options.js";
-import { buildPlan, type PlanFacts, type RouterLaunch } from "../src/plan.js";
+import { buildPlan } from "../src/plan.js";
+import type { PlanFacts, RouterLaunch } from "../src/plan-types.js";
 
 const facts: PlanFacts = {
   root: "/repo",

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { UsageError, parseOptions } from "../src/options.js";
 import { formatPlan } from "../src/dry-run.js";
-import { PlanError, buildPlan, type PlanFacts } from "../src/plan.js";
+import { buildPlan } from "../src/plan.js";
+import { PlanError, type PlanFacts } from "../src/plan-types.js";
 import { REPO_ROOT, spawnMain, standInPath, tempDir } from "./helpers.js";
 
 const facts: PlanFacts = {
