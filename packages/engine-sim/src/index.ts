@@ -28,3 +28,4 @@ export { EngineDriver } from "./server/driver.js";
 export type { DriverOptions } from "./server/driver.js";
 export { renderVllmMetrics } from "./server/metrics-text.js";
 export { floatToGoString, pyFloatRepr } from "./server/py-float.js";
+export { parseCli } from "./cli/args.js";
