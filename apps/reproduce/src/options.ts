@@ -4,6 +4,7 @@
  * preset's default" from "the user asked for it".
  * @module
  */
+import { ENVIRONMENT_CLASS_NAMES, EnvironmentClassName } from "@thunderagent/agent-core";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { PRESET_NAMES, isPresetName, type PresetName } from "./presets.js";
@@ -59,7 +60,7 @@ const OptionsSchema = z.strictObject({
   output: z.string().min(1).optional(),
   logsDir: z.string().min(1).optional(),
   profileDir: z.string().min(1).optional(),
-  environmentClass: z.enum(["docker", "local"]).optional(),
+  environmentClass: EnvironmentClassName.optional(),
   runnerConfigs: z.array(z.string()).default([]),
   runnerArgs: z.array(z.string()).default([]),
   proxyArgs: z.array(z.string()).default([]),
@@ -147,7 +148,7 @@ export const USAGE = `usage: reproduce <${PRESET_NAMES.join("|")}> [flags]
           --cuda-devices 0,1,.. --vllm-port --health-timeout S --hf-home --download-dir
           --vllm-arg ARG (repeatable, passed to vllm serve)  --engine-arg ARG (engine-sim)
  router:  --proxy-port --router tr|default --scheduler-interval S --profile-dir --proxy-arg ARG
- runner:  --subset --split -w|--workers -o|--output --environment-class docker|local
+ runner:  --subset --split -w|--workers -o|--output --environment-class ${ENVIRONMENT_CLASS_NAMES.join("|")}
           -c|--config FILE|key=value (repeatable) --runner-arg ARG
  other:   --host --logs-dir --time-scale X --sim-kv-scale F --grace S (SIGTERM→SIGKILL)`;
 
