@@ -1,8 +1,17 @@
 // Settings every package's vitest project shares: workspace packages resolve to their TypeScript
 // sources through the "@thunderagent/source" export condition, so tests need no build first.
-import { defineProject, type TestUserConfig } from "vitest/config";
+// The root config splits each package into `<pkg>:unit` and `<pkg>:integration` (splitProjects).
+import { fileURLToPath } from "node:url";
+import {
+  defineProject,
+  type TestProjectInlineConfiguration,
+  type TestUserConfig,
+} from "vitest/config";
 
 export const SOURCE_CONDITION = "@thunderagent/source";
+
+const TEST_FILES = ["test/**/*.test.ts", "src/**/*.test.ts"];
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
 export function sharedProject(name: string, overrides: TestUserConfig = {}) {
   return defineProject({
@@ -10,13 +19,107 @@ export function sharedProject(name: string, overrides: TestUserConfig = {}) {
     ssr: { resolve: { conditions: [SOURCE_CONDITION, "node", "import", "default"] } },
     test: {
       name,
-      include: ["test/**/*.test.ts", "src/**/*.test.ts"],
+      include: TEST_FILES,
       environment: "node",
       testTimeout: 20_000,
       hookTimeout: 30_000,
       allowOnly: false,
       passWithNoTests: true,
+      // A test that writes to stdout/stderr fails unless it calls allowConsole().
+      setupFiles: [here("./testing/console-guard.ts")],
       ...overrides,
     },
   });
+}
+
+/**
+ * The integration tests of each package (relative to the package): loopback servers, child
+ * processes, Docker, temp directories. Every other test file is a unit test: pure, in-memory,
+ * fast (reading checked-in fixtures is fine); testing/unit-guard.ts fails a unit test that
+ * listens, connects, spawns or makes a temp directory, so a misfiled test shows up at once.
+ */
+export const INTEGRATION_TESTS: Record<string, readonly string[]> = {
+  "packages/protocol": [],
+  "packages/router-core": [],
+  "packages/engine-sim": [
+    "test/cli/args.test.ts",
+    "test/cli/cli-openai.test.ts",
+    "test/server/abort-continuum.test.ts",
+    "test/server/errors.test.ts",
+    "test/server/metrics.test.ts",
+    "test/server/openai-client.test.ts",
+    "test/server/stream-interval-compute-share.test.ts",
+    "test/server/wire.test.ts",
+  ],
+  "packages/agent-core": [
+    "test/docker-environment.test.ts",
+    "test/environment-registry.test.ts",
+    "test/local-environment.test.ts",
+    "test/openai-model.test.ts",
+  ],
+  "apps/proxy": [
+    "test/aborts.test.ts",
+    "test/admin.test.ts",
+    "test/cli.test.ts",
+    "test/errors.test.ts",
+    "test/lifecycle.test.ts",
+    "test/logging.test.ts",
+    "test/profile-writer.test.ts",
+    "test/scheduling.test.ts",
+    "test/streaming.test.ts",
+    "test/timers.test.ts",
+    "test/upstream-failures.test.ts",
+  ],
+  "apps/swebench": [
+    "test/atomic-write.test.ts",
+    "test/datasets.test.ts",
+    "test/docker-run.test.ts",
+    "test/end-to-end.test.ts",
+    "test/process.test.ts",
+    "test/run-batch.test.ts",
+  ],
+  "apps/reproduce": [
+    "test/gpu-check.test.ts",
+    "test/lifecycle.test.ts",
+    "test/orchestrator.test.ts",
+    "test/pipeline.test.ts",
+    "test/plan.test.ts",
+    "test/report.test.ts",
+  ],
+  "apps/bench": ["src/proxy/paced.test.ts", "src/proxy/wrk.test.ts", "test/vs-original.test.ts"],
+  "apps/conformance": ["test/**/*.test.ts"],
+};
+
+/**
+ * The two vitest projects of one package directory (e.g. "apps/proxy"): its own vitest.config.ts
+ * (name, overrides) with the unit files, then with the integration files.
+ */
+export function splitProjects(dir: string): TestProjectInlineConfiguration[] {
+  const integration = [...(INTEGRATION_TESTS[dir] ?? [])];
+  const name = dir.split("/").pop() ?? dir;
+  const base = { extends: `./${dir}/vitest.config.ts`, root: `./${dir}` };
+  return [
+    {
+      ...base,
+      test: {
+        name: `${name}:unit`,
+        exclude: integration, // added to the default excludes
+        setupFiles: [here("./testing/unit-guard.ts")], // added to the console guard
+      },
+    },
+    {
+      ...base,
+      test: { name: `${name}:integration` },
+      plugins: [
+        {
+          // Array settings merge by concatenation, so the include list is replaced here.
+          name: "thunderagent:integration-files",
+          configResolved(config: { test?: { include?: string[] } }) {
+            config.test ??= {};
+            config.test.include = integration.length > 0 ? integration : ["no-integration-tests"];
+          },
+        },
+      ],
+    },
+  ];
 }
