@@ -36,6 +36,41 @@ const pureCoreRules = (message) => ({
   ],
 });
 
+/**
+ * Size limits for source (packages/<pkg>/src, apps/<app>/src; not tests, not generated code): a
+ * file at most 300 lines, a function at most 80, blank lines and comments not counted.
+ */
+const SIZE_LIMITS = { file: 300, fn: 80 };
+const sizeOptions = (max) => ({ max, skipBlankLines: true, skipComments: true });
+
+/**
+ * Source over the size limits when the limits came in (CONTRIBUTING.md, "Size limits"). Each
+ * entry caps the file at its size then, so it can only shrink: split the file or the function,
+ * then lower or delete its line here. Never add a line.
+ */
+const SIZE_OFFENDERS = {
+  "apps/bench/src/core/tick-bench.ts": { fn: 120 }, // runTickBench
+  "apps/bench/src/proxy/main.ts": { file: 302, fn: 239 }, // main
+  "apps/bench/src/proxy/report.ts": { fn: 120 }, // renderReport
+  "apps/bench/src/vs-original/execute.ts": { fn: 84 }, // executeRun
+  "apps/bench/src/vs-original/main.ts": { fn: 142 }, // main
+  "apps/proxy/src/app.ts": { fn: 133 }, // buildApp
+  "apps/proxy/src/chat/stream.ts": { fn: 87 }, // forwardStream
+  "apps/proxy/src/metrics/families.ts": { fn: 94 }, // collectFamilies
+  "apps/reproduce/src/main.ts": { fn: 133 }, // main
+  "apps/reproduce/src/options.ts": { fn: 98 }, // parseOptions
+  "packages/agent-core/src/agent/run-agent.ts": { fn: 108 }, // runAgent
+  "packages/engine-sim/src/model/engine-model.ts": { file: 343, fn: 105 }, // EngineModel.step
+  "packages/engine-sim/src/server/build-server.ts": { fn: 115 }, // buildEngineServer
+  "packages/engine-sim/src/server/chat-route.ts": { fn: 143 }, // registerChatRoute
+  "packages/engine-sim/src/server/metrics-text.ts": { fn: 91 }, // renderVllmMetrics
+};
+
+const sizeRules = ({ file, fn }) => ({
+  "max-lines": ["error", sizeOptions(file)],
+  "max-lines-per-function": ["error", sizeOptions(fn)],
+});
+
 export default tseslint.config(
   {
     ignores: ["**/dist/**", "**/node_modules/**", "**/.turbo/**", "**/coverage/**"],
@@ -55,7 +90,6 @@ export default tseslint.config(
         { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrorsIgnorePattern: "^_" },
       ],
       "@typescript-eslint/consistent-type-imports": "error",
-      "max-lines": ["warn", { max: 400, skipBlankLines: true, skipComments: true }],
       "no-console": "off",
     },
   },
@@ -81,6 +115,15 @@ export default tseslint.config(
       "agent-core's loop is pure: I/O lives in the adapters (src/docker, src/local, src/model/openai-model.ts).",
     ),
   },
+  {
+    files: ["packages/*/src/**/*.ts", "apps/*/src/**/*.ts"],
+    ignores: ["**/*.test.ts", "**/generated/**", "**/*.generated.ts"],
+    rules: sizeRules(SIZE_LIMITS),
+  },
+  ...Object.entries(SIZE_OFFENDERS).map(([file, caps]) => ({
+    files: [file],
+    rules: sizeRules({ ...SIZE_LIMITS, ...caps }),
+  })),
   {
     files: ["**/test/**/*.ts", "**/*.test.ts"],
     rules: { "max-lines": "off", "@typescript-eslint/no-non-null-assertion": "off" },
