@@ -141,6 +141,7 @@ describe("the pieces", () => {
       backends: ["http://127.0.0.1:8100", "http://127.0.0.1:8101"],
       profileDir: "/tmp/a dir/profile",
       router: "tr",
+      backendType: "vllm",
       schedulerIntervalS: 0.125,
       metricsIntervalS: 0.125,
       timeScale: 0.025,

@@ -1,6 +1,6 @@
 /**
  * `buildApp(deps)`: the Fastify app with every route, hook and timer, built from injected parts
- * (config, Router, metrics parsers, logger, clock, container remover). `main.ts` does the rest:
+ * (config, Router, logger, clock, container remover). `main.ts` does the rest:
  * read the command line, listen, handle signals.
  * @module
  */
@@ -16,7 +16,7 @@ import { DockerGc, type ContainerRemover } from "./docker-gc.js";
 import { ProxyError, toErrorResponse } from "./errors.js";
 import { metricsRoute } from "./metrics/metrics-route.js";
 import { ProfileWriter } from "./profile-writer.js";
-import type { MetricsParsers, RouterPort } from "./router-port.js";
+import type { RouterPort } from "./router-port.js";
 import { adminRoutes } from "./routes/admin-routes.js";
 import { SchedulerLoop } from "./scheduler-loop.js";
 import { Upstreams } from "./upstream.js";
@@ -36,7 +36,6 @@ declare module "fastify" {
 export interface AppDeps {
   config: ProxyConfig;
   router: RouterPort;
-  parsers: MetricsParsers;
   /** Defaults to a silent pino logger. */
   logger?: Logger;
   /** Unix time in seconds; defaults to `Date.now() / 1000`. */
@@ -66,7 +65,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const upstreams = new Upstreams(config.backends, config);
   const waiters = new Waiters();
-  const monitor = new BackendMonitor(config, upstreams, router, deps.parsers, log, now);
+  const monitor = new BackendMonitor(config, upstreams, router, log, now);
   const containers =
     deps.containers !== undefined
       ? deps.containers

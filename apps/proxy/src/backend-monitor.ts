@@ -1,11 +1,13 @@
 /**
- * Watching the backends: `GET /health` for liveness and `/metrics` (plus SGLang's
- * `/get_server_info`) for capacity and load, parsed by router-core's parsers and fed to the Router.
+ * Watching the backends: `GET /health` for liveness, and for capacity and load what the backend
+ * type's record (router-core's `BACKEND_TYPES`) says to fetch, parsed by the record and fed to the
+ * Router.
  * @module
  */
+import { backendType, type BackendType, type FetchedBodies } from "@thunderagent/router-core";
 import type { Logger } from "pino";
 import type { ProxyConfig } from "./config.js";
-import type { BackendSnapshot, MetricsParsers, RouterPort } from "./router-port.js";
+import type { BackendSnapshot, RouterPort } from "./router-port.js";
 import type { Upstreams } from "./upstream.js";
 
 const CONTROL_TIMEOUT_S = 5;
@@ -13,17 +15,18 @@ const CONTROL_TIMEOUT_S = 5;
 export class BackendMonitor {
   readonly #healthy = new Map<string, boolean>();
   readonly #scraped = new Set<string>();
+  readonly #type: BackendType;
   scrapeFailures = 0;
 
   constructor(
     private readonly config: Pick<ProxyConfig, "backends" | "backendType">,
     private readonly upstreams: Upstreams,
     private readonly router: RouterPort,
-    private readonly parsers: MetricsParsers,
     private readonly log: Logger,
     private readonly clock: () => number,
   ) {
     for (const b of config.backends) this.#healthy.set(b, true);
+    this.#type = backendType(config.backendType);
   }
 
   isHealthy(url: string): boolean {
@@ -101,22 +104,18 @@ export class BackendMonitor {
     return text;
   }
 
+  /** Fetches what the backend type's record lists (optional paths may fail) and parses it. */
   async #fetchSnapshot(url: string): Promise<BackendSnapshot> {
-    switch (this.config.backendType) {
-      case "vllm":
-        return this.parsers.vllm(await this.#getText(url, "/metrics"));
-      case "sglang": {
-        const [metrics, info] = await Promise.all([
-          this.#getText(url, "/metrics"),
-          this.#getText(url, "/get_server_info").then(
-            (t) => JSON.parse(t) as unknown,
-            () => null,
-          ),
-        ]);
-        return this.parsers.sglang(metrics, info);
-      }
-      case "skyrl":
-        return this.parsers.skyrl(JSON.parse(await this.#getText(url, "/metrics")) as unknown);
-    }
+    const bodies: FetchedBodies = Object.fromEntries(
+      await Promise.all(
+        this.#type.fetch.map(async ({ path, required }) => {
+          const body = required
+            ? await this.#getText(url, path)
+            : await this.#getText(url, path).catch(() => null);
+          return [path, body] as const;
+        }),
+      ),
+    );
+    return this.#type.parse(bodies);
   }
 }

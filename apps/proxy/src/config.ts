@@ -6,8 +6,9 @@
  */
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { formatIssues } from "@thunderagent/protocol";
+import { formatIssues, RouterMode } from "@thunderagent/protocol";
 import {
+  BACKEND_TYPE_NAMES,
   DEFAULT_ROUTER_OPTIONS,
   MARK_REASONING_MODES,
   ORIGINAL_THUNDERAGENT_OPTIONS,
@@ -73,8 +74,8 @@ export const ProxyConfig = z.strictObject({
     .pipe(z.array(url).min(1, "at least one backend URL is needed"))
     .refine((list) => new Set(list).size === list.length, { message: "backends must be distinct" })
     .default(["http://localhost:8000"]),
-  backendType: z.enum(["vllm", "sglang", "skyrl"]).default("vllm"),
-  router: z.enum(["default", "tr"]).default("tr"),
+  backendType: z.enum(BACKEND_TYPE_NAMES).default("vllm"),
+  router: RouterMode.default("tr"),
   profile: bool.default(false),
   profileDir: z.string().min(1).default("/tmp/thunderagent_profiles"),
   metrics: bool.default(false),
@@ -118,8 +119,12 @@ export const FLAGS = {
   port: { key: "port", type: "string", help: "port to listen on (8300)" },
   "log-level": { key: "logLevel", type: "string", help: "trace|debug|info|warn|error (info)" },
   backends: { key: "backends", type: "string", help: "comma-separated backend URLs" },
-  "backend-type": { key: "backendType", type: "string", help: "vllm|sglang|skyrl (vllm)" },
-  router: { key: "router", type: "string", help: "default|tr (tr)" },
+  "backend-type": {
+    key: "backendType",
+    type: "string",
+    help: `${BACKEND_TYPE_NAMES.join("|")} (vllm)`,
+  },
+  router: { key: "router", type: "string", help: `${RouterMode.options.join("|")} (tr)` },
   profile: { key: "profile", type: "boolean", help: "profile steps, append step_profiles.csv" },
   "profile-dir": { key: "profileDir", type: "string", help: "(/tmp/thunderagent_profiles)" },
   metrics: { key: "metrics", type: "boolean", help: "poll backend /metrics periodically" },

@@ -1,17 +1,9 @@
 /**
- * The real scheduler from the config: router-core's `Router` with ThunderAgent's options, and its
- * metrics parsers.
+ * The real scheduler from the config: router-core's `Router` with ThunderAgent's options.
  * @module
  */
-import {
-  Router,
-  parseSglangMetrics,
-  parseSkyrlMetrics,
-  parseVllmMetrics,
-  type RouterOptions,
-} from "@thunderagent/router-core";
+import { Router, type RouterOptions } from "@thunderagent/router-core";
 import { POLICY_OPTIONS, type ProxyConfig } from "./config.js";
-import type { MetricsParsers } from "./router-port.js";
 
 export function routerOptions(config: ProxyConfig): RouterOptions {
   const preset = POLICY_OPTIONS[config.policy];
@@ -33,9 +25,3 @@ export function routerOptions(config: ProxyConfig): RouterOptions {
 export function createRouter(config: ProxyConfig): Router {
   return new Router(routerOptions(config), config.backends);
 }
-
-export const routerParsers: MetricsParsers = {
-  vllm: parseVllmMetrics,
-  sglang: parseSglangMetrics,
-  skyrl: parseSkyrlMetrics,
-};

@@ -17,7 +17,7 @@ export {
 } from "./config.js";
 export type { LoadConfigResult } from "./config.js";
 export type { ProxyContext, ProxyCounters } from "./context.js";
-export { createRouter, routerOptions, routerParsers } from "./create-router.js";
+export { createRouter, routerOptions } from "./create-router.js";
 export { DockerGc } from "./docker-gc.js";
 export type { ContainerRemover } from "./docker-gc.js";
 export { ProxyError } from "./errors.js";

@@ -8,7 +8,7 @@
 import pino from "pino";
 import { buildApp } from "./app.js";
 import { ConfigError, loadConfig, usage, type ProxyConfig } from "./config.js";
-import { createRouter, routerParsers } from "./create-router.js";
+import { createRouter } from "./create-router.js";
 
 async function main(): Promise<number> {
   let config: ProxyConfig;
@@ -35,7 +35,6 @@ async function main(): Promise<number> {
   const app = await buildApp({
     config,
     router: createRouter(config),
-    parsers: routerParsers,
     logger,
   });
 

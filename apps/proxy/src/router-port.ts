@@ -1,10 +1,9 @@
 /**
- * The part of router-core's `Router` the proxy drives (docs/boundaries.md), as a structural type,
- * plus the backend-type specific metrics parsers. Production and the tests pass the real
- * `Router` and parsers (see create-router.ts).
+ * The part of router-core's `Router` the proxy drives (docs/boundaries.md), as a structural type.
+ * Production and the tests pass the real `Router` (see create-router.ts).
  * @module
  */
-import type { BackendSnapshot, Router } from "@thunderagent/router-core";
+import type { Router } from "@thunderagent/router-core";
 
 export type {
   ArriveDecision,
@@ -39,10 +38,3 @@ export type RouterPort = Pick<
   | "stats"
   | "options"
 >;
-
-/** Backend-type specific metrics parsing (router-core's parsers, injected). */
-export interface MetricsParsers {
-  vllm(text: string): BackendSnapshot;
-  sglang(metricsText: string, serverInfo: unknown): BackendSnapshot;
-  skyrl(json: unknown): BackendSnapshot;
-}

@@ -4,6 +4,7 @@
  * engines' served-call counters, else from the runner's trajectories.
  * @module
  */
+import { servedCallsSource } from "./engine-meter.js";
 import type { Plan, SystemPlan } from "./plan-types.js";
 import { readProfileSteps, readTrajectorySteps } from "./steps.js";
 import { countWindow, type WindowCount } from "./window.js";
@@ -62,7 +63,7 @@ async function countFromEngineOrTrajectories(
   );
   return {
     count: metered,
-    source: `${sys.engineUrls.join(",")} /metrics vllm:request_success_total`,
+    source: `${sys.engineUrls.join(",")} ${servedCallsSource(plan.backendType)}`,
     notes,
   };
 }

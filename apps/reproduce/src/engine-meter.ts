@@ -1,12 +1,13 @@
 /**
- * The engines' own count of served LLM calls: `vllm:request_success_total` (aborts excluded) and
- * the prefix-cache counters, scraped from every engine's `/metrics` through the run. This is the
+ * The engines' own count of served LLM calls and the prefix-cache counters, scraped from every
+ * engine through the run: the backend type's record (router-core's `BACKEND_TYPES`) says which
+ * path and counter (vLLM: `/metrics`, `vllm:request_success_total`, aborts excluded). This is the
  * paper's definition of a step ("served LLM calls") without depending on any client; the baseline
  * is counted from it because the runner records an instance only when it ends, so the instances
  * still running when the window closes would otherwise be missing.
  * @module
  */
-import { parsePrometheusText } from "@thunderagent/router-core";
+import { backendType, type BackendTypeName } from "@thunderagent/router-core";
 import { request } from "undici";
 import type { WindowCount } from "./window.js";
 
@@ -18,28 +19,26 @@ export interface MeterSample {
   readonly prefixHits: number;
 }
 
-/** Sums the counters of one exposition text. */
-export function readCounters(text: string): Omit<MeterSample, "t"> {
-  let completed = 0;
-  let prefixQueries = 0;
-  let prefixHits = 0;
-  for (const s of parsePrometheusText(text)) {
-    if (s.name === "vllm:request_success_total" && s.labels.finished_reason !== "abort") {
-      completed += s.value;
-    } else if (s.name === "vllm:prefix_cache_queries_total") prefixQueries += s.value;
-    else if (s.name === "vllm:prefix_cache_hits_total") prefixHits += s.value;
-  }
-  return { completed, prefixQueries, prefixHits };
+/** Sums the counters of one scraped body (vLLM's exposition text by default). */
+export function readCounters(text: string, type: BackendTypeName = "vllm"): Omit<MeterSample, "t"> {
+  return backendType(type).servedCalls.read(text);
 }
 
-async function scrape(url: string): Promise<Omit<MeterSample, "t"> | null> {
+/** Where the served calls are counted, as the report cites it: `/metrics vllm:request_success_total`. */
+export function servedCallsSource(type: BackendTypeName): string {
+  const { path, counter } = backendType(type).servedCalls;
+  return `${path} ${counter}`;
+}
+
+async function scrape(url: string, type: BackendTypeName): Promise<Omit<MeterSample, "t"> | null> {
   try {
-    const res = await request(`${url}/metrics`, { headersTimeout: 5_000, bodyTimeout: 5_000 });
+    const { path } = backendType(type).servedCalls;
+    const res = await request(`${url}${path}`, { headersTimeout: 5_000, bodyTimeout: 5_000 });
     if (res.statusCode !== 200) {
       await res.body.dump();
       return null;
     }
-    return readCounters(await res.body.text());
+    return readCounters(await res.body.text(), type);
   } catch {
     return null;
   }
@@ -52,11 +51,12 @@ async function scrape(url: string): Promise<Omit<MeterSample, "t"> | null> {
 export async function firstServedCall(
   urls: readonly string[],
   timeoutS: number,
+  type: BackendTypeName = "vllm",
   everyMs = 100,
 ): Promise<number> {
   const deadline = Date.now() + timeoutS * 1000;
   for (;;) {
-    const all = await Promise.all(urls.map(scrape));
+    const all = await Promise.all(urls.map((u) => scrape(u, type)));
     if (all.some((x) => x !== null && x.completed > 0)) return Date.now() / 1000;
     if (Date.now() > deadline) {
       throw new Error(`no LLM call was served within ${timeoutS} s of starting the runner`);
@@ -74,11 +74,12 @@ export class EngineMeter {
   constructor(
     private readonly urls: readonly string[],
     private readonly everyS: number,
+    private readonly type: BackendTypeName = "vllm",
   ) {}
 
   async sample(): Promise<void> {
     const t = Date.now() / 1000;
-    const all = await Promise.all(this.urls.map(scrape));
+    const all = await Promise.all(this.urls.map((u) => scrape(u, this.type)));
     if (all.some((x) => x === null)) return;
     const sum = (k: keyof Omit<MeterSample, "t">) =>
       all.reduce((acc, x) => acc + (x as Omit<MeterSample, "t">)[k], 0);

@@ -5,6 +5,8 @@
  * @module
  */
 import { ENVIRONMENT_CLASS_NAMES, EnvironmentClassName } from "@thunderagent/agent-core";
+import { RouterMode } from "@thunderagent/protocol";
+import { BACKEND_TYPE_NAMES } from "@thunderagent/router-core";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { PRESET_NAMES, isPresetName, type PresetName } from "./presets.js";
@@ -65,7 +67,8 @@ const OptionsSchema = z.strictObject({
   runnerArgs: z.array(z.string()).default([]),
   proxyArgs: z.array(z.string()).default([]),
   engineArgs: z.array(z.string()).default([]),
-  router: z.enum(["tr", "default"]).default("tr"),
+  router: RouterMode.default("tr"),
+  backendType: z.enum(BACKEND_TYPE_NAMES).default("vllm"),
   schedulerInterval: positive.optional(),
   hfHome: z.string().min(1).optional(),
   downloadDir: z.string().min(1).optional(),
@@ -113,6 +116,7 @@ const FLAGS = {
   "proxy-arg": { type: "string", multiple: true },
   "engine-arg": { type: "string", multiple: true },
   router: { type: "string" },
+  "backend-type": { type: "string" },
   "scheduler-interval": { type: "string" },
   "hf-home": { type: "string" },
   "download-dir": { type: "string" },
@@ -137,6 +141,7 @@ export const USAGE = `usage: reproduce <${PRESET_NAMES.join("|")}> [flags]
   --compare               router run, then plain-vLLM baseline run; one report and the comparison plot
   --baseline              only the baseline (agents talk to vLLM directly)
   --backends URL,...      use engines that already run; launch none (no GPU check)
+  --backend-type T        what those engines are: ${BACKEND_TYPE_NAMES.join("|")} (vllm; launched engines are vLLM)
   --dry-run               print every command with all its flags, then exit
   --window A:B            measurement window in minutes after start (10:70)
   --duration MIN          stop the run after MIN minutes (default: the window's end)
@@ -147,7 +152,7 @@ export const USAGE = `usage: reproduce <${PRESET_NAMES.join("|")}> [flags]
           --quantization (none to drop) --kv-cache-dtype --gpu-memory-utilization --max-model-len
           --cuda-devices 0,1,.. --vllm-port --health-timeout S --hf-home --download-dir
           --vllm-arg ARG (repeatable, passed to vllm serve)  --engine-arg ARG (engine-sim)
- router:  --proxy-port --router tr|default --scheduler-interval S --profile-dir --proxy-arg ARG
+ router:  --proxy-port --router ${RouterMode.options.join("|")} --scheduler-interval S --profile-dir --proxy-arg ARG
  runner:  --subset --split -w|--workers -o|--output --environment-class ${ENVIRONMENT_CLASS_NAMES.join("|")}
           -c|--config FILE|key=value (repeatable) --runner-arg ARG
  other:   --host --logs-dir --time-scale X --sim-kv-scale F --grace S (SIGTERM→SIGKILL)`;
@@ -201,6 +206,7 @@ export function parseOptions(argv: readonly string[]): Options | "help" {
     proxyArgs: v["proxy-arg"],
     engineArgs: v["engine-arg"],
     router: v.router,
+    backendType: v["backend-type"],
     schedulerInterval: v["scheduler-interval"],
     hfHome: v["hf-home"],
     downloadDir: v["download-dir"],

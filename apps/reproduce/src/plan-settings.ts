@@ -104,6 +104,11 @@ export function resolveSettings(o: Options, facts: PlanFacts): PlanSettings {
   const quantization =
     o.quantization === "none" ? null : (o.quantization ?? (o.model ? null : preset.quantization));
   const launchEngines = !o.backends;
+  if (launchEngines && o.backendType !== "vllm") {
+    throw new PlanError(
+      `--backend-type ${o.backendType} needs --backends: the engines reproduce launches are vLLM (or engine-sim, which speaks vLLM's metrics).`,
+    );
+  }
   if (launchEngines && !simulate) checkEngineChoice(o, preset, model, quantization);
   const systems = systemsOf(o);
   const notes = splitBaselineNote(systems, o.backends ? o.backends.length : o.replicas);

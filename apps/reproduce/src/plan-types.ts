@@ -3,7 +3,8 @@
  * the machine, and the `routerCommand` extension. `buildPlan` (plan.ts) produces it.
  * @module
  */
-import type { ReproduceSystem } from "@thunderagent/protocol";
+import type { ReproduceSystem, RouterMode } from "@thunderagent/protocol";
+import type { BackendTypeName } from "@thunderagent/router-core";
 import type { Preset } from "./presets.js";
 
 export class PlanError extends Error {
@@ -47,6 +48,8 @@ export interface Plan {
   readonly preset: Preset;
   readonly model: string;
   readonly mode: "real" | "simulated";
+  /** What the engines are (router-core's BACKEND_TYPES): how the engine meter counts served calls. */
+  readonly backendType: BackendTypeName;
   readonly workers: number;
   readonly download: ProcessSpec | null;
   readonly systems: readonly SystemPlan[];
@@ -74,7 +77,9 @@ export interface RouterLaunch {
   readonly port: number;
   readonly backends: readonly string[];
   readonly profileDir: string;
-  readonly router: "tr" | "default";
+  readonly router: RouterMode;
+  /** `--backend-type`: what the engines are (router-core's BACKEND_TYPES). */
+  readonly backendType: BackendTypeName;
   readonly schedulerIntervalS: number | null;
   readonly metricsIntervalS: number | null;
   /** Real seconds per simulated second; null for real runs. */

@@ -55,6 +55,7 @@ export function buildPlan(o: Options, facts: PlanFacts, ext: PlanExtensions = {}
     preset: s.preset,
     model: s.model,
     mode: s.simulate ? "simulated" : "real",
+    backendType: o.backendType,
     workers: s.workers,
     download,
     systems,

@@ -30,7 +30,7 @@ async function runSystem(plan: Plan, sys: SystemPlan, ctx: RunContext): Promise<
   ctx.log(`— ${sys.system}: starting`);
   await startEngines(sys, ctx, started);
   // The engines' own served-call counters, scraped through the run (see engine-meter.ts).
-  const meter = new EngineMeter(sys.engineUrls, Math.min(10, plan.minuteS / 2));
+  const meter = new EngineMeter(sys.engineUrls, Math.min(10, plan.minuteS / 2), plan.backendType);
   meter.start();
   const proxyStartedAt = await startProxy(sys, ctx, started);
   const runners = startRunners(sys, ctx, started);

@@ -80,5 +80,5 @@ export async function startClock(
   launchedAt: number,
 ): Promise<number> {
   if (plan.mode !== "simulated") return launchedAt;
-  return guard(firstServedCall(sys.engineUrls, 300), ctx);
+  return guard(firstServedCall(sys.engineUrls, 300, plan.backendType), ctx);
 }

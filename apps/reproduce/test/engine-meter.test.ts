@@ -1,5 +1,11 @@
+import { BACKEND_TYPE_NAMES, backendType } from "@thunderagent/router-core";
 import { describe, expect, it } from "vitest";
-import { countFromMeter, readCounters, type MeterSample } from "../src/engine-meter.js";
+import {
+  countFromMeter,
+  readCounters,
+  servedCallsSource,
+  type MeterSample,
+} from "../src/engine-meter.js";
 
 const EXPOSITION = `# HELP vllm:request_success_total Count of successfully processed requests.
 # TYPE vllm:request_success_total counter
@@ -44,5 +50,19 @@ describe("engine meter", () => {
     ];
     expect(countFromMeter(s, 0, { startMin: 10, endMin: 70 }, 1)).toBeNull();
     expect(countFromMeter(s.slice(0, 1), 0, { startMin: 1, endMin: 2 }, 1)).toBeNull();
+  });
+});
+
+describe("the engine meter reads each backend type's served-calls counter", () => {
+  it.each(BACKEND_TYPE_NAMES)("%s: the record's example", (name) => {
+    const t = backendType(name);
+    expect(readCounters(t.example.bodies[t.servedCalls.path] as string, name)).toEqual(
+      t.example.served,
+    );
+    expect(servedCallsSource(name)).toBe(`${t.servedCalls.path} ${t.servedCalls.counter}`);
+  });
+
+  it("cites vLLM's counter by default", () => {
+    expect(servedCallsSource("vllm")).toBe("/metrics vllm:request_success_total");
   });
 });

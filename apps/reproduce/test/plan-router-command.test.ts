@@ -44,6 +44,7 @@ describe("buildPlan(…, { routerCommand })", () => {
         backends: ["http://127.0.0.1:8100"],
         profileDir: "/work/logs/router_metrics/run1",
         router: "tr",
+        backendType: "vllm",
         schedulerIntervalS: 0.1,
         metricsIntervalS: 0.1,
         timeScale: 0.02,

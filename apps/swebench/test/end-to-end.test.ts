@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type StartedEngineServer, startEngineServer } from "@thunderagent/engine-sim";
-import { buildApp, createRouter, makeConfig, routerParsers } from "@thunderagent/proxy";
+import { buildApp, createRouter, makeConfig } from "@thunderagent/proxy";
 import { ProgramsResponse, parseOrThrow } from "@thunderagent/protocol";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadInstances, resolveConfig, runBatch } from "../src/index.js";
@@ -78,7 +78,7 @@ describe("end to end on the sample dataset (local environment, 3 workers)", () =
       backends: [e.url],
       metricsInterval: 1,
     });
-    const app = await buildApp({ config, router: createRouter(config), parsers: routerParsers });
+    const app = await buildApp({ config, router: createRouter(config) });
     const proxyUrl = await app.listen({ host: "127.0.0.1", port: 0 });
     closers.push(() => app.close());
     // Watch /programs while the run goes on: the proxy must see our programs, then drop them.

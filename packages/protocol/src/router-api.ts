@@ -15,6 +15,7 @@ export type ProgramStatus = z.infer<typeof ProgramStatus>;
 export const ProgramState = z.enum(["active", "paused", "terminated"]);
 export type ProgramState = z.infer<typeof ProgramState>;
 
+/** `--router`: the scheduling modes (declared here once; router-core, the proxy and reproduce import it). */
 export const RouterMode = z.enum(["default", "tr"]);
 export type RouterMode = z.infer<typeof RouterMode>;
 

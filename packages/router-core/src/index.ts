@@ -44,6 +44,19 @@ export type { PromSample } from "./prometheus-text.js";
 export { hasVllmStats, parseVllmMetrics } from "./vllm-metrics.js";
 export { onePerDpRank, parseSglangMetrics, SglangServerInfo } from "./sglang-metrics.js";
 export { parseSkyrlMetrics, SKYRL_DEFAULT_ENGINE_CAPACITY, SkyrlMetrics } from "./skyrl-metrics.js";
+export {
+  BACKEND_TYPES,
+  BACKEND_TYPE_NAMES,
+  backendType,
+  isBackendTypeName,
+} from "./backends/registry.js";
+export type { BackendTypeName } from "./backends/registry.js";
+export type {
+  BackendFetch,
+  BackendType,
+  FetchedBodies,
+  ServedCounters,
+} from "./backends/backend-type.js";
 export { TokenEstimator } from "./token-estimator.js";
 export { pythonFloatReprLength, pythonJsonDumpsLength } from "./python-json-length.js";
 export { decayedActingWeight } from "./acting-decay.js";

@@ -3,9 +3,10 @@
  * it gets back (docs/boundaries.md). Times are seconds as a float, passed in by the caller.
  * @module
  */
-import type { StepProfileRow } from "@thunderagent/protocol";
+import type { RouterMode, StepProfileRow } from "@thunderagent/protocol";
 
-export type RouterMode = "default" | "tr";
+/** `--router`: declared once, in protocol (`/health` reports it). */
+export type { RouterMode };
 
 /**
  * When a backend's prefix-sharing credit (reasoning tokens − kv_cache_usage_perc × capacity) is

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from "fastify";
 import { buildApp, type AppDeps } from "../../src/app.js";
 import { makeConfig, type ProxyConfig } from "../../src/config.js";
-import { createRouter, routerParsers } from "../../src/create-router.js";
+import { createRouter } from "../../src/create-router.js";
 import type { ProxyContext } from "../../src/context.js";
 import type { SchedulerLoop } from "../../src/scheduler-loop.js";
 
@@ -23,7 +23,6 @@ export async function startProxy(
   const app = await buildApp({
     config: cfg,
     router: createRouter(cfg),
-    parsers: routerParsers,
     timers: false,
     ...extra,
   });
