@@ -1,9 +1,10 @@
 /**
- * The timers of the app: the scheduler tick (tr mode refreshes metrics first), periodic metrics
+ * The timers of the app: the scheduler tick (metrics refreshed first when the mode's policy says so), periodic metrics
  * polling (`--metrics`), and backend health checks. Each run is skipped while the previous one is
  * still going, so a slow backend never piles up scrapes.
  * @module
  */
+import { routerModePolicy } from "@thunderagent/router-core";
 import type { ProxyContext } from "./context.js";
 import type { TickResult } from "./router-port.js";
 
@@ -58,12 +59,12 @@ export class SchedulerLoop {
     }
   }
 
-  /** One scheduler round: refresh metrics (tr mode), tick, hand out what the tick decided. */
+  /** One scheduler round: refresh metrics (if the mode needs them fresh), tick, hand out what the tick decided. */
   async tick(): Promise<TickResult | null> {
     if (this.#ticking) return null;
     this.#ticking = true;
     try {
-      if (this.ctx.config.router === "tr") await this.scrape();
+      if (routerModePolicy(this.ctx.config.router).freshMetricsBeforeTick) await this.scrape();
       const result = this.ctx.router.tick(this.ctx.now());
       this.ticks++;
       this.apply(result);

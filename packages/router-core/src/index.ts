@@ -57,6 +57,8 @@ export type {
   FetchedBodies,
   ServedCounters,
 } from "./backends/backend-type.js";
+export { ROUTER_MODE_POLICIES, routerModePolicy } from "./modes/registry.js";
+export type { Admission, ModePolicy } from "./modes/mode-policy.js";
 export { TokenEstimator } from "./token-estimator.js";
 export { pythonFloatReprLength, pythonJsonDumpsLength } from "./python-json-length.js";
 export { decayedActingWeight } from "./acting-decay.js";

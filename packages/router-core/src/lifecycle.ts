@@ -41,27 +41,7 @@ export function arrive(s: RouterState, input: ArriveInput, now: number): ArriveD
   };
   s.requests.set(rec.id, rec);
 
-  if (s.opts.mode === "default") {
-    const current = p.backend !== null ? s.backends.get(p.backend) : undefined;
-    if (!current || !current.healthy) s.attach(p, s.leastLoadedByCount());
-    if (p.state === "paused") {
-      s.queue.delete(p);
-      p.state = "active";
-    }
-    return forward(p, rec);
-  }
-
-  if (p.state === "paused") return wait(s, p, rec);
-  if (p.backend === null) {
-    // A new program: straight in only when nobody waits and some backend has room.
-    const url = s.queue.size === 0 ? s.admissionBackend(p.totalTokens) : null;
-    if (url === null) {
-      s.pause(p, now);
-      return wait(s, p, rec);
-    }
-    s.attach(p, url);
-  }
-  return forward(p, rec);
+  return s.mode.admit(s, p, now) === "forward" ? forward(p, rec) : wait(s, p, rec);
 }
 
 function forward(p: Program, rec: RequestRecord): ArriveDecision {

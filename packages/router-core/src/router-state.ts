@@ -9,6 +9,8 @@ import { activeTokens, type CapacityParams, remainingCapacity } from "./capacity
 import { Histogram, PAUSE_TIME_BUCKETS } from "./histogram.js";
 import { ProgramQueue } from "./program-queue.js";
 import { createProgram, type Program, type RequestRecord } from "./program.js";
+import type { ModePolicy } from "./modes/mode-policy.js";
+import { routerModePolicy } from "./modes/registry.js";
 import { ProfileAccumulator } from "./step-profile.js";
 import { TokenEstimator } from "./token-estimator.js";
 import type { ResumedRequest, RouterOptions } from "./types.js";
@@ -43,6 +45,8 @@ export interface RouterCounters {
 
 export class RouterState {
   readonly opts: RouterOptions;
+  /** The policy of `opts.mode` (modes/registry.ts). */
+  readonly mode: ModePolicy;
   readonly cap: CapacityParams;
   readonly backends = new Map<string, BackendState>();
   readonly backendList: BackendState[];
@@ -77,6 +81,7 @@ export class RouterState {
   constructor(opts: RouterOptions, backends: readonly string[]) {
     if (backends.length === 0) throw new Error("router-core: at least one backend is required");
     this.opts = opts;
+    this.mode = routerModePolicy(opts.mode);
     this.cap = {
       actingTokenWeight: opts.actingTokenWeight,
       bufferPerProgram: opts.bufferPerProgram,

@@ -91,8 +91,7 @@ export class Router {
     b.healthy = healthy;
     if (healthy) return;
     for (const p of [...b.programs]) {
-      if (s.opts.mode === "tr") s.pause(p, now);
-      else s.detach(p);
+      s.mode.backendDown(s, p, now);
     }
   }
 

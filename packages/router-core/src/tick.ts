@@ -1,8 +1,8 @@
 /**
  * One scheduler tick. All modes: reclaim abandoned programs, refresh each backend's shared-token
- * credit from its last snapshot, force through requests that waited forceResumeAfterS. tr mode
- * then restores paused programs (restore-policy.ts) and pauses/marks on backends over capacity
- * (pause-policy.ts). Forced resumes come before the restore/pause pass, so a backend a forced
+ * credit from its last snapshot, force through requests that waited forceResumeAfterS. Then the
+ * mode's pass (modes/): tr restores paused programs (`restorePaused`, restore-policy.ts) and
+ * pauses/marks on backends over capacity (`pauseOverCapacity`, pause-policy.ts). Forced resumes come before the restore/pause pass, so a backend a forced
  * program lands on is brought back under capacity in the same tick.
  * @module
  */
@@ -23,10 +23,7 @@ export function tick(s: RouterState, now: number): TickResult {
   reclaimAbandoned(s, now, result);
   for (const b of s.backendList) b.sharedTokens = computeSharedTokens(b, s.opts.sharedCredit);
   forceResume(s, now, result);
-  if (s.opts.mode === "tr") {
-    restorePaused(s, now, result);
-    pauseOverCapacity(s, now, result);
-  }
+  s.mode.tick(s, now, result);
   return result;
 }
 
@@ -85,7 +82,7 @@ function forceResume(s: RouterState, now: number, result: TickResult): void {
   }
 }
 
-function restorePaused(s: RouterState, now: number, result: TickResult): void {
+export function restorePaused(s: RouterState, now: number, result: TickResult): void {
   if (s.queue.size === 0) return;
   const decay = s.opts.useActingTokenDecay;
   const rooms: Room[] = [];
@@ -118,7 +115,7 @@ function restorePaused(s: RouterState, now: number, result: TickResult): void {
   }
 }
 
-function pauseOverCapacity(s: RouterState, now: number, result: TickResult): void {
+export function pauseOverCapacity(s: RouterState, now: number, result: TickResult): void {
   for (const b of s.backendList) {
     const plan = planPauses(b, s.cap, s.opts.markReasoning, s.opts.pauseTies);
     for (const p of plan.pause) {

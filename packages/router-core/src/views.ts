@@ -71,7 +71,7 @@ export function healthView(s: RouterState): HealthResponse {
   return {
     status: "ok",
     router_mode: s.opts.mode,
-    scheduling_enabled: s.opts.mode === "tr",
+    scheduling_enabled: s.mode.schedulingEnabled,
     backends: s.backendList.map((b) => b.url),
     programs_count: s.programs.size,
     reasoning_count: reasoning,
