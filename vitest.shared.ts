@@ -105,6 +105,7 @@ export function splitProjects(dir: string): TestProjectInlineConfiguration[] {
         name: `${name}:unit`,
         exclude: integration, // added to the default excludes
         setupFiles: [here("./testing/unit-guard.ts")], // added to the console guard
+        isolate: false, // pure tests share one module graph per worker: imports once, not per file
       },
     },
     {
