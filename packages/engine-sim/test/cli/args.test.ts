@@ -49,7 +49,7 @@ describe("engine-sim flags", () => {
     });
     const r = resolveServerOptions(c.server);
     expect(r.engine.numGpuBlocks).toBe(10_000);
-    expect(r.engine.timing.prefillBaseUs).toBe(7);
+    expect(r.engine.timing).toEqual(PROFILES["qwen3-235b"].engine.timing);
     expect(r.engine.continuum).toEqual({ ttlS: 2, maxMeanToolS: 2 });
     expect(r.model).toBe("Qwen/Qwen3-235B-A22B-Instruct-2507");
   });
