@@ -1,8 +1,9 @@
 /**
  * Result files are written atomically, by `write-file-atomic` (npm's: a temporary file beside the
- * target, fsync'd, renamed over it; concurrent writes to one file queued; the temporary file
- * removed on failure and on exit), so a reader, or a run killed with SIGKILL, sees the old or the
- * new content, never a torn one. This module adds the parent directory and the clean-up of
+ * target, fsync'd, renamed over it; the temporary file removed on failure and on exit), so a
+ * reader, or a run killed with SIGKILL, sees the old or the new content, never a torn one.
+ * Concurrent calls for one file are not ordered (the parent directory is created first): writers
+ * that need the last call to win chain their writes, as the predictions and exit-status stores do. This module adds the parent directory and the clean-up of
  * temporary files a SIGKILL left behind. The one atomic writer of the workspace: reproduce and
  * bench import it from here.
  * @module
