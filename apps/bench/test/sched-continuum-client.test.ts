@@ -1,3 +1,4 @@
+import { GLM_WORKLOAD } from "@thunderagent/engine-sim/profiles";
 import { EngineModel, type EngineRequest } from "@thunderagent/engine-sim";
 import { describe, expect, it } from "vitest";
 import { DirectGateway } from "../src/sched/gateway.js";
@@ -11,20 +12,9 @@ import { sampleInstance, type WorkloadParams } from "../src/sched/workload.js";
 // the call of a program that submits earlier.
 const STEP_LIMIT = 6;
 const WORKLOAD: WorkloadParams = {
+  ...GLM_WORKLOAD,
   poolSize: 40,
-  sharedPrefixTokens: 160,
-  initialPrompt: { median: 1650, p90: 2400, min: 600, max: 12000 },
   steps: { median: 4, p90: 8, min: 2, max: STEP_LIMIT },
-  outputTokens: { median: 80, mean: 160, max: 2048 },
-  thinkingFraction: 0.45,
-  outputReusable: false,
-  observationTokens: { median: 90, mean: 300, max: 2700 },
-  templateTokensPerStep: 30,
-  toolTimeS: { median: 1.0, p90: 5.0, max: 60 },
-  execOverheadS: { min: 0.1, max: 0.3 },
-  envStartS: { median: 4, p90: 12 },
-  maxCompletionTokens: 2048,
-  charsPerToken: 4,
 };
 
 class Recording extends EngineAdapter {
