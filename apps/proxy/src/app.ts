@@ -19,7 +19,7 @@ import { ProfileWriter } from "./profile-writer.js";
 import type { RouterPort } from "./router-port.js";
 import { adminRoutes } from "./routes/admin-routes.js";
 import { SchedulerLoop } from "./scheduler-loop.js";
-import { Upstreams } from "./upstream.js";
+import { Upstreams } from "./upstream/upstreams.js";
 import { Waiters } from "./waiters.js";
 
 declare module "fastify" {

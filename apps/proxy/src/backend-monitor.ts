@@ -8,7 +8,7 @@ import { backendType, type BackendType, type FetchedBodies } from "@thunderagent
 import type { Logger } from "pino";
 import type { ProxyConfig } from "./config.js";
 import type { BackendSnapshot, RouterPort } from "./router-port.js";
-import type { Upstreams } from "./upstream.js";
+import type { Upstreams } from "./upstream/upstreams.js";
 
 const CONTROL_TIMEOUT_S = 5;
 

@@ -9,7 +9,7 @@ import type { ProxyConfig } from "./config.js";
 import type { ContainerRemover } from "./docker-gc.js";
 import type { ProfileWriter } from "./profile-writer.js";
 import type { RouterPort } from "./router-port.js";
-import type { Upstreams } from "./upstream.js";
+import type { Upstreams } from "./upstream/upstreams.js";
 import type { Waiters } from "./waiters.js";
 
 /** Counters of the proxy itself (the Router keeps the scheduling ones). */

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { BackendMonitor } from "../src/backend-monitor.js";
 import { ConfigError, loadConfig, makeConfig, ProxyConfig } from "../src/config.js";
 import type { RouterPort } from "../src/router-port.js";
-import type { Upstreams } from "../src/upstream.js";
+import type { Upstreams } from "../src/upstream/upstreams.js";
 
 const URL = "http://gpu0:8000";
 

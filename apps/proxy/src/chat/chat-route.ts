@@ -6,14 +6,14 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ProxyContext } from "../context.js";
-import { HangUp } from "../hang-up.js";
-import type { BufferedResponse } from "../dispatch/buffered.js";
+import { HangUp } from "../upstream/hang-up.js";
+import type { BufferedResponse } from "../upstream/buffered.js";
 import { ClientGone } from "./client-gone.js";
-import { passUpstreamError } from "./pass-upstream-error.js";
+import { passUpstreamError } from "../upstream/pass-error.js";
 import { prepareChatRequest, type PreparedRequest } from "./prepare-request.js";
 import { forwardStream } from "./stream.js";
-import { upstreamFailure } from "./upstream-errors.js";
-import { upstreamHeaders } from "./upstream-headers.js";
+import { upstreamFailure } from "../upstream/errors.js";
+import { upstreamHeaders } from "../upstream/headers.js";
 import { extractUsage, toUsage } from "./usage.js";
 
 let seq = 0;

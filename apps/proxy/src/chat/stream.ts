@@ -9,14 +9,14 @@
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { ProxyContext } from "../context.js";
-import type { StreamOutcome, StreamSink } from "../dispatch/streaming.js";
-import type { HangUp } from "../hang-up.js";
-import type { UpstreamRequest } from "../upstream.js";
+import type { StreamOutcome, StreamSink } from "../upstream/streaming.js";
+import type { HangUp } from "../upstream/hang-up.js";
+import type { UpstreamRequest } from "../upstream/upstreams.js";
 import { ClientGone } from "./client-gone.js";
-import { passUpstreamError } from "./pass-upstream-error.js";
+import { passUpstreamError } from "../upstream/pass-error.js";
 import type { PreparedRequest } from "./prepare-request.js";
 import { SseRelay } from "./sse-relay.js";
-import { streamErrorEvent, upstreamFailure } from "./upstream-errors.js";
+import { streamErrorEvent, upstreamFailure } from "../upstream/errors.js";
 import { toUsage } from "./usage.js";
 
 export async function forwardStream(

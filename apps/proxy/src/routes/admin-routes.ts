@@ -5,8 +5,8 @@
  */
 import type { FastifyInstance } from "fastify";
 import { ReleaseRequest } from "@thunderagent/protocol";
-import { upstreamFailure } from "../chat/upstream-errors.js";
-import { upstreamHeaders } from "../chat/upstream-headers.js";
+import { upstreamFailure } from "../upstream/errors.js";
+import { upstreamHeaders } from "../upstream/headers.js";
 import type { ProxyContext } from "../context.js";
 import { ProxyError } from "../errors.js";
 

@@ -7,7 +7,7 @@
  * @module
  */
 import type { Dispatcher } from "undici";
-import type { HangUp } from "../hang-up.js";
+import type { HangUp } from "./hang-up.js";
 
 /** The error an expired `--upstream-timeout` aborts with (the caller answers 504). */
 export class UpstreamTimeoutError extends Error {

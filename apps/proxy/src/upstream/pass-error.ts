@@ -5,7 +5,7 @@
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { ProxyContext } from "../context.js";
-import type { BufferedResponse } from "../dispatch/buffered.js";
+import type { BufferedResponse } from "./buffered.js";
 
 export function passUpstreamError(
   ctx: ProxyContext,

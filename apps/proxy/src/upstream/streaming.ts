@@ -7,7 +7,7 @@
  * @module
  */
 import type { Dispatcher } from "undici";
-import type { HangUp } from "../hang-up.js";
+import type { HangUp } from "./hang-up.js";
 import { BodyCollector, type BufferedResponse } from "./buffered.js";
 import { contentTypeOf, HandlerBase, type Controller, type RawHeaders } from "./handler-base.js";
 

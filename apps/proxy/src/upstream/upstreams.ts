@@ -5,9 +5,9 @@
  * @module
  */
 import { Pool, type Dispatcher } from "undici";
-import { dispatchBuffered, type BufferedResponse } from "./dispatch/buffered.js";
-import { dispatchStream, type StreamHandle, type StreamSink } from "./dispatch/streaming.js";
-import type { ProxyConfig } from "./config.js";
+import { dispatchBuffered, type BufferedResponse } from "./buffered.js";
+import { dispatchStream, type StreamHandle, type StreamSink } from "./streaming.js";
+import type { ProxyConfig } from "../config.js";
 import type { HangUp } from "./hang-up.js";
 
 export interface UpstreamRequest {
