@@ -223,22 +223,22 @@ describe("plan", () => {
   it("--simulate: engine-sim with the preset's profile, scaled time, local sandboxes, sample data", () => {
     const p = plan(["qwen3-235b", "--simulate", "--compare"], { hfHome: undefined, gpuSets: null });
     expect(p.mode).toBe("simulated");
-    expect(p.timeScale).toBe(0.025);
-    expect(p.minuteS).toBeCloseTo(1.5, 10);
-    expect(p.workers).toBe(24);
+    expect(p.timeScale).toBe(0.0357);
+    expect(p.minuteS).toBeCloseTo(2.142, 10);
+    expect(p.workers).toBe(12);
     const [ta, vl] = plan_systems(p);
     const eng = ta.engines[0]?.args.join(" ") ?? "";
     expect(eng).toContain("packages/engine-sim/src/main.ts");
     expect(eng).toContain("--profile qwen3-235b");
     expect(eng).toContain(
-      "--time-scale 0.025 --compute-share 0.065 --stream-interval 16 --enable-prompt-tokens-details",
+      "--time-scale 0.0357 --compute-share 0.0325 --stream-interval 16 --enable-prompt-tokens-details",
     );
-    expect(eng).toContain("--kv-tokens 113744 --max-model-len 112720");
-    expect(ta.proxy?.args.join(" ")).toContain("--scheduler-interval 0.125");
+    expect(eng).toContain("--kv-tokens 56880 --max-model-len 55856");
+    expect(ta.proxy?.args.join(" ")).toContain("--scheduler-interval 0.1785");
     expect(ta.runners[0]!.args.join(" ")).toContain("--environment-class local");
     expect(ta.runners[0]!.args.join(" ")).toContain(`--subset ${p.dataset?.path}`);
     expect(vl?.runners[0]!.args.join(" ")).toContain("--base-url http://127.0.0.1:8100/v1");
-    expect(formatPlan(p)).toContain("one simulated minute takes 1.5 s");
+    expect(formatPlan(p)).toContain("one simulated minute takes 2.142 s");
   });
 
   it("rejects bad flags with the flag's name", () => {

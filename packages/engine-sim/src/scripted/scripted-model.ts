@@ -41,7 +41,9 @@ const CREATE = `printf 'value = 1\\nprint(value)\\n' > ${SCRATCH} && cat ${SCRAT
 const BROWSE = [
   'find . -maxdepth 2 -type f -name "*.py" | head -n 20',
   'grep -rn "def " --include="*.py" . | head -n 20',
-  'python3 -c "import sys; print(sys.version)"',
+  // Cheap on any host: an interpreter start here (a pyenv shim costs ~0.6 s of CPU) is real time
+  // that a time-compressed run counts as tens of simulated seconds of tool time.
+  "git status --short",
   `sed -i 's/value = 1/value = 2/' ${SCRATCH} && cat ${SCRATCH}`,
   `cat ${SCRATCH}`,
   `wc -l ${SCRATCH}`,
