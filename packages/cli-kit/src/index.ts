@@ -1,0 +1,23 @@
+/**
+ * `@thunderagent/cli-kit`: the command-line layer every app shares. An app declares its options
+ * once (a {@link CliDefinition}); {@link parseCommandLine} parses argv and the environment with
+ * commander (argparse-style prefixes when asked, did-you-mean for unknown options, `--help` and
+ * `--version` that run nothing), {@link validate} runs the app's zod schema and words its issues
+ * as one plain line, and {@link resolveFromCaller} puts relative paths in the caller's directory.
+ * @module
+ */
+export { expandAbbreviations } from "./abbreviations.js";
+export type { OptionShape } from "./abbreviations.js";
+export { flagBool } from "./bool.js";
+export { callerCwd, resolveFromCaller } from "./caller-cwd.js";
+export type { Env } from "./caller-cwd.js";
+export { helpText, optionShape } from "./command.js";
+export { describeIssues, issuePhrase } from "./issues.js";
+export type { IssueContext } from "./issues.js";
+export { parseCommandLine } from "./parse.js";
+export type { ParseContext, ParsedArgs, ParsedCommandLine, RawValue } from "./parse.js";
+export { camelCase, envVarName, optionEnv, optionKey } from "./spec.js";
+export type { ArgSpec, CliDefinition, OptionSpec } from "./spec.js";
+export { USAGE_EXIT_CODE, UsageError, reportUsageError, usageLine } from "./usage-error.js";
+export { validate } from "./validate.js";
+export { packageVersion } from "./version.js";
