@@ -3,6 +3,7 @@
  * turns it (and Fastify's own errors) into the OpenAI envelope `{"error":{message,type,param,code}}`.
  * @module
  */
+import { errorCodes } from "fastify";
 import { openAIError, type OpenAIErrorBody } from "@thunderagent/protocol";
 
 export type ProxyErrorCode =
@@ -38,13 +39,13 @@ export class ProxyError extends Error {
 /** Maps anything thrown inside a route to a status and envelope. */
 export function toErrorResponse(err: unknown): { status: number; body: OpenAIErrorBody } {
   if (err instanceof ProxyError) return { status: err.statusCode, body: err.toBody() };
-  const e = err as { statusCode?: unknown; code?: unknown; message?: unknown };
+  const e = err as { statusCode?: unknown; message?: unknown };
   const status =
     typeof e.statusCode === "number" && e.statusCode >= 400 && e.statusCode < 600
       ? e.statusCode
       : 500;
   const message = typeof e.message === "string" && e.message ? e.message : "internal error";
-  if (e.code === "FST_ERR_CTP_BODY_TOO_LARGE")
+  if (err instanceof errorCodes.FST_ERR_CTP_BODY_TOO_LARGE)
     return { status: 413, body: openAIError(413, message, { code: "body_too_large" }) };
   if (status === 500) return { status, body: openAIError(500, "internal error") };
   return { status, body: openAIError(status, message) };

@@ -5,17 +5,15 @@
  */
 import { openAIError } from "@thunderagent/protocol";
 import { ProxyError } from "../errors.js";
+import { UpstreamTimeoutError } from "./handler-base.js";
 
 /** 502 when the backend cannot be reached, 504 when `--upstream-timeout` ran out. */
 export function upstreamFailure(err: unknown, backend: string): ProxyError {
-  const e = err as { name?: string; code?: string; message?: string };
-  if (e.name === "TimeoutError") {
-    return new ProxyError(
-      504,
-      `backend ${backend} timed out: ${e.message ?? "timeout"}`,
-      "upstream_timeout",
-    );
+  if (err instanceof UpstreamTimeoutError) {
+    return new ProxyError(504, `backend ${backend} timed out: ${err.message}`, "upstream_timeout");
   }
+  // undici's connection errors carry a code (ECONNREFUSED, UND_ERR_SOCKET…): it is the reason shown.
+  const e = err as { code?: string; message?: string };
   return new ProxyError(
     502,
     `backend ${backend} is unreachable: ${e.code ?? e.message ?? "connection failed"}`,

@@ -11,7 +11,7 @@ import type { HangUp } from "./hang-up.js";
 
 /** The error an expired `--upstream-timeout` aborts with (the caller answers 504). */
 export class UpstreamTimeoutError extends Error {
-  override name = "TimeoutError";
+  override readonly name = "UpstreamTimeoutError";
 }
 
 export type Controller = Parameters<NonNullable<Dispatcher.DispatchHandler["onRequestStart"]>>[0];

@@ -6,15 +6,22 @@
  */
 import { EventEmitter } from "node:events";
 
+/** What an upstream request is aborted with when its client hangs up. */
+export class ClientHangUpError extends Error {
+  override readonly name = "ClientHangUpError";
+  constructor() {
+    super("the client closed the connection");
+  }
+}
+
 export class HangUp extends EventEmitter {
   aborted = false;
-  reason: Error | undefined;
+  reason: ClientHangUpError | undefined;
 
   abort(): void {
     if (this.aborted) return;
     this.aborted = true;
-    this.reason = new Error("the client closed the connection");
-    this.reason.name = "AbortError";
+    this.reason = new ClientHangUpError();
     this.emit("abort");
   }
 }
