@@ -60,9 +60,6 @@ const SIZE_OFFENDERS = {
   "apps/reproduce/src/main.ts": { fn: 133 }, // main
   "apps/reproduce/src/options.ts": { fn: 98 }, // parseOptions
   "packages/agent-core/src/agent/run-agent.ts": { fn: 108 }, // runAgent
-  "packages/engine-sim/src/server/build-server.ts": { fn: 115 }, // buildEngineServer
-  "packages/engine-sim/src/server/chat-route.ts": { fn: 143 }, // registerChatRoute
-  "packages/engine-sim/src/server/metrics-text.ts": { fn: 91 }, // renderVllmMetrics
 };
 
 const sizeRules = ({ file, fn }) => ({

@@ -51,7 +51,8 @@ export function buildEngineServer(options: EngineServerOptions = {}): FastifyIns
   });
   const requestLog = new RequestLog(resolved.requestLogSize);
   const scripted = new ScriptedModel({ ...options.scripted, seed: resolved.seed });
-  states.set(app, { options: resolved, model, driver, requestLog });
+  const state: EngineSimState = { options: resolved, model, driver, requestLog };
+  states.set(app, state);
   const createdAt = Date.now() / 1000;
 
   app.setErrorHandler((err, _request, reply) => {
@@ -65,12 +66,35 @@ export function buildEngineServer(options: EngineServerOptions = {}): FastifyIns
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ detail: "Not Found" }));
   app.addHook("onClose", async () => driver.close());
 
+  registerInfoRoutes(app, state, createdAt);
+  registerDebugRoutes(app, state);
+  registerTokenizeRoute(app, resolved);
+  registerChatRoute(app, { options: resolved, driver, scripted, requestLog });
+  return app;
+}
+
+/** `/health`, `/ping`, `/version`, `/v1/models` and `/metrics`: what a vLLM answers about itself. */
+function registerInfoRoutes(app: FastifyInstance, state: EngineSimState, createdAt: number): void {
+  const { options: resolved, model } = state;
   const health = (_req: unknown, reply: FastifyReply) => reply.code(200).send();
   app.get("/health", health);
   app.get("/ping", health);
   app.post("/ping", health);
   app.get("/version", async () => ({ version: resolved.version }));
-  app.get("/v1/models", async () => ({
+  app.get("/v1/models", async () => modelList(resolved, createdAt));
+  app.get("/metrics", async (_req, reply) => {
+    reply.header("content-type", "text/plain; version=0.0.4; charset=utf-8");
+    return renderVllmMetrics(model.snapshot(), {
+      modelName: resolved.servedModelNames[0]!,
+      createdAt,
+      gpuMemoryUtilization: 0.9,
+    });
+  });
+}
+
+/** The `/v1/models` body: one entry per served model name, as vLLM's OpenAI server lists them. */
+function modelList(resolved: ResolvedServerOptions, createdAt: number) {
+  return {
     object: "list",
     data: resolved.servedModelNames.map((name) => ({
       id: name,
@@ -97,22 +121,19 @@ export function buildEngineServer(options: EngineServerOptions = {}): FastifyIns
         },
       ],
     })),
-  }));
-  app.get("/metrics", async (_req, reply) => {
-    reply.header("content-type", "text/plain; version=0.0.4; charset=utf-8");
-    return renderVllmMetrics(model.snapshot(), {
-      modelName: resolved.servedModelNames[0]!,
-      createdAt,
-      gpuMemoryUtilization: 0.9,
-    });
-  });
-  // Simulator-only: the last request bodies received, oldest first (`?n=` to limit).
+  };
+}
+
+/** The simulator-only `/debug/*` routes: the request log and the engine's clock and counters. */
+function registerDebugRoutes(app: FastifyInstance, state: EngineSimState): void {
+  const { options: resolved, model, driver, requestLog } = state;
+  // The last request bodies received, oldest first (`?n=` to limit).
   app.get("/debug/last-requests", async (request) => {
     const q = request.query as { n?: string };
     const n = q.n !== undefined ? Math.max(0, Number.parseInt(q.n, 10) || 0) : undefined;
     return { requests: requestLog.last(n) };
   });
-  // Simulator-only: the simulated clock and the engine's counters (what /metrics renders, as JSON).
+  // The simulated clock and the engine's counters (what /metrics renders, as JSON).
   app.get("/debug/engine", async () => ({
     simTimeS: driver.simNow(),
     timeScale: resolved.instant ? null : resolved.timeScale,
@@ -123,7 +144,10 @@ export function buildEngineServer(options: EngineServerOptions = {}): FastifyIns
     requestLog.clear();
     return { cleared: true };
   });
-  // vLLM's POST /tokenize: {prompt} or {messages[, add_generation_prompt]} → the simulated token ids.
+}
+
+/** vLLM's POST /tokenize: {prompt} or {messages[, add_generation_prompt]} → the simulated token ids. */
+function registerTokenizeRoute(app: FastifyInstance, resolved: ResolvedServerOptions): void {
   app.post("/tokenize", async (request) => {
     const b = (request.body ?? {}) as Record<string, unknown>;
     if (typeof b["model"] === "string" && !resolved.servedModelNames.includes(b["model"])) {
@@ -155,6 +179,4 @@ export function buildEngineServer(options: EngineServerOptions = {}): FastifyIns
       token_strs: null,
     };
   });
-  registerChatRoute(app, { options: resolved, driver, scripted, requestLog });
-  return app;
 }

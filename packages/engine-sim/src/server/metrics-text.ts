@@ -66,6 +66,22 @@ export function renderVllmMetrics(c: EngineCounters, ctx: MetricsContext): strin
   );
   counter("vllm:prompt_tokens", "Number of prefill tokens processed.", c.promptTokens);
   counter("vllm:generation_tokens", "Number of generation tokens processed.", c.generationTokens);
+  out.push(...requestSuccessLines(c, ctx, base));
+  out.push(
+    "# HELP vllm:cache_config_info Information of the LLMEngine CacheConfig",
+    "# TYPE vllm:cache_config_info gauge",
+    `vllm:cache_config_info${labels(cacheConfigInfo(c, ctx))} 1.0`,
+  );
+  return out.join("\n") + "\n";
+}
+
+/** `vllm:request_success`, pre-created for every finish reason, and its `_created` gauges. */
+function requestSuccessLines(
+  c: EngineCounters,
+  ctx: MetricsContext,
+  base: Record<string, string>,
+): string[] {
+  const out: string[] = [];
   const help = "Count of successfully processed requests.";
   out.push(
     `# HELP vllm:request_success_total ${help}`,
@@ -84,7 +100,12 @@ export function renderVllmMetrics(c: EngineCounters, ctx: MetricsContext): strin
     const l = labels({ ...base, finished_reason: r });
     out.push(`vllm:request_success_created${l} ${floatToGoString(ctx.createdAt)}`);
   }
-  const cache: Record<string, string> = {
+  return out;
+}
+
+/** The labels of `vllm:cache_config_info`: vLLM's CacheConfig fields (v0.11/0.12 set). */
+function cacheConfigInfo(c: EngineCounters, ctx: MetricsContext): Record<string, string> {
+  return {
     block_size: String(c.blockSize),
     cache_dtype: "auto",
     calculate_kv_scales: "False",
@@ -109,10 +130,4 @@ export function renderVllmMetrics(c: EngineCounters, ctx: MetricsContext): strin
     sliding_window: "None",
     swap_space: "4",
   };
-  out.push(
-    "# HELP vllm:cache_config_info Information of the LLMEngine CacheConfig",
-    "# TYPE vllm:cache_config_info gauge",
-    `vllm:cache_config_info${labels(cache)} 1.0`,
-  );
-  return out.join("\n") + "\n";
 }
