@@ -75,6 +75,21 @@ describe("prepareChatRequest", () => {
     );
     expect(reject({ messages, extra_body: 3 }).param).toBe("extra_body");
     expect(reject({ messages, docker_ids: "abc" }).param).toBe("docker_ids");
+    expect(reject({ messages, extra_body: { docker_ids: [1] } }).param).toBe(
+      "extra_body.docker_ids",
+    );
+    expect(reject({ messages, extra_body: [] }).param).toBe("extra_body");
+  });
+
+  it("accepts empty docker ids (the Python original rejects no docker_ids) and leaves them out", () => {
+    const p = prepareChatRequest({
+      messages,
+      docker_ids: [""],
+      extra_body: { docker_ids: ["", "c1"] },
+    });
+    expect(p.dockerIds).toEqual(["c1"]);
+    expect(JSON.parse(p.upstreamBody)).toEqual({ messages });
+    expect(prepareChatRequest({ messages, extra_body: null }).programId).toBe("default");
   });
 });
 

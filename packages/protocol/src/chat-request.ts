@@ -34,12 +34,25 @@ export const StreamOptions = z.looseObject({
 });
 export type StreamOptions = z.infer<typeof StreamOptions>;
 
-/** The router-only fields, wherever they sit. */
+/**
+ * The router-only fields, wherever they sit. `docker_ids` may hold empty strings: the Python
+ * original never rejects a request for its `docker_ids` (it does not read them), and an empty id
+ * names no container, so {@link resolveRouting} leaves it out.
+ */
 export const RouterFields = z.looseObject({
   program_id: ProgramId.optional(),
   docker_ids: z.array(z.string()).optional(),
 });
 export type RouterFields = z.infer<typeof RouterFields>;
+
+/**
+ * What the router reads of a chat request: its fields at the top level and inside `extra_body`
+ * (an `extra_body` of `null` counts as absent). Every other field passes through untouched.
+ */
+export const RequestRouting = RouterFields.extend({
+  extra_body: RouterFields.nullable().optional(),
+});
+export type RequestRouting = z.infer<typeof RequestRouting>;
 
 export const ChatCompletionRequest = z.looseObject({
   model: z.string(),
@@ -58,8 +71,7 @@ export const ChatCompletionRequest = z.looseObject({
   seed: z.number().int().nullable().optional(),
   tools: z.array(z.looseObject({ type: z.string() })).optional(),
   tool_choice: z.unknown().optional(),
-  program_id: ProgramId.optional(),
-  docker_ids: z.array(z.string()).optional(),
+  ...RouterFields.shape,
   extra_body: RouterFields.optional(),
 });
 export type ChatCompletionRequest = z.infer<typeof ChatCompletionRequest>;
@@ -77,15 +89,14 @@ function normaliseId(id: ProgramId | undefined): string | undefined {
 
 /**
  * Where a request's program id comes from: the top level first, then `extra_body.program_id`,
- * else {@link DEFAULT_PROGRAM_ID}. `docker_ids` from both places are merged, duplicates dropped.
+ * else {@link DEFAULT_PROGRAM_ID}. `docker_ids` from both places are merged, duplicates and empty
+ * strings dropped.
  */
-export function resolveRouting(
-  body: RouterFields & { extra_body?: RouterFields | undefined },
-): ResolvedRouting {
+export function resolveRouting(body: RequestRouting): ResolvedRouting {
   const programId =
     normaliseId(body.program_id) ?? normaliseId(body.extra_body?.program_id) ?? DEFAULT_PROGRAM_ID;
   const ids = [...(body.docker_ids ?? []), ...(body.extra_body?.docker_ids ?? [])];
-  return { programId, dockerIds: [...new Set(ids)] };
+  return { programId, dockerIds: [...new Set(ids.filter((id) => id.length > 0))] };
 }
 
 const ROUTER_ONLY_KEYS = ["program_id", "docker_ids"] as const;

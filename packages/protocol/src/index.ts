@@ -10,6 +10,7 @@ export {
   ChatRole,
   DEFAULT_PROGRAM_ID,
   ProgramId,
+  RequestRouting,
   RouterFields,
   StreamOptions,
   resolveRouting,

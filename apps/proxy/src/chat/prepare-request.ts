@@ -1,10 +1,10 @@
 /**
  * Turns a chat-completions body into what goes upstream. Only the router's own fields are
- * validated here (a full parse of a 100K-token `messages` array is the engine's job, and vLLM
- * answers a bad one with a 400 the client receives unchanged).
+ * validated here, by protocol's `RequestRouting` schema (a full parse of a 100K-token `messages`
+ * array is the engine's job, and vLLM answers a bad one with a 400 the client receives unchanged).
  * @module
  */
-import { ProgramId, resolveRouting, stripRouterFields } from "@thunderagent/protocol";
+import { RequestRouting, resolveRouting, stripRouterFields } from "@thunderagent/protocol";
 import { ProxyError } from "../errors.js";
 
 export interface PreparedRequest {
@@ -21,30 +21,6 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 
-function checkProgramId(value: unknown, param: string): void {
-  if (value === undefined) return;
-  if (!ProgramId.safeParse(value).success) {
-    throw new ProxyError(
-      400,
-      `${param} must be a non-empty string or a number, got ${describe(value)}`,
-      "invalid_program_id",
-      param,
-    );
-  }
-}
-
-function checkDockerIds(value: unknown, param: string): void {
-  if (value === undefined) return;
-  if (!Array.isArray(value) || value.some((v) => typeof v !== "string" || v.length === 0)) {
-    throw new ProxyError(
-      400,
-      `${param} must be an array of non-empty strings`,
-      "invalid_body",
-      param,
-    );
-  }
-}
-
 function describe(v: unknown): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return "an array";
@@ -52,6 +28,34 @@ function describe(v: unknown): string {
   if (typeof v === "string") return v.length === 0 ? "an empty string" : "a string";
   if (typeof v === "object") return "an object";
   return `a ${typeof v}`;
+}
+
+/** The router fields of `body`, checked by the protocol schema; a 400 naming the first bad one. */
+function routingOf(body: Record<string, unknown>): RequestRouting {
+  const picked = {
+    program_id: body["program_id"],
+    docker_ids: body["docker_ids"],
+    extra_body: body["extra_body"],
+  };
+  const parsed = RequestRouting.safeParse(picked);
+  if (parsed.success) return parsed.data;
+  // The issue's path names the field: program_id, docker_ids[i], extra_body, extra_body.program_id…
+  const path = parsed.error.issues[0]!.path.filter((k): k is string => typeof k === "string");
+  const param = path.join(".");
+  const field = path[path.length - 1];
+  if (field === "program_id") {
+    const value = path.reduce<unknown>((v, k) => (isRecord(v) ? v[k] : undefined), picked);
+    throw new ProxyError(
+      400,
+      `${param} must be a non-empty string or a number, got ${describe(value)}`,
+      "invalid_program_id",
+      param,
+    );
+  }
+  if (field === "docker_ids") {
+    throw new ProxyError(400, `${param} must be an array of strings`, "invalid_body", param);
+  }
+  throw new ProxyError(400, "extra_body must be an object", "invalid_body", "extra_body");
 }
 
 /** Validates the router fields, resolves routing and builds the upstream body. */
@@ -63,26 +67,7 @@ export function prepareChatRequest(body: unknown): PreparedRequest {
       "invalid_body",
     );
   }
-  checkProgramId(body["program_id"], "program_id");
-  checkDockerIds(body["docker_ids"], "docker_ids");
-  const extra = body["extra_body"];
-  if (extra !== undefined && extra !== null && !isRecord(extra)) {
-    throw new ProxyError(400, "extra_body must be an object", "invalid_body", "extra_body");
-  }
-  if (isRecord(extra)) {
-    checkProgramId(extra["program_id"], "extra_body.program_id");
-    checkDockerIds(extra["docker_ids"], "extra_body.docker_ids");
-  }
-  const routing = resolveRouting({
-    program_id: body["program_id"] as string | number | undefined,
-    docker_ids: body["docker_ids"] as string[] | undefined,
-    extra_body: isRecord(extra)
-      ? {
-          program_id: extra["program_id"] as string | number | undefined,
-          docker_ids: extra["docker_ids"] as string[] | undefined,
-        }
-      : undefined,
-  });
+  const routing = resolveRouting(routingOf(body));
 
   const out = stripRouterFields(body);
   const stream = body["stream"] === true;
