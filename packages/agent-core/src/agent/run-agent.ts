@@ -16,7 +16,12 @@ import {
   type Environment,
   type ExecResult,
 } from "../environment/environment.js";
-import { type ChatMessage, ContextLengthExceededError, type Model } from "../model/model.js";
+import {
+  type ChatMessage,
+  ContextLengthExceededError,
+  type Model,
+  type ModelResponse,
+} from "../model/model.js";
 import { renderTemplate } from "../template/render-template.js";
 import { detectSubmission, parseAction } from "./parse-action.js";
 import { unixNow } from "../clock.js";
@@ -74,104 +79,35 @@ class Terminate {
   ) {}
 }
 
+/** What the steps of one run share. */
+interface Run {
+  readonly options: RunAgentOptions;
+  readonly now: () => number;
+  readonly messages: AgentMessage[];
+  readonly stepTimings: StepTiming[];
+  render(template: string, vars?: Record<string, unknown>): string;
+  add(role: ChatMessage["role"], content: string): void;
+}
+
 export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
-  const { config, model, env, signal } = options;
-  const now = options.now ?? unixNow;
-  const messages: AgentMessage[] = [];
-  const stepTimings: StepTiming[] = [];
-  const baseVars = {
-    ...config,
-    ...env.templateVars(),
-    ...options.extraVars,
-    task: options.task,
-  };
-  const render = (template: string, vars: Record<string, unknown> = {}) =>
-    renderTemplate(template, { ...baseVars, ...model.templateVars(), ...vars });
-  const add = (role: ChatMessage["role"], content: string) =>
-    messages.push({ role, content, timestamp: now() });
+  const { config, model } = options;
+  const run = startRun(options);
   const result = (exitStatus: string, submission: string): AgentResult => ({
     exitStatus,
     submission,
-    messages,
-    stepTimings,
+    messages: run.messages,
+    stepTimings: run.stepTimings,
     apiCalls: model.nCalls,
     cost: model.cost,
   });
 
   try {
-    add("system", render(config.system_template));
-    add("user", render(config.instance_template));
-    for (let step = 1; ; step++) {
-      if (signal?.aborted) throw new Terminate(EXIT_STATUS.interrupted, "");
-      options.onEvent?.({ type: "step_start", step });
-      if (
-        (config.step_limit > 0 && config.step_limit <= model.nCalls) ||
-        (config.cost_limit > 0 && config.cost_limit <= model.cost)
-      ) {
-        throw new Terminate(EXIT_STATUS.limitsExceeded, "");
-      }
-      const queryStart = now();
-      let response;
-      try {
-        response = await model.query(
-          messages.map((m) => ({ role: m.role, content: m.content })),
-          signal ? { signal } : {},
-        );
-      } catch (error) {
-        if (signal?.aborted) throw new Terminate(EXIT_STATUS.interrupted, "");
-        if (error instanceof ContextLengthExceededError) {
-          throw new Terminate(EXIT_STATUS.contextLengthExceeded, error.message);
-        }
-        throw error;
-      }
-      const timing: StepTiming = {
-        step,
-        query_start: queryStart,
-        first_token: response.firstToken,
-        last_token: response.lastToken,
-        prompt_tokens: response.usage?.promptTokens ?? null,
-        completion_tokens: response.usage?.completionTokens ?? null,
-        cached_tokens: response.usage?.cachedTokens ?? null,
-        tool_start: null,
-        tool_end: null,
-      };
-      stepTimings.push(timing);
-      options.onEvent?.({ type: "query_done", step, timing });
-      add("assistant", response.content);
-
-      const parsed = parseAction(response.content);
-      if (parsed.kind === "format_error") {
-        add("user", render(config.format_error_template, { actions: parsed.actions }));
-        options.onEvent?.({ type: "step_done", step, timing, kind: "format_error" });
-        continue;
-      }
-      timing.tool_start = now();
-      let output: ExecResult;
-      try {
-        output = await env.execute(parsed.action, signal ? { signal } : {});
-      } catch (error) {
-        timing.tool_end = now();
-        if (signal?.aborted) throw new Terminate(EXIT_STATUS.interrupted, "");
-        if (error instanceof CommandTimeoutError) {
-          const action = { action: parsed.action, content: response.content };
-          add("user", render(config.timeout_template, { action, output: error.output }));
-          options.onEvent?.({ type: "step_done", step, timing, kind: "timeout" });
-          continue;
-        }
-        throw error;
-      }
-      timing.tool_end = now();
-      const submission = detectSubmission(output.output);
-      if (submission !== null) {
-        options.onEvent?.({ type: "step_done", step, timing, kind: "submitted" });
-        throw new Terminate(EXIT_STATUS.submitted, submission);
-      }
-      add("user", render(config.action_observation_template, { output }));
-      options.onEvent?.({ type: "step_done", step, timing, kind: "action" });
-    }
+    run.add("system", run.render(config.system_template));
+    run.add("user", run.render(config.instance_template));
+    for (let step = 1; ; step++) await runStep(run, step);
   } catch (error) {
     if (error instanceof Terminate) {
-      add("user", error.message);
+      run.add("user", error.message);
       return result(error.exitStatus, error.message);
     }
     const err = error instanceof Error ? error : new Error(String(error));
@@ -183,4 +119,124 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
     };
     return out;
   }
+}
+
+function startRun(options: RunAgentOptions): Run {
+  const { config, model, env } = options;
+  const now = options.now ?? unixNow;
+  const messages: AgentMessage[] = [];
+  const baseVars = {
+    ...config,
+    ...env.templateVars(),
+    ...options.extraVars,
+    task: options.task,
+  };
+  return {
+    options,
+    now,
+    messages,
+    stepTimings: [],
+    render: (template, vars = {}) =>
+      renderTemplate(template, { ...baseVars, ...model.templateVars(), ...vars }),
+    add: (role, content) => {
+      messages.push({ role, content, timestamp: now() });
+    },
+  };
+}
+
+/** One step: check the limits, query, parse, execute, observe. A run ends by a thrown Terminate. */
+async function runStep(run: Run, step: number): Promise<void> {
+  const { config, model, signal, onEvent } = run.options;
+  if (signal?.aborted) throw new Terminate(EXIT_STATUS.interrupted, "");
+  onEvent?.({ type: "step_start", step });
+  if (
+    (config.step_limit > 0 && config.step_limit <= model.nCalls) ||
+    (config.cost_limit > 0 && config.cost_limit <= model.cost)
+  ) {
+    throw new Terminate(EXIT_STATUS.limitsExceeded, "");
+  }
+  const { response, timing } = await query(run, step);
+  const parsed = parseAction(response.content);
+  if (parsed.kind === "format_error") {
+    run.add("user", run.render(config.format_error_template, { actions: parsed.actions }));
+    onEvent?.({ type: "step_done", step, timing, kind: "format_error" });
+    return;
+  }
+  const output = await execute(run, step, parsed.action, response.content, timing);
+  if (output === null) return;
+  const submission = detectSubmission(output.output);
+  if (submission !== null) {
+    onEvent?.({ type: "step_done", step, timing, kind: "submitted" });
+    throw new Terminate(EXIT_STATUS.submitted, submission);
+  }
+  run.add("user", run.render(config.action_observation_template, { output }));
+  onEvent?.({ type: "step_done", step, timing, kind: "action" });
+}
+
+/** Queries the model with the messages so far; records the step's timing and the reply. */
+async function query(
+  run: Run,
+  step: number,
+): Promise<{ response: ModelResponse; timing: StepTiming }> {
+  const { model, signal } = run.options;
+  const queryStart = run.now();
+  let response: ModelResponse;
+  try {
+    response = await model.query(
+      run.messages.map((m) => ({ role: m.role, content: m.content })),
+      signal ? { signal } : {},
+    );
+  } catch (error) {
+    if (signal?.aborted) throw new Terminate(EXIT_STATUS.interrupted, "");
+    if (error instanceof ContextLengthExceededError) {
+      throw new Terminate(EXIT_STATUS.contextLengthExceeded, error.message);
+    }
+    throw error;
+  }
+  const timing: StepTiming = {
+    step,
+    query_start: queryStart,
+    first_token: response.firstToken,
+    last_token: response.lastToken,
+    prompt_tokens: response.usage?.promptTokens ?? null,
+    completion_tokens: response.usage?.completionTokens ?? null,
+    cached_tokens: response.usage?.cachedTokens ?? null,
+    tool_start: null,
+    tool_end: null,
+  };
+  run.stepTimings.push(timing);
+  run.options.onEvent?.({ type: "query_done", step, timing });
+  run.add("assistant", response.content);
+  return { response, timing };
+}
+
+/**
+ * Executes the action with the per-command timeout. Returns null when it timed out: the timeout
+ * message is then the step's observation, and the loop goes on.
+ */
+async function execute(
+  run: Run,
+  step: number,
+  action: string,
+  content: string,
+  timing: StepTiming,
+): Promise<ExecResult | null> {
+  const { config, env, signal } = run.options;
+  timing.tool_start = run.now();
+  let output: ExecResult;
+  try {
+    output = await env.execute(action, signal ? { signal } : {});
+  } catch (error) {
+    timing.tool_end = run.now();
+    if (signal?.aborted) throw new Terminate(EXIT_STATUS.interrupted, "");
+    if (error instanceof CommandTimeoutError) {
+      const vars = { action: { action, content }, output: error.output };
+      run.add("user", run.render(config.timeout_template, vars));
+      run.options.onEvent?.({ type: "step_done", step, timing, kind: "timeout" });
+      return null;
+    }
+    throw error;
+  }
+  timing.tool_end = run.now();
+  return output;
 }
