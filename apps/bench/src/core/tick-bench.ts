@@ -43,33 +43,55 @@ export interface TickBenchOptions {
   beforeTick?: () => void;
 }
 
-export function runTickBench(o: TickBenchOptions): TickBenchResult {
-  const rand = mulberry32(o.seed);
-  const urls = Array.from({ length: o.backends }, (_, i) => `http://gpu-${i}:8000`);
-  const router = new Router({ ...DEFAULT_ROUTER_OPTIONS, useActingTokenDecay: false }, urls);
-  const sizes = Array.from({ length: o.programs }, () => contextTokens(rand));
-  const totalTokens = sizes.reduce((a, b) => a + b, 0);
-  // Room for about 75% of the programs' tokens (plus buffers), split evenly.
-  const baseCapacity = Math.round((0.75 * (totalTokens + 100 * o.programs)) / o.backends);
-  let now = 1_000;
-  for (const url of urls) router.updateBackend(url, emptySnapshot(baseCapacity, 1), now);
+/**
+ * The router under a churning load: programs that send requests, requests that finish (each
+ * growing its program by 300 tokens), backends whose capacity swings. `tick()` times one tick.
+ */
+class TickWorkload {
+  readonly router: Router;
+  private readonly rand: () => number;
+  private readonly urls: string[];
+  private readonly sizes: number[];
+  private readonly pids: string[];
+  private readonly baseCapacity: number;
+  private readonly inFlight = new Map<string, number>(); // request id → program index
+  private readonly pendingOf = new Map<string, number>();
+  private now = 1_000;
+  private seq = 0;
+  /** Wall-clock and CPU ms of the last tick. */
+  lastMs = 0;
+  lastCpuMs = 0;
 
-  const inFlight = new Map<string, number>(); // request id → program index
-  let seq = 0;
-  const pids = sizes.map((_, i) => `prog-${i}`);
-  const arrive = (i: number): void => {
-    const id = `q${seq++}`;
-    const d = router.arrive(
-      { requestId: id, programId: pids[i]!, payloadChars: sizes[i]! * 4 },
-      now,
+  constructor(private readonly o: TickBenchOptions) {
+    this.rand = mulberry32(o.seed);
+    this.urls = Array.from({ length: o.backends }, (_, i) => `http://gpu-${i}:8000`);
+    this.router = new Router({ ...DEFAULT_ROUTER_OPTIONS, useActingTokenDecay: false }, this.urls);
+    this.sizes = Array.from({ length: o.programs }, () => contextTokens(this.rand));
+    const totalTokens = this.sizes.reduce((a, b) => a + b, 0);
+    // Room for about 75% of the programs' tokens (plus buffers), split evenly.
+    this.baseCapacity = Math.round((0.75 * (totalTokens + 100 * o.programs)) / o.backends);
+    for (const url of this.urls) {
+      this.router.updateBackend(url, emptySnapshot(this.baseCapacity, 1), this.now);
+    }
+    this.pids = this.sizes.map((_, i) => `prog-${i}`);
+    for (let i = 0; i < o.programs; i++) this.arrive(i);
+    for (const [id, i] of [...this.inFlight]) this.finish(id, i);
+  }
+
+  private arrive(i: number): void {
+    const id = `q${this.seq++}`;
+    const d = this.router.arrive(
+      { requestId: id, programId: this.pids[i]!, payloadChars: this.sizes[i]! * 4 },
+      this.now,
     );
-    if (d.kind === "forward") inFlight.set(id, i);
-    else pendingOf.set(id, i);
-  };
-  const pendingOf = new Map<string, number>();
-  const finish = (id: string, i: number): void => {
+    if (d.kind === "forward") this.inFlight.set(id, i);
+    else this.pendingOf.set(id, i);
+  }
+
+  private finish(id: string, i: number): void {
+    const sizes = this.sizes;
     sizes[i] = sizes[i]! + 300;
-    router.complete(
+    this.router.complete(
       id,
       {
         promptTokens: sizes[i]! - 300,
@@ -77,67 +99,70 @@ export function runTickBench(o: TickBenchOptions): TickBenchResult {
         totalTokens: sizes[i]!,
         cachedTokens: null,
       },
-      now,
+      this.now,
     );
-    inFlight.delete(id);
-  };
-  for (let i = 0; i < o.programs; i++) arrive(i);
-  for (const [id, i] of [...inFlight]) finish(id, i);
+    this.inFlight.delete(id);
+  }
 
-  const churn = (round: number): void => {
-    now += 5;
+  /** What happens between two ticks of a busy router (5 s of it). */
+  churn(round: number): void {
+    const o = this.o;
+    this.now += 5;
     // Some requests end…
     let k = 0;
-    for (const [id, i] of inFlight) {
+    for (const [id, i] of this.inFlight) {
       if (k++ >= o.churnPerTick) break;
-      finish(id, i);
+      this.finish(id, i);
     }
     // …and some programs send their next request.
     for (let j = 0; j < o.churnPerTick; j++) {
-      const i = Math.floor(rand() * o.programs);
-      const p = router.program(pids[i]!);
-      if (p && p.inFlight === 0 && p.pendingRequests === 0) arrive(i);
+      const i = Math.floor(this.rand() * o.programs);
+      const p = this.router.program(this.pids[i]!);
+      if (p && p.inFlight === 0 && p.pendingRequests === 0) this.arrive(i);
     }
     const swing = round % 2 === 0 ? 1 - o.swing : 1 + o.swing;
-    for (const url of urls) {
-      router.updateBackend(
+    for (const url of this.urls) {
+      this.router.updateBackend(
         url,
-        emptySnapshot(Math.round(baseCapacity * swing), 0.95 + 0.05 * rand()),
-        now,
+        emptySnapshot(Math.round(this.baseCapacity * swing), 0.95 + 0.05 * this.rand()),
+        this.now,
       );
     }
-  };
-  const applyTick = (): ReturnType<Router["tick"]> => {
-    o.beforeTick?.();
+  }
+
+  /** One timed tick; the requests it resumes are in flight afterwards. */
+  tick(): ReturnType<Router["tick"]> {
+    this.o.beforeTick?.();
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    const res = router.tick(now);
+    const res = this.router.tick(this.now);
     const dt = performance.now() - t0;
     const c1 = process.cpuUsage(c0);
-    lastCpuMs = (c1.user + c1.system) / 1000;
+    this.lastCpuMs = (c1.user + c1.system) / 1000;
     for (const r of res.resumed) {
-      const i = pendingOf.get(r.requestId);
-      pendingOf.delete(r.requestId);
-      if (i !== undefined) inFlight.set(r.requestId, i);
+      const i = this.pendingOf.get(r.requestId);
+      this.pendingOf.delete(r.requestId);
+      if (i !== undefined) this.inFlight.set(r.requestId, i);
     }
-    lastMs = dt;
+    this.lastMs = dt;
     return res;
-  };
-  let lastMs = 0;
-  let lastCpuMs = 0;
+  }
+}
 
+export function runTickBench(o: TickBenchOptions): TickBenchResult {
+  const load = new TickWorkload(o);
   for (let w = 0; w < 20; w++) {
-    churn(w);
-    applyTick();
+    load.churn(w);
+    load.tick();
   }
   const busy: number[] = [];
   const busyCpu: number[] = [];
   const work = { paused: 0, marked: 0, restored: 0, resumed: 0 };
   for (let t = 0; t < o.ticks; t++) {
-    churn(t);
-    const res = applyTick();
-    busy.push(lastMs);
-    busyCpu.push(lastCpuMs);
+    load.churn(t);
+    const res = load.tick();
+    busy.push(load.lastMs);
+    busyCpu.push(load.lastCpuMs);
     work.paused += res.paused.length;
     work.marked += res.marked.length;
     work.restored += res.restored.length;
@@ -146,13 +171,13 @@ export function runTickBench(o: TickBenchOptions): TickBenchResult {
   const quiet: number[] = [];
   const quietCpu: number[] = [];
   for (let t = 0; t < o.ticks; t++) {
-    applyTick();
-    quiet.push(lastMs);
-    quietCpu.push(lastCpuMs);
+    load.tick();
+    quiet.push(load.lastMs);
+    quietCpu.push(load.lastCpuMs);
   }
   const per = (x: number): number => x / o.ticks;
   return {
-    programs: router.stats().programs,
+    programs: load.router.stats().programs,
     backends: o.backends,
     busyMs: busy,
     quietMs: quiet,
@@ -166,7 +191,7 @@ export function runTickBench(o: TickBenchOptions): TickBenchResult {
       restored: per(work.restored),
       resumed: per(work.resumed),
     },
-    queueLength: router.stats().queueLength,
+    queueLength: load.router.stats().queueLength,
   };
 }
 

@@ -96,10 +96,24 @@ export function targets(r: Row): { p50: boolean; p99: boolean; rps: boolean } {
 }
 
 export function renderReport(input: ReportInput): string {
-  const L: string[] = [];
-  L.push("# Proxy overhead (`pnpm bench:proxy`)");
-  L.push("");
-  L.push(
+  return [
+    ...header(input),
+    ...saturationTables(input.rows),
+    ...targetsLine(input),
+    ...pacedSection(input.paced),
+    ...analysis(input.rows, input.pinned),
+    ...ttfbSection(input.ttfb),
+    ...memorySection(input.rss),
+  ].join("\n");
+}
+
+const mode = (r: { stream: boolean }) => (r.stream ? "stream" : "non-stream");
+
+/** The title and how the numbers were taken. */
+function header(input: ReportInput): string[] {
+  return [
+    "# Proxy overhead (`pnpm bench:proxy`)",
+    "",
     `engine-sim \`--instant\` answered directly, through the proxy (\`--router tr\`, one backend), and ` +
       `through a bare Node proxy (node:http + one undici Pool, JSON in and out, nothing else: the floor ` +
       `for any Node proxy), each in its own process, on loopback; load at saturation from ` +
@@ -113,16 +127,21 @@ export function renderReport(input: ReportInput): string {
       `every 2xx answer at sub-millisecond resolution. CPU is user+system time of the process divided by ` +
       `the requests served. Machine: ${input.machine}, shared with other work, so absolute numbers are ` +
       `noisy. ${input.date}.`,
-  );
-  L.push("");
+    "",
+  ];
+}
+
+/** The runs at saturation: added latency and CPU, then the absolute latencies. */
+function saturationTables(rows: readonly Row[]): string[] {
+  const L: string[] = [];
   L.push(
     "| mode | conns | direct req/s | proxy req/s | bare req/s | proxy added p50 / p99 ms | bare added p50 / p99 ms | CPU µs/req proxy · bare · engine | errors |",
   );
   L.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-  for (const r of input.rows) {
+  for (const r of rows) {
     const { direct: d, proxy: p, bare: b } = r;
     L.push(
-      `| ${r.stream ? "stream" : "non-stream"} | ${r.connections} | ${d.rps.toFixed(0)} | ` +
+      `| ${mode(r)} | ${r.connections} | ${d.rps.toFixed(0)} | ` +
         `${p.rps.toFixed(0)} (${pct(p.rps, d.rps)}) | ${b.rps.toFixed(0)} (${pct(b.rps, d.rps)}) | ` +
         `${signed(p.p50 - d.p50)} / ${signed(p.p99 - d.p99)} | ${signed(b.p50 - d.p50)} / ${signed(b.p99 - d.p99)} | ` +
         `${us(p.cpuUs)} · ${us(b.cpuUs)} · ${us(d.engineCpuUs)} | ${d.errors + p.errors + b.errors} |`,
@@ -135,85 +154,99 @@ export function renderReport(input: ReportInput): string {
     "| mode | conns | direct p50 | proxy p50 | bare p50 | direct p99 | proxy p99 | bare p99 |",
   );
   L.push("|---|---:|---:|---:|---:|---:|---:|---:|");
-  for (const r of input.rows) {
+  for (const r of rows) {
     L.push(
-      `| ${r.stream ? "stream" : "non-stream"} | ${r.connections} | ${ms(r.direct.p50)} | ${ms(r.proxy.p50)} | ` +
+      `| ${mode(r)} | ${r.connections} | ${ms(r.direct.p50)} | ${ms(r.proxy.p50)} | ` +
         `${ms(r.bare.p50)} | ${ms(r.direct.p99)} | ${ms(r.proxy.p99)} | ${ms(r.bare.p99)} |`,
     );
   }
   L.push("");
+  return L;
+}
+
+/** Whether the targets at 64 connections are met (latency from the paced runs when they exist). */
+function targetsLine(input: ReportInput): string[] {
   const at64 = input.rows.filter((r) => r.connections === 64);
-  if (at64.length > 0) {
+  if (at64.length === 0) return [];
+  const f = (ok: boolean, what: string) => (ok ? `${what} met` : `${what} **missed**`);
+  const verdicts = at64.map((r) => {
+    const pacedRow = input.paced.find((p) => p.stream === r.stream);
+    const lat = targets(pacedRow ?? r);
+    const t = targets(r);
+    return `${mode(r)}: ${f(lat.p50, "p50")}, ${f(lat.p99, "p99")}, ${f(t.rps, "req/s")}`;
+  });
+  return [
+    "Targets at 64 connections (added p50 ≤ 1 ms and p99 ≤ 5 ms, read below saturation when the " +
+      "paced runs exist; ≥ 60 % of direct req/s at saturation): " +
+      verdicts.join("; ") +
+      ".",
+    "",
+  ];
+}
+
+/** The paced (open-loop) runs: latency without queueing. */
+function pacedSection(paced: ReportInput["paced"]): string[] {
+  if (paced.length === 0) return [];
+  const L: string[] = [];
+  L.push("## Latency below saturation");
+  L.push("");
+  L.push(
+    "The runs above drive every target as fast as it answers, so on a saturated machine most of the " +
+      "latency is queueing. Here the same 64 connections are paced (open loop) at half of what the " +
+      "proxies sustain, the same rate for all three targets; at least three interleaved rounds, each " +
+      "figure the median over the rounds.",
+  );
+  L.push("");
+  L.push(
+    "| mode | conns | rate req/s | direct p50 / p99 ms | proxy added p50 / p99 ms | bare added p50 / p99 ms | p99 of the rounds, min–max ms: direct · proxy · bare | CPU µs/req proxy · bare |",
+  );
+  L.push("|---|---:|---:|---:|---:|---:|---:|---:|");
+  const spread = (m: Measure) =>
+    m.p99Spread ? `${m.p99Spread[0].toFixed(1)}–${m.p99Spread[1].toFixed(1)}` : "–";
+  for (const r of paced) {
+    const { direct: d, proxy: p, bare: b } = r;
     L.push(
-      "Targets at 64 connections (added p50 ≤ 1 ms and p99 ≤ 5 ms, read below saturation when the " +
-        "paced runs exist; ≥ 60 % of direct req/s at saturation): " +
-        at64
-          .map((r) => {
-            const pacedRow = input.paced.find((p) => p.stream === r.stream);
-            const lat = targets(pacedRow ?? r);
-            const t = targets(r);
-            const f = (ok: boolean, what: string) => (ok ? `${what} met` : `${what} **missed**`);
-            return `${r.stream ? "stream" : "non-stream"}: ${f(lat.p50, "p50")}, ${f(lat.p99, "p99")}, ${f(t.rps, "req/s")}`;
-          })
-          .join("; ") +
-        ".",
+      `| ${mode(r)} | ${r.connections} | ${r.rate} | ${ms(d.p50)} / ${ms(d.p99)} | ` +
+        `${signed(p.p50 - d.p50)} / ${signed(p.p99 - d.p99)} | ${signed(b.p50 - d.p50)} / ${signed(b.p99 - d.p99)} | ` +
+        `${spread(d)} · ${spread(p)} · ${spread(b)} | ${us(p.cpuUs)} · ${us(b.cpuUs)} |`,
     );
-    L.push("");
   }
-  if (input.paced.length > 0) {
-    L.push("## Latency below saturation");
-    L.push("");
+  L.push("");
+  return L;
+}
+
+/** Streams' time to first byte by concurrency. */
+function ttfbSection(ttfb: readonly TtfbRow[]): string[] {
+  if (ttfb.length === 0) return [];
+  const L: string[] = [];
+  L.push("## Streams: time to first byte");
+  L.push("");
+  L.push(
+    "| concurrency | direct p50 ms | proxy p50 ms | added p50 ms | bare added p50 ms | direct p99 ms | proxy p99 ms | added p99 ms | bare added p99 ms |",
+  );
+  L.push("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+  for (const t of ttfb) {
     L.push(
-      "The runs above drive every target as fast as it answers, so on a saturated machine most of the " +
-        "latency is queueing. Here the same 64 connections are paced (open loop) at half of what the " +
-        "proxies sustain, the same rate for all three targets; at least three interleaved rounds, each " +
-        "figure the median over the rounds.",
+      `| ${t.concurrency} | ${ms(t.directP50)} | ${ms(t.proxyP50)} | ${signed(t.proxyP50 - t.directP50)} | ` +
+        `${signed(t.bareP50 - t.directP50)} | ${ms(t.directP99)} | ${ms(t.proxyP99)} | ` +
+        `${signed(t.proxyP99 - t.directP99)} | ${signed(t.bareP99 - t.directP99)} |`,
     );
-    L.push("");
-    L.push(
-      "| mode | conns | rate req/s | direct p50 / p99 ms | proxy added p50 / p99 ms | bare added p50 / p99 ms | p99 of the rounds, min–max ms: direct · proxy · bare | CPU µs/req proxy · bare |",
-    );
-    L.push("|---|---:|---:|---:|---:|---:|---:|---:|");
-    const spread = (m: Measure) =>
-      m.p99Spread ? `${m.p99Spread[0].toFixed(1)}–${m.p99Spread[1].toFixed(1)}` : "–";
-    for (const r of input.paced) {
-      const { direct: d, proxy: p, bare: b } = r;
-      L.push(
-        `| ${r.stream ? "stream" : "non-stream"} | ${r.connections} | ${r.rate} | ${ms(d.p50)} / ${ms(d.p99)} | ` +
-          `${signed(p.p50 - d.p50)} / ${signed(p.p99 - d.p99)} | ${signed(b.p50 - d.p50)} / ${signed(b.p99 - d.p99)} | ` +
-          `${spread(d)} · ${spread(p)} · ${spread(b)} | ${us(p.cpuUs)} · ${us(b.cpuUs)} |`,
-      );
-    }
-    L.push("");
   }
-  L.push(...analysis(input.rows, input.pinned));
-  if (input.ttfb.length > 0) {
-    L.push("## Streams: time to first byte");
-    L.push("");
-    L.push(
-      "| concurrency | direct p50 ms | proxy p50 ms | added p50 ms | bare added p50 ms | direct p99 ms | proxy p99 ms | added p99 ms | bare added p99 ms |",
-    );
-    L.push("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for (const t of input.ttfb) {
-      L.push(
-        `| ${t.concurrency} | ${ms(t.directP50)} | ${ms(t.proxyP50)} | ${signed(t.proxyP50 - t.directP50)} | ` +
-          `${signed(t.bareP50 - t.directP50)} | ${ms(t.directP99)} | ${ms(t.proxyP99)} | ` +
-          `${signed(t.proxyP99 - t.directP99)} | ${signed(t.bareP99 - t.directP99)} |`,
-      );
-    }
-    L.push("");
-  }
-  if (input.rss) {
-    L.push("## Memory");
-    L.push("");
-    const f = (v: number | null) => (v === null ? "–" : `${v.toFixed(0)} MiB`);
-    L.push(
-      `Proxy RSS after the runs above: ${f(input.rss.afterRuns)}. A fresh proxy: ${f(input.rss.before)} ` +
-        `at start, ${f(input.rss.after)} with ${input.rss.programs} live programs (one request each, then acting).`,
-    );
-    L.push("");
-  }
-  return L.join("\n");
+  L.push("");
+  return L;
+}
+
+/** The proxy's resident memory after the runs and with many live programs. */
+function memorySection(rss: ReportInput["rss"]): string[] {
+  if (!rss) return [];
+  const f = (v: number | null) => (v === null ? "–" : `${v.toFixed(0)} MiB`);
+  return [
+    "## Memory",
+    "",
+    `Proxy RSS after the runs above: ${f(rss.afterRuns)}. A fresh proxy: ${f(rss.before)} ` +
+      `at start, ${f(rss.after)} with ${rss.programs} live programs (one request each, then acting).`,
+    "",
+  ];
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   runPlan,
   writeRepeatedDataset,
   type Plan,
+  type SystemOutcome,
 } from "@thunderagent/reproduce";
 import { readWindowStats, type ProfileWindowStats } from "./profile-stats.js";
 import { RouterSampler, type RouterStateSummary } from "./router-sampler.js";
@@ -109,43 +110,11 @@ export async function executeRun(
     ctx.log(line);
   };
   try {
-    if (plan.dataset) {
-      const sample = findSampleDataset();
-      if (!sample) throw new Error("apps/swebench ships no sample dataset (sample.jsonl)");
-      const minutes = plan.stopAfterMin ?? plan.window.endMin;
-      await writeRepeatedDataset(
-        sample,
-        plan.dataset.path,
-        repeatsNeeded(await countLines(sample), plan.workers, minutes),
-      );
-    }
+    await prepareDataset(plan);
     await sampler.start();
     const [outcome] = await runPlan(plan, { supervisor, signal: ctx.signal, log });
     if (!outcome) throw new Error("runPlan returned no outcome");
-    const r = outcome.result;
-    const t0 = r.startedAt;
-    const from = t0 + plan.window.startMin * plan.minuteS;
-    const to = t0 + plan.window.endMin * plan.minuteS;
-    return {
-      round: run.round,
-      position: run.position,
-      system: run.system,
-      run_id: plan.runId,
-      started_at: t0,
-      window: { start_min: plan.window.startMin, end_min: plan.window.endMin },
-      time_scale: plan.timeScale,
-      workers: plan.workers,
-      steps_counted: r.count.stepsCounted,
-      steps_per_min: r.count.stepsPerMin,
-      total_steps: r.count.totalSteps,
-      window_kv_hit_rate: outcome.metered?.kvHitRate ?? null,
-      engine_steps_counted: outcome.metered?.stepsCounted ?? null,
-      profile: await readWindowStats(sys.stepSource.path, t0, plan.window, plan.minuteS),
-      router_state: sampler.summary(from, to),
-      profile_csv: sys.stepSource.path,
-      run_dir: plan.runDir,
-      notes: outcome.notes,
-    };
+    return await rowOf(run, plan, sys.stepSource.path, outcome, sampler);
   } catch (err) {
     const isRouter =
       (err instanceof ChildFailedError || err instanceof HealthTimeoutError) &&
@@ -167,4 +136,51 @@ export async function executeRun(
     sampler.stop();
     await supervisor.stopAll();
   }
+}
+
+/** The plan's dataset: the sample repeated until the workers cannot run out of instances. */
+async function prepareDataset(plan: Plan): Promise<void> {
+  if (!plan.dataset) return;
+  const sample = findSampleDataset();
+  if (!sample) throw new Error("apps/swebench ships no sample dataset (sample.jsonl)");
+  const minutes = plan.stopAfterMin ?? plan.window.endMin;
+  await writeRepeatedDataset(
+    sample,
+    plan.dataset.path,
+    repeatsNeeded(await countLines(sample), plan.workers, minutes),
+  );
+}
+
+/** The run's row: reproduce's count, the engine's meter, the profile CSV and the router samples. */
+async function rowOf(
+  run: ScheduledRun,
+  plan: Plan,
+  profileCsv: string,
+  outcome: SystemOutcome,
+  sampler: RouterSampler,
+): Promise<RunRow> {
+  const r = outcome.result;
+  const t0 = r.startedAt;
+  const from = t0 + plan.window.startMin * plan.minuteS;
+  const to = t0 + plan.window.endMin * plan.minuteS;
+  return {
+    round: run.round,
+    position: run.position,
+    system: run.system,
+    run_id: plan.runId,
+    started_at: t0,
+    window: { start_min: plan.window.startMin, end_min: plan.window.endMin },
+    time_scale: plan.timeScale,
+    workers: plan.workers,
+    steps_counted: r.count.stepsCounted,
+    steps_per_min: r.count.stepsPerMin,
+    total_steps: r.count.totalSteps,
+    window_kv_hit_rate: outcome.metered?.kvHitRate ?? null,
+    engine_steps_counted: outcome.metered?.stepsCounted ?? null,
+    profile: await readWindowStats(profileCsv, t0, plan.window, plan.minuteS),
+    router_state: sampler.summary(from, to),
+    profile_csv: profileCsv,
+    run_dir: plan.runDir,
+    notes: outcome.notes,
+  };
 }
