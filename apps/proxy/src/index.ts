@@ -13,9 +13,11 @@ export {
   loadConfig,
   makeConfig,
   parseByteSize,
+  readCommandLine,
   usage,
 } from "./config.js";
-export type { LoadConfigResult } from "./config.js";
+export type { CommandLine, LoadConfigResult } from "./config.js";
+export { PROXY_CLI } from "./flags.js";
 export type { ProxyContext, ProxyCounters } from "./context.js";
 export { createRouter, routerOptions } from "./create-router.js";
 export { DockerGc } from "./docker-gc.js";

@@ -2,28 +2,27 @@
 /**
  * `thunderagent`: parse the command line and environment, build the app, listen, and shut down
  * gracefully on SIGINT/SIGTERM (stop accepting, 503 to waiting requests, finish the CSV, close the
- * pools, exit 0). A bad flag prints the reason and exits 2.
+ * pools, exit 0). A bad flag prints one line naming it and exits 2; --help and --version run nothing.
  * @module
  */
 import pino from "pino";
+import { reportUsageError } from "@thunderagent/cli-kit";
 import { buildApp } from "./app.js";
-import { ConfigError, loadConfig, usage, type ProxyConfig } from "./config.js";
+import { readCommandLine, type ProxyConfig } from "./config.js";
 import { createRouter } from "./create-router.js";
 
 async function main(): Promise<number> {
   let config: ProxyConfig;
   try {
-    const loaded = loadConfig(process.argv.slice(2), process.env);
-    if (loaded.help) {
-      process.stdout.write(usage());
+    const cl = readCommandLine(process.argv.slice(2), process.env);
+    if (cl.kind !== "run") {
+      process.stdout.write(cl.text);
       return 0;
     }
-    config = loaded.config;
+    config = cl.config;
   } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`thunderagent: ${err.message}\n\n${usage()}`);
-      return 2;
-    }
+    const code = reportUsageError("thunderagent", err);
+    if (code !== undefined) return code;
     throw err;
   }
 

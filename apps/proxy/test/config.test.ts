@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig, makeConfig, parseByteSize } from "../src/config.js";
+import {
+  ConfigError,
+  loadConfig,
+  makeConfig,
+  parseByteSize,
+  readCommandLine,
+} from "../src/config.js";
 
 describe("config", () => {
   it("has ThunderAgent's defaults and is frozen", () => {
@@ -61,6 +67,29 @@ describe("config", () => {
     expect(() => loadConfig(["--body-limit", "lots"], {})).toThrow(/--body-limit/);
     expect(() => loadConfig(["--nope"], {})).toThrow(ConfigError);
     expect(() => loadConfig(["--scheduler-interval", "0"], {})).toThrow(/--scheduler-interval/);
+  });
+
+  it("reads the command line as argparse would: prefixes, env fallback, --help, relative paths", () => {
+    const cl = readCommandLine(
+      ["--sched", "2", "--profile-dir", "profiles", "--port", "9000"],
+      { THUNDERAGENT_PORT: "1", THUNDERAGENT_METRICS: "true", INIT_CWD: "/home/me" },
+      { cwd: "/repo" },
+    );
+    if (cl.kind !== "run") throw new Error(cl.kind);
+    expect(cl.config).toMatchObject({
+      schedulerInterval: 2,
+      profileDir: "/home/me/profiles",
+      port: 9000,
+      metrics: true,
+    });
+    const noInit = readCommandLine(["--profile-dir", "p"], {}, { cwd: "/repo" });
+    expect(noInit.kind === "run" && noInit.config.profileDir).toBe("/repo/p");
+    expect(readCommandLine(["--bogus", "--help"], {}).kind).toBe("help");
+    expect(readCommandLine(["--version"], {}).kind).toBe("version");
+    expect(() => readCommandLine(["--acting", "2"], {})).toThrow(
+      "ambiguous option: --acting could match --acting-token-weight, --acting-decay-base",
+    );
+    expect(() => loadConfig(["--help"], {})).toThrow(ConfigError);
   });
 
   it("parses byte sizes", () => {

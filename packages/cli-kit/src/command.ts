@@ -42,10 +42,7 @@ export function buildCommand(def: CliDefinition): BuiltCommand {
   const attributes = new Map<string, string>();
   for (const [flag, spec] of Object.entries(def.options)) {
     const env = optionEnv(def, flag, spec);
-    const option = new Option(
-      optionFlags(flag, spec),
-      env ? `${spec.help} [env ${env}]` : spec.help,
-    );
+    const option = new Option(optionFlags(flag, spec), env ? `${spec.help} [$${env}]` : spec.help);
     if (spec.repeat && !spec.variadic) option.argParser(collect);
     command.addOption(option);
     attributes.set(flag, option.attributeName());

@@ -63,7 +63,7 @@ describe("parseCommandLine", () => {
     const help = parseCommandLine(DEF, ["--port", "x", "--help"]);
     expect(help.kind).toBe("help");
     expect(help.kind === "help" && help.text).toMatch(/Usage: demo/);
-    expect(help.kind === "help" && help.text).toMatch(/--port <N> +port \[env DEMO_PORT\]/);
+    expect(help.kind === "help" && help.text).toMatch(/--port <N> +port \[\$DEMO_PORT\]/);
     expect(help.kind === "help" && help.text).not.toMatch(/DEMO_SECRET/);
     expect(parseCommandLine(DEF, ["--version"])).toEqual({ kind: "version", text: "1.2.3\n" });
     expect(helpText(DEF)).toMatch(/-c, --config <FILE>/);

@@ -1,0 +1,126 @@
+/**
+ * The `thunderagent` command line: the Python original's flags and ours, in one table that drives
+ * parsing, the `THUNDERAGENT_*` variables, `--help` and the error lines (cli-kit). Unique prefixes
+ * are accepted, as argparse accepts them (`--metrics-int 2`).
+ * @module
+ */
+import { RouterMode } from "@thunderagent/protocol";
+import {
+  envVarName,
+  helpText,
+  packageVersion,
+  type CliDefinition,
+  type OptionSpec,
+} from "@thunderagent/cli-kit";
+import {
+  BACKEND_TYPE_NAMES,
+  DEFAULT_ROUTER_OPTIONS as OURS,
+  MARK_REASONING_MODES,
+  ORIGINAL_THUNDERAGENT_OPTIONS as ORIGINAL,
+  SHARED_CREDIT_MODES,
+} from "@thunderagent/router-core";
+
+const SECONDS = "a number of seconds > 0";
+
+/** Flag → its spec; the parsed value's key is the flag in camelCase (a ProxyConfig key). */
+export const FLAGS = {
+  host: { value: "HOST", help: "address to listen on (0.0.0.0)" },
+  port: {
+    value: "PORT",
+    help: "port to listen on (8300; 0 = any free port)",
+    expect: "an integer 0–65535",
+  },
+  "log-level": { value: "LEVEL", help: "trace|debug|info|warn|error|fatal|silent (info)" },
+  backends: { value: "URLS", help: "comma-separated backend URLs (http://localhost:8000)" },
+  "backend-type": { value: "TYPE", help: `${BACKEND_TYPE_NAMES.join("|")} (vllm)` },
+  router: { value: "MODE", help: `${RouterMode.options.join("|")} (tr)` },
+  profile: { help: "profile every step; rows appended to <profile-dir>/step_profiles.csv" },
+  "profile-dir": { value: "DIR", help: "(/tmp/thunderagent_profiles)", path: true },
+  metrics: { help: "poll every backend's /metrics periodically" },
+  "metrics-interval": { value: "S", help: "seconds between metrics polls (5)", expect: SECONDS },
+  "scheduler-interval": {
+    value: "S",
+    help: "seconds between scheduler ticks (5)",
+    expect: SECONDS,
+  },
+  "acting-token-weight": {
+    value: "W",
+    help: "weight of acting tokens (1.0)",
+    expect: "a number ≥ 0",
+  },
+  "use-acting-token-decay": { help: "decay acting tokens as w·x^(−t) when restoring" },
+  "acting-decay-base": { value: "X", help: "x of the decay (2)", expect: "a number > 1" },
+  policy: {
+    value: "P",
+    help: "default|original: router-core's defaults or the Python original's policy (default)",
+  },
+  "buffer-per-program": {
+    value: "TOKENS",
+    help: `headroom per program (policy's: ${OURS.bufferPerProgram}; original: ${ORIGINAL.bufferPerProgram})`,
+    expect: "a whole number of tokens ≥ 0",
+  },
+  "shared-credit": {
+    value: "WHEN",
+    help: `${SHARED_CREDIT_MODES.join("|")} (policy's: ${OURS.sharedCredit}; original: ${ORIGINAL.sharedCredit})`,
+  },
+  "mark-reasoning": {
+    value: "WHICH",
+    help: `${MARK_REASONING_MODES.join("|")} (policy's: ${OURS.markReasoning}; original: ${ORIGINAL.markReasoning})`,
+  },
+  "body-limit": { value: "SIZE", help: "largest request body: bytes, 64MiB, 512k… (64MiB)" },
+  "docker-gc": { help: "remove a program's docker_ids on release" },
+  "api-key": { value: "KEY", help: "require Authorization: Bearer <KEY> (not on /health)" },
+  "backend-api-key": { value: "KEY", help: "Bearer key sent to the backends" },
+  "upstream-timeout": {
+    value: "S",
+    help: "total seconds for one upstream call (none)",
+    expect: SECONDS,
+  },
+  "connect-timeout": { value: "S", help: "seconds to connect to a backend (10)", expect: SECONDS },
+  "force-resume-timeout": {
+    value: "S",
+    help: "a paused request goes through after (1800)",
+    expect: SECONDS,
+  },
+  "abandon-timeout": {
+    value: "S",
+    help: "an idle program is reclaimed after (1800)",
+    expect: SECONDS,
+  },
+  "health-interval": {
+    value: "S",
+    help: "seconds between backend /health checks (5)",
+    expect: SECONDS,
+  },
+} as const satisfies Record<string, OptionSpec>;
+
+export const ENV_PREFIX = "THUNDERAGENT";
+
+/** `--backend-api-key` → `THUNDERAGENT_BACKEND_API_KEY`. */
+export function envName(flag: string): string {
+  return envVarName(ENV_PREFIX, flag);
+}
+
+/** The command line's definition (cli-kit). */
+export const PROXY_CLI: CliDefinition = {
+  name: "thunderagent",
+  summary:
+    "The ThunderAgent router: program-aware scheduling in front of vLLM/SGLang backends (a drop-in for python -m ThunderAgent).",
+  get version() {
+    return packageVersion(import.meta.url);
+  },
+  envPrefix: ENV_PREFIX,
+  abbreviations: true,
+  options: FLAGS,
+  epilog: [
+    "Every flag can also be set as THUNDERAGENT_<FLAG> in the environment (--scheduler-interval:",
+    "THUNDERAGENT_SCHEDULER_INTERVAL; flags without a value take 1/0, true/false); the flag wins.",
+    "Long flags may be shortened to any unique prefix (--metrics-int 2). A relative --profile-dir",
+    "is taken from the directory the command was run in (INIT_CWD under pnpm/npm).",
+  ].join("\n"),
+};
+
+/** The `--help` text. */
+export function usage(): string {
+  return helpText(PROXY_CLI);
+}
