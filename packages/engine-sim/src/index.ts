@@ -28,4 +28,5 @@ export { EngineDriver } from "./server/driver.js";
 export type { DriverOptions } from "./server/driver.js";
 export { renderVllmMetrics } from "./server/metrics-text.js";
 export { floatToGoString, pyFloatRepr } from "./server/py-float.js";
-export { parseCli } from "./cli/args.js";
+export { ENGINE_SIM_CLI, ENGINE_SIM_FLAGS, parseCli, readCommandLine } from "./cli/args.js";
+export type { CliConfig, CommandLine } from "./cli/args.js";

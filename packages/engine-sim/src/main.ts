@@ -1,27 +1,26 @@
 /**
- * `pnpm engine-sim`: start the simulated vLLM server.
+ * `pnpm engine-sim`: start the simulated vLLM server. Flags and `ENGINE_SIM_*` variables in
+ * cli/args.ts; a bad one prints one line and exits 2; `--help`/`--version` start nothing.
  * @module
  */
-import { UsageError, USAGE, parseCli } from "./cli/args.js";
+import { reportUsageError } from "@thunderagent/cli-kit";
+import { readCommandLine, type CliConfig } from "./cli/args.js";
 import { resolveServerOptions } from "./server/options.js";
 import { startEngineServer } from "./server/start-server.js";
 
 async function main(argv: string[]): Promise<number> {
-  let cli;
+  let cli: CliConfig;
   try {
-    cli = parseCli(argv);
-    if (cli.help) {
-      process.stdout.write(USAGE);
+    const cl = readCommandLine(argv, process.env);
+    if (cl.kind !== "run") {
+      process.stdout.write(cl.text);
       return 0;
     }
+    cli = cl.cli;
     resolveServerOptions(cli.server); // validate before binding
   } catch (err) {
-    if (err instanceof UsageError || err instanceof RangeError) {
-      process.stderr.write(
-        `engine-sim: ${err.message}\n${err instanceof UsageError ? "\n" + USAGE : ""}`,
-      );
-      return 2;
-    }
+    const code = reportUsageError("engine-sim", err, undefined, [RangeError]);
+    if (code !== undefined) return code;
     throw err;
   }
   const server = await startEngineServer({

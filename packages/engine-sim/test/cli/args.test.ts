@@ -1,9 +1,10 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { PROFILES } from "../../src/profiles/index.js";
-import { UsageError, parseCli } from "../../src/cli/args.js";
+import { UsageError, parseCli, readCommandLine } from "../../src/cli/args.js";
 import { resolveServerOptions } from "../../src/index.js";
 
 describe("engine-sim flags", () => {
@@ -82,20 +83,109 @@ describe("engine-sim flags", () => {
     );
   });
 
-  it("the CLI exits 2 with a message and no stack trace", () => {
-    const root = join(import.meta.dirname, "../../../..");
-    const tsx = pathToFileURL(join(root, "node_modules/tsx/dist/esm/index.mjs")).href;
-    const main = join(import.meta.dirname, "../../src/main.ts");
-    const r = spawnSync(
+  it("reads ENGINE_SIM_* when a flag is absent; the flag wins", () => {
+    const env = {
+      ENGINE_SIM_TIME_SCALE: "0.5",
+      ENGINE_SIM_SERVED_MODEL_NAME: "a,b",
+      ENGINE_SIM_PORT: "x",
+    };
+    const cl = readCommandLine(["--port", "9"], env);
+    if (cl.kind !== "run") throw new Error(cl.kind);
+    expect(cl.cli.port).toBe(9);
+    expect(cl.cli.server).toMatchObject({ timeScale: 0.5, servedModelNames: ["a", "b"] });
+    expect(() => readCommandLine([], { ENGINE_SIM_INSTANT: "maybe" })).toThrow(
+      '--instant (from ENGINE_SIM_INSTANT) must be true or false, got "maybe"',
+    );
+    expect(readCommandLine([], { ENGINE_SIM_INSTANT: "1" })).toMatchObject({
+      cli: { server: { instant: true } },
+    });
+    expect(() => parseCli(["--max-num-seq", "4"])).toThrow(
+      "unknown option '--max-num-seq'; did you mean --max-num-seqs?",
+    );
+  });
+});
+
+describe("the engine-sim process", () => {
+  const root = join(import.meta.dirname, "../../../..");
+  const tsx = pathToFileURL(join(root, "node_modules/tsx/dist/esm/index.mjs")).href;
+  const main = join(import.meta.dirname, "../../src/main.ts");
+  const run = (args: string[], env: Record<string, string> = {}) =>
+    spawnSync(
       process.execPath,
-      ["--conditions=@thunderagent/source", "--import", tsx, main, "--profile", "gpt5"],
+      ["--conditions=@thunderagent/source", "--import", tsx, main, ...args],
       {
         encoding: "utf8",
         timeout: 55_000,
+        env: { ...process.env, ...env },
       },
     );
+
+  it("exits 2 with one line and no stack trace", () => {
+    const r = run(["--profile", "gpt5"]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/engine-sim: --profile must be one of/);
-    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stderr).toBe(
+      'engine-sim: --profile must be one of glm4.6, qwen3-235b, got "gpt5" (see --help)\n',
+    );
+    const typo = run(["--time-scal", "1"]);
+    expect(typo.status).toBe(2);
+    expect(typo.stderr).toBe(
+      "engine-sim: unknown option '--time-scal'; did you mean --time-scale? (see --help)\n",
+    );
+  }, 60_000);
+
+  it("--help and --version print and exit 0 without listening", () => {
+    const help = run(["--port", "1", "--help"]);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: engine-sim \[options\]/);
+    expect(help.stdout).toContain("[$ENGINE_SIM_TIME_SCALE]");
+    expect(help.stdout).not.toContain("listening");
+    const version = run(["--version"]);
+    expect(version.status).toBe(0);
+    const pkg = JSON.parse(
+      readFileSync(join(import.meta.dirname, "../../package.json"), "utf8"),
+    ) as {
+      version: string;
+    };
+    expect(version.stdout).toBe(`${pkg.version}\n`);
+  }, 60_000);
+
+  it("serves with settings from ENGINE_SIM_*, a flag beating its variable", async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        "--conditions=@thunderagent/source",
+        "--import",
+        tsx,
+        main,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "0",
+      ],
+      {
+        env: {
+          ...process.env,
+          ENGINE_SIM_PORT: "not-a-port",
+          ENGINE_SIM_SERVED_MODEL_NAME: "from-env",
+          ENGINE_SIM_INSTANT: "true",
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    try {
+      const line = await new Promise<{ model: string; timeScale: unknown }>((resolve, reject) => {
+        let buf = "";
+        child.stdout.on("data", (d: Buffer) => {
+          buf += d.toString("utf8");
+          const hit = buf.split("\n").find((l) => l.includes("engine-sim listening"));
+          if (hit) resolve(JSON.parse(hit) as { model: string; timeScale: unknown });
+        });
+        child.on("exit", (code) => reject(new Error(`engine-sim exited with ${code}`)));
+      });
+      expect(line.model).toBe("from-env");
+      expect(line.timeScale).toBe("instant");
+    } finally {
+      child.kill("SIGTERM");
+    }
   }, 60_000);
 });
