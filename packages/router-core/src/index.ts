@@ -5,6 +5,7 @@
  */
 export { Router } from "./router.js";
 export type { ProgramSnapshot } from "./router.js";
+export type { RouterPort } from "./router-port.js";
 export {
   DEFAULT_ROUTER_OPTIONS,
   MARK_REASONING_MODES,

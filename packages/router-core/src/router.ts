@@ -13,6 +13,7 @@ import type {
   ProfilesResponse,
 } from "@thunderagent/protocol";
 import * as life from "./lifecycle.js";
+import type { RouterPort } from "./router-port.js";
 import { RouterState } from "./router-state.js";
 import { type RouterStats, routerStats } from "./stats.js";
 import { tick } from "./tick.js";
@@ -44,9 +45,19 @@ export interface ProgramSnapshot {
   inFlight: number;
   pendingRequests: number;
   dockerIds: string[];
+  /** Times it was paused while active (policy/victim-penalty.ts). */
+  pauseCount: number;
+  /** Its acting lease expired: its tokens are not reserved (policy/acting-lease.ts). */
+  leaseExpired: boolean;
+  /** Seconds its requests spent in the engine (policy/attained-service.ts). */
+  serviceS: number;
+  /** Its own chars-per-token ratio, null before its first usage (policy/program-estimate.ts). */
+  charsPerToken: number | null;
+  /** Its smoothed token growth per step, null before two usages. */
+  growthPerStep: number | null;
 }
 
-export class Router {
+export class Router implements RouterPort {
   /** @internal The state, exposed for the property tests and the benchmark. */
   readonly state: RouterState;
 
@@ -67,7 +78,10 @@ export class Router {
 
   /** Records a metrics scrape. Unknown URLs are ignored. */
   updateBackend(url: string, snapshot: BackendSnapshot, now: number): void {
-    this.state.backends.get(url)?.recordSnapshot(snapshot, now, this.state.opts.capacityFrom);
+    const o = this.state.opts;
+    this.state.backends
+      .get(url)
+      ?.recordSnapshot(snapshot, now, o.capacityFrom, o.kvUsageSmoothingS);
   }
 
   /**
@@ -165,8 +179,9 @@ export class Router {
     return views.profileView(this.state, programId);
   }
 
-  stats(): RouterStats {
-    return routerStats(this.state);
+  /** Counters and gauges; the current waits are measured at `now`, else at the last tick. */
+  stats(now?: number): RouterStats {
+    return routerStats(this.state, now ?? this.state.lastTickAt);
   }
 
   /** One program's state, or undefined when unknown (released programs are forgotten). */
@@ -187,6 +202,11 @@ export class Router {
       inFlight: p.inFlight,
       pendingRequests: p.pending.size,
       dockerIds: [...p.dockerIds],
+      pauseCount: p.pauseCount,
+      leaseExpired: p.leaseExpired,
+      serviceS: p.serviceS,
+      charsPerToken: p.charsPerToken,
+      growthPerStep: p.growthPerStep,
     };
   }
 }

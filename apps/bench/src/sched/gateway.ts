@@ -7,7 +7,8 @@
  * (one per backend) programs are pinned round-robin: sticky per-backend routing.
  * @module
  */
-import type { SimEngineEvent, SimResumed, SimRouter, ScrapeSnapshot } from "./ports.js";
+import type { ResumedRequest, RouterPort } from "@thunderagent/router-core";
+import type { SimEngineEvent, ScrapeSnapshot } from "./ports.js";
 import { applyScrapePolicy, type ScrapePolicy } from "./scrape-policy.js";
 
 export interface Call {
@@ -63,7 +64,7 @@ export class DirectGateway implements Gateway {
 }
 
 interface RouterShard {
-  router: SimRouter;
+  router: RouterPort;
   /** Indices into host.backendUrls this router owns. */
   backends: number[];
 }
@@ -109,7 +110,7 @@ export class RouterGateway implements Gateway {
     this.host.forward(call, backend, now);
   }
 
-  private forwardAll(shard: RouterShard, resumed: readonly SimResumed[], now: number): number {
+  private forwardAll(shard: RouterShard, resumed: readonly ResumedRequest[], now: number): number {
     let forced = 0;
     for (const r of resumed) {
       if (r.forced) forced++;

@@ -14,14 +14,9 @@ import {
   Router,
   parseVllmMetrics,
   type RouterOptions,
+  type RouterPort,
 } from "@thunderagent/router-core";
-import type {
-  ScrapeSnapshot,
-  SimEngine,
-  SimEngineEvent,
-  SimEngineRequest,
-  SimRouter,
-} from "./ports.js";
+import type { ScrapeSnapshot, SimEngine, SimEngineEvent, SimEngineRequest } from "./ports.js";
 import type { RunRow } from "./results.js";
 import { simulateJob, type SimDeps } from "./simulate-job.js";
 import type { Job } from "./systems.js";
@@ -65,7 +60,7 @@ export const REAL_DEPS: SimDeps = {
     });
     return new EngineAdapter(new EngineModel(config));
   },
-  makeRouter(system, backendUrls, extra): SimRouter {
+  makeRouter(system, backendUrls, extra): RouterPort {
     const options: RouterOptions = {
       ...DEFAULT_ROUTER_OPTIONS,
       mode: system === "router-default" ? "default" : "tr",

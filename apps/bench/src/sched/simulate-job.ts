@@ -6,7 +6,8 @@
  */
 import { performance } from "node:perf_hooks";
 import { DirectGateway, RouterGateway, type Gateway, type GatewayHost } from "./gateway.js";
-import type { SimEngine, SimRouter } from "./ports.js";
+import type { RouterPort } from "@thunderagent/router-core";
+import type { SimEngine } from "./ports.js";
 import type { RunRow } from "./results.js";
 import { runSimulation } from "./simulation.js";
 import type { EngineOverrides, Job, SystemName } from "./systems.js";
@@ -25,7 +26,7 @@ export interface SimDeps {
     system: Exclude<SystemName, "vllm" | "continuum">,
     backendUrls: string[],
     extraOptions: Record<string, unknown> | undefined,
-  ): SimRouter;
+  ): RouterPort;
 }
 
 export function backendUrl(i: number): string {
