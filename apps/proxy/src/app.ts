@@ -49,39 +49,56 @@ export interface AppDeps {
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const { config, router } = deps;
   const log = deps.logger ?? pino({ level: "silent" });
   const now = deps.now ?? (() => Date.now() / 1000);
+  const app = newFastify(deps.config, log);
+  const ctx = newContext(deps, log, now);
+  const loop = new SchedulerLoop(ctx);
+  app.decorate("thunder", { ctx, loop });
+  app.decorateRequest("bodyChars", 0);
 
-  const app = Fastify({
+  parseBodiesAsJson(app, deps.router);
+  answerErrorsAsOpenAI(app, ctx);
+  if (deps.config.apiKey !== null) bearerAuth(app, deps.config.apiKey);
+  if (log.isLevelEnabled("debug")) logEachRequest(app);
+  chatRoute(app, ctx);
+  adminRoutes(app, ctx);
+  metricsRoute(app, ctx);
+  startAndStop(app, ctx, loop, deps);
+  return app;
+}
+
+function newFastify(config: ProxyConfig, log: Logger): FastifyInstance {
+  return Fastify({
     loggerInstance: log as FastifyBaseLogger,
-    // No per-request log lines above debug (the onResponse hook below, at debug only).
+    // No per-request log lines above debug (the onResponse hook of logEachRequest, at debug only).
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimit,
     requestIdHeader: "x-request-id",
     return503OnClosing: true,
     forceCloseConnections: "idle",
   });
+}
 
+/** The state every route shares: the pools, the waiters, the monitor, the CSV, the counters. */
+function newContext(deps: AppDeps, log: Logger, now: () => number): ProxyContext {
+  const { config, router } = deps;
   const upstreams = new Upstreams(config.backends, config);
   const waiters = new Waiters();
-  const monitor = new BackendMonitor(config, upstreams, router, log, now);
   const containers =
     deps.containers !== undefined
       ? deps.containers
       : config.dockerGc
         ? new DockerGc(log.child({ component: "docker-gc" }))
         : null;
-  const profile = config.profile ? new ProfileWriter(config.profileDir) : null;
   const background = new Set<Promise<unknown>>();
-
-  const ctx: ProxyContext = {
+  return {
     config,
     router,
     upstreams,
     waiters,
-    monitor,
-    profile,
+    monitor: new BackendMonitor(config, upstreams, router, log, now),
+    profile: config.profile ? new ProfileWriter(config.profileDir) : null,
     containers,
     log,
     now,
@@ -105,17 +122,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       void p.finally(() => background.delete(p));
     },
   };
-  const loop = new SchedulerLoop(ctx);
-  app.decorate("thunder", { ctx, loop });
-  app.decorateRequest("bodyChars", 0);
+}
 
+/**
+ * Bodies are JSON whatever the content type says (as the Python original reads them), with the
+ * reason in the 400 when they do not parse; each request's size is measured on the way.
+ */
+function parseBodiesAsJson(app: FastifyInstance, router: RouterPort): void {
   // The size the Router estimates tokens from: the body as sent, or as the original measures it.
   const measure =
     router.options.payloadChars === "python-json"
       ? (text: string) => pythonJsonDumpsLength(text) ?? text.length
       : (text: string) => text.length;
-  // Bodies: JSON whatever the content type says (as the Python original reads them), with the
-  // reason in the 400 when it does not parse.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", { parseAs: "string" }, (request, body, done) => {
     const text = body as string;
@@ -130,7 +148,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       );
     }
   });
+}
 
+/** Every error, and an unknown route, is answered in the OpenAI envelope. */
+function answerErrorsAsOpenAI(app: FastifyInstance, ctx: ProxyContext): void {
   app.setErrorHandler((err, request, reply) => {
     const { status, body } = toErrorResponse(err);
     if (status >= 500) request.log.error({ err }, "request failed");
@@ -148,29 +169,36 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     );
     return reply.code(status).send(body);
   });
+}
 
-  if (config.apiKey !== null) bearerAuth(app, config.apiKey);
-  if (log.isLevelEnabled("debug")) {
-    app.addHook("onResponse", async (request, reply) => {
-      request.log.debug(
-        {
-          method: request.method,
-          url: request.url,
-          status: reply.statusCode,
-          ms: reply.elapsedTime,
-        },
-        "request done",
-      );
-    });
-  }
+/** One `request done` line per request, at debug. */
+function logEachRequest(app: FastifyInstance): void {
+  app.addHook("onResponse", async (request, reply) => {
+    request.log.debug(
+      {
+        method: request.method,
+        url: request.url,
+        status: reply.statusCode,
+        ms: reply.elapsedTime,
+      },
+      "request done",
+    );
+  });
+}
 
-  chatRoute(app, ctx);
-  adminRoutes(app, ctx);
-  metricsRoute(app, ctx);
-
+/**
+ * Start: learn the backends' health and capacity before the first request (a backend still
+ * booting is fine), then start the timers. Stop: answer the waiters 503, wait for the background
+ * work, close the CSV and the pools.
+ */
+function startAndStop(
+  app: FastifyInstance,
+  ctx: ProxyContext,
+  loop: SchedulerLoop,
+  deps: AppDeps,
+): void {
   app.addHook("onReady", async () => {
-    // Learn health and capacity before the first request; a backend still booting is fine.
-    const probe = Promise.all([monitor.checkHealth(), monitor.scrapeAll()]);
+    const probe = Promise.all([ctx.monitor.checkHealth(), ctx.monitor.scrapeAll()]);
     const limit = deps.startupProbeTimeoutMs ?? 5000;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
@@ -185,13 +213,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.addHook("preClose", async () => {
     loop.stop();
-    const n = waiters.close();
-    if (n > 0) log.info({ waiters: n }, "answered waiting requests with 503");
+    const n = ctx.waiters.close();
+    if (n > 0) ctx.log.info({ waiters: n }, "answered waiting requests with 503");
   });
   app.addHook("onClose", async () => {
-    await Promise.allSettled([...background]);
-    profile?.close();
-    await upstreams.close();
+    await Promise.allSettled([...ctx.background]);
+    ctx.profile?.close();
+    await ctx.upstreams.close();
   });
-  return app;
 }

@@ -7,43 +7,59 @@
  * unchanged, like a non-streaming one.
  * @module
  */
-import type { FastifyReply, FastifyRequest } from "fastify";
-import type { ProxyContext } from "../context.js";
 import type { StreamOutcome, StreamSink } from "../upstream/streaming.js";
-import type { HangUp } from "../upstream/hang-up.js";
-import type { UpstreamRequest } from "../upstream/upstreams.js";
-import { ClientGone } from "./client-gone.js";
-import { passUpstreamError } from "../upstream/pass-error.js";
-import type { PreparedRequest } from "./prepare-request.js";
+import { streamErrorEvent } from "../upstream/errors.js";
+import {
+  finish,
+  upstreamFailed,
+  upstreamRefused,
+  upstreamRequest,
+  type Exchange,
+} from "./exchange.js";
 import { SseRelay } from "./sse-relay.js";
-import { streamErrorEvent, upstreamFailure } from "../upstream/errors.js";
 import { toUsage } from "./usage.js";
 
-export async function forwardStream(
-  ctx: ProxyContext,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  prepared: PreparedRequest,
-  requestId: string,
-  backend: string,
-  upstreamRequest: UpstreamRequest & { signal: HangUp },
-): Promise<void> {
-  const { router, counters } = ctx;
-  const signal = upstreamRequest.signal;
-  const raw = reply.raw;
-  const relay = new SseRelay(!prepared.clientWantsUsage, {
+export async function forwardStream(x: Exchange): Promise<void> {
+  const relay = watchEvents(x);
+  const handle = x.ctx.upstreams.stream(x.backend, upstreamRequest(x), clientSink(x, relay));
+  const raw = x.reply.raw;
+  const onDrain = () => handle.resume();
+  raw.on("drain", onDrain);
+  let outcome: StreamOutcome;
+  try {
+    outcome = await handle.done;
+  } catch (err) {
+    // Nothing reached the client yet: a 502/504 (or nothing at all if the client left).
+    throw upstreamFailed(x, err);
+  } finally {
+    raw.off("drain", onDrain);
+  }
+  if (outcome.kind === "status") return upstreamRefused(x, outcome);
+  endStream(x, outcome, relay);
+}
+
+/** The relay that tells the Router about the first token and every content chunk. */
+function watchEvents(x: Exchange): SseRelay {
+  const { router, now } = x.ctx;
+  return new SseRelay(!x.prepared.clientWantsUsage, {
     content(first) {
-      const now = ctx.now();
-      if (first) router.firstToken(requestId, now);
-      router.streamChunk(requestId, now);
+      const t = now();
+      if (first) router.firstToken(x.requestId, t);
+      router.streamChunk(x.requestId, t);
     },
     usage() {},
     error() {},
   });
-  const sink: StreamSink = {
+}
+
+/** Where a 200's bytes go: the client's socket, opened with SSE headers, through the relay. */
+function clientSink(x: Exchange, relay: SseRelay): StreamSink {
+  const { counters } = x.ctx;
+  const raw = x.reply.raw;
+  return {
     start(contentType) {
       counters.chatStreams++;
-      reply.hijack();
+      x.reply.hijack();
       raw.writeHead(200, {
         "content-type": contentType ?? "text/event-stream; charset=utf-8",
         "cache-control": "no-cache",
@@ -59,55 +75,33 @@ export async function forwardStream(
       return raw.write(out);
     },
   };
+}
 
-  const handle = ctx.upstreams.stream(backend, upstreamRequest, sink);
-  const onDrain = () => handle.resume();
-  raw.on("drain", onDrain);
-  let outcome: StreamOutcome;
-  try {
-    outcome = await handle.done;
-  } catch (err) {
-    // Nothing reached the client yet: a 502/504 (or nothing at all if the client left).
-    router.fail(requestId, ctx.now());
-    if (signal.aborted) throw new ClientGone();
-    counters.upstreamErrors++;
-    throw upstreamFailure(err, backend);
-  } finally {
-    raw.off("drain", onDrain);
-  }
-  if (outcome.kind === "status") {
-    return void passUpstreamError(ctx, request, reply, requestId, backend, outcome);
-  }
-
-  const now = ctx.now();
-  if (signal.aborted) {
+/** After a 200 stream ended or broke: tell the Router, and close the client's stream. */
+function endStream(x: Exchange, outcome: StreamOutcome, relay: SseRelay): void {
+  const { counters } = x.ctx;
+  const raw = x.reply.raw;
+  const now = x.ctx.now();
+  if (x.hangUp.aborted) {
     // The client hung up: the upstream request is already aborted (the signal fired).
     counters.clientAborts++;
-    router.fail(requestId, now);
+    finish(x, null, now);
     raw.destroy();
     return;
   }
   if (outcome.kind === "broken") {
     counters.streamErrors++;
-    router.fail(requestId, now);
-    request.log.warn({ backend, err: outcome.error.message }, "upstream stream broke");
-    raw.end(streamErrorEvent(`backend ${backend} stream broke: ${outcome.error.message}`));
+    finish(x, null, now);
+    x.log.warn({ backend: x.backend, err: outcome.error.message }, "upstream stream broke");
+    raw.end(streamErrorEvent(`backend ${x.backend} stream broke: ${outcome.error.message}`));
     return;
   }
   const rest = relay.flush();
   if (rest.length > 0) raw.write(rest);
   if (relay.errorMessage !== null) {
     counters.streamErrors++;
-    router.fail(requestId, now);
-    request.log.debug({ backend }, "in-stream error chunk");
-  } else {
-    const usage = toUsage(relay.usage);
-    if (usage) {
-      const row = router.complete(requestId, usage, now);
-      if (row) ctx.profile?.append(row);
-    } else {
-      router.fail(requestId, now);
-    }
+    x.log.debug({ backend: x.backend }, "in-stream error chunk");
   }
+  finish(x, relay.errorMessage === null ? toUsage(relay.usage) : null, now);
   raw.end();
 }

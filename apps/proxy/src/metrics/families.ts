@@ -20,7 +20,8 @@ function gauge(name: string, help: string, samples: Sample[] | number): MetricFa
   };
 }
 
-type BackendStats = ReturnType<ProxyContext["router"]["stats"]>["backends"][number];
+type Stats = ReturnType<ProxyContext["router"]["stats"]>;
+type BackendStats = Stats["backends"][number];
 
 /** One gauge per backend: name, help, and what it reads (null: no sample for that backend). */
 const PER_BACKEND_GAUGES: ReadonlyArray<
@@ -37,25 +38,32 @@ const PER_BACKEND_GAUGES: ReadonlyArray<
 
 export function collectFamilies(ctx: ProxyContext): MetricFamily[] {
   const s = ctx.router.stats();
-  const c = ctx.counters;
-  const perBackend = (pick: (b: BackendStats) => number | null): Sample[] =>
-    s.backends.flatMap((b) => {
-      const value = pick(b);
-      return value === null ? [] : [{ labels: { backend: b.url }, value }];
-    });
-  const byStatus: Sample[] = [];
-  for (const b of s.backends) {
-    byStatus.push({
+  return [
+    ...programFamilies(s),
+    ...schedulerFamilies(s),
+    ...backendFamilies(s),
+    pauseHistogram(s),
+    ...proxyFamilies(ctx),
+  ];
+}
+
+/** One sample per backend of what `pick` reads (none where it reads null). */
+function perBackend(s: Stats, pick: (b: BackendStats) => number | null): Sample[] {
+  return s.backends.flatMap((b) => {
+    const value = pick(b);
+    return value === null ? [] : [{ labels: { backend: b.url }, value }];
+  });
+}
+
+/** Programs: how many, by state and status, on each backend. */
+function programFamilies(s: Stats): MetricFamily[] {
+  const byStatus: Sample[] = s.backends.flatMap((b) => [
+    {
       labels: { backend: b.url, status: "reasoning", state: "active" },
       value: b.programs.reasoning,
-    });
-    byStatus.push({
-      labels: { backend: b.url, status: "acting", state: "active" },
-      value: b.programs.acting,
-    });
-  }
-  const h = s.pauseTimeHistogram;
-
+    },
+    { labels: { backend: b.url, status: "acting", state: "active" }, value: b.programs.acting },
+  ]);
   return [
     gauge("programs", "Registered programs.", s.programs),
     gauge(
@@ -72,13 +80,19 @@ export function collectFamilies(ctx: ProxyContext): MetricFamily[] {
     gauge(
       "backend_paused_programs",
       "Paused programs by origin backend.",
-      perBackend((b) => b.paused),
+      perBackend(s, (b) => b.paused),
     ),
     gauge(
       "backend_marked_programs",
       "Reasoning programs marked for pause.",
-      perBackend((b) => b.programs.markedForPause),
+      perBackend(s, (b) => b.programs.markedForPause),
     ),
+  ];
+}
+
+/** The scheduler's decisions and what passed through it. */
+function schedulerFamilies(s: Stats): MetricFamily[] {
+  return [
     counter("pauses_total", "Programs paused.", s.pauses),
     counter("marks_total", "Reasoning programs marked for pause.", s.marks),
     counter("restores_total", "Programs restored from the waiting queue.", s.restores),
@@ -103,14 +117,29 @@ export function collectFamilies(ctx: ProxyContext): MetricFamily[] {
     gauge("pending_requests", "Requests waiting for their program's restore.", s.pendingRequests),
     gauge("inflight_backend_requests", "Requests in the backends.", s.inFlightRequests),
     gauge("chars_per_token", "Calibrated characters per token.", s.charsPerToken),
-    ...PER_BACKEND_GAUGES.map(([name, help, pick]) => gauge(name, help, perBackend(pick))),
-    {
-      name: `${P}pause_seconds`,
-      help: "How long requests waited for their program to be restored.",
-      type: "histogram",
-      samples: histogramSamples(h.buckets, h.counts, h.sum, h.count),
-    },
-    // The proxy's own.
+  ];
+}
+
+/** How long requests waited for their program's restore. */
+function pauseHistogram(s: Stats): MetricFamily {
+  const h = s.pauseTimeHistogram;
+  return {
+    name: `${P}pause_seconds`,
+    help: "How long requests waited for their program to be restored.",
+    type: "histogram",
+    samples: histogramSamples(h.buckets, h.counts, h.sum, h.count),
+  };
+}
+
+/** Each backend's tokens and health. */
+function backendFamilies(s: Stats): MetricFamily[] {
+  return PER_BACKEND_GAUGES.map(([name, help, pick]) => gauge(name, help, perBackend(s, pick)));
+}
+
+/** The proxy's own counters. */
+function proxyFamilies(ctx: ProxyContext): MetricFamily[] {
+  const c = ctx.counters;
+  return [
     counter("chat_requests_total", "Chat completion requests accepted.", c.chatRequests),
     counter("chat_streams_total", "Streaming chat requests forwarded.", c.chatStreams),
     gauge("inflight_requests", "Chat requests being served or waiting.", c.inflight),

@@ -7,6 +7,7 @@ import type { FastifyInstance } from "fastify";
 import { ReleaseRequest } from "@thunderagent/protocol";
 import { upstreamFailure } from "../upstream/errors.js";
 import { upstreamHeaders } from "../upstream/headers.js";
+import { passThrough } from "../upstream/pass-through.js";
 import type { ProxyContext } from "../context.js";
 import { ProxyError } from "../errors.js";
 
@@ -70,8 +71,7 @@ export function adminRoutes(app: FastifyInstance, ctx: ProxyContext): void {
     } catch (err) {
       throw upstreamFailure(err, backend);
     }
-    if (res.contentType !== undefined) reply.header("content-type", res.contentType);
     request.log.debug({ backend }, "models");
-    return reply.code(res.statusCode).send(res.body);
+    return passThrough(reply, res);
   });
 }

@@ -1,4 +1,4 @@
-/** Starts the proxy on a loopback port (port 0) with the real Router built from its config. */
+/** The proxy with the real Router built from its config: in memory (inject) or on a loopback port. */
 import type { FastifyInstance } from "fastify";
 import { buildApp, type AppDeps } from "../../src/app.js";
 import { makeConfig, type ProxyConfig } from "../../src/config.js";
@@ -6,8 +6,8 @@ import { createRouter } from "../../src/create-router.js";
 import type { ProxyContext } from "../../src/context.js";
 import type { SchedulerLoop } from "../../src/scheduler-loop.js";
 
-export interface RunningProxy {
-  url: string;
+/** The proxy app, ready (start-up probe done) but not listening: talk to it with `app.inject()`. */
+export interface TestProxy {
   app: FastifyInstance;
   config: ProxyConfig;
   ctx: ProxyContext;
@@ -15,10 +15,14 @@ export interface RunningProxy {
   close(): Promise<void>;
 }
 
-export async function startProxy(
+export interface RunningProxy extends TestProxy {
+  url: string;
+}
+
+export async function buildProxy(
   config: Partial<Parameters<typeof makeConfig>[0]>,
   extra: Partial<AppDeps> = {},
-): Promise<RunningProxy> {
+): Promise<TestProxy> {
   const cfg = makeConfig({ host: "127.0.0.1", port: 0, ...config });
   const app = await buildApp({
     config: cfg,
@@ -26,15 +30,24 @@ export async function startProxy(
     timers: false,
     ...extra,
   });
-  const address = await app.listen({ host: "127.0.0.1", port: 0 });
+  await app.ready();
   return {
-    url: address,
     app,
     config: cfg,
     ctx: app.thunder.ctx,
     loop: app.thunder.loop,
     close: () => app.close(),
   };
+}
+
+/** {@link buildProxy}, listening on a loopback port: for clients that need a real socket. */
+export async function startProxy(
+  config: Partial<Parameters<typeof makeConfig>[0]>,
+  extra: Partial<AppDeps> = {},
+): Promise<RunningProxy> {
+  const proxy = await buildProxy(config, extra);
+  const url = await proxy.app.listen({ host: "127.0.0.1", port: 0 });
+  return { ...proxy, url };
 }
 
 /** Polls `check` until it holds (no wall-clock assertions: generous deadline, then fail). */
