@@ -101,7 +101,9 @@ describe("swebench process", () => {
       .filter((l) => l["run_id"] === secondRunId && l["msg"] === "instance finished")
       .map((l) => l["instance_id"]);
     expect([...finished].sort()).toEqual(all.filter((id) => !doneFirst.includes(id)));
-    expect(readdirSync(out).filter((n) => n.includes(".tmp-"))).toEqual([]);
+    // write-file-atomic writes `<target>.<uint32>` beside the target and renames it over it: the
+    // killed run's leftovers were removed by the second run, which left none of its own.
+    expect(readdirSync(out).filter((n) => /\.\d+$/.test(n))).toEqual([]);
     // The killed run's testbeds (under <output>/.testbeds) were removed by the second run.
     const testbeds = join(out, ".testbeds");
     expect(existsSync(testbeds) ? readdirSync(testbeds) : []).toEqual([]);
