@@ -1,10 +1,49 @@
-/** Facts about this machine the plan needs: the repository root, the Hugging Face CLI, run ids. */
-import { accessSync, constants, existsSync, readdirSync } from "node:fs";
+/**
+ * Facts about this machine the plan needs: the repository root (or, installed, where the other
+ * packages are), the Hugging Face CLI, run ids.
+ */
+import { accessSync, constants, existsSync, readFileSync, readdirSync } from "node:fs";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** The monorepo root (this file is apps/reproduce/src/facts.ts, or dist/facts.js). */
+/**
+ * The monorepo root (this file is apps/reproduce/src/facts.ts, or dist/facts.js). Installed
+ * outside the monorepo it is just the directory three levels up (e.g. `node_modules`), the base
+ * the entry paths of entries.ts are relative to.
+ */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+
+/** Whether this package runs from the monorepo's checkout (not from an installed tarball). */
+export const IN_MONOREPO =
+  existsSync(join(REPO_ROOT, "pnpm-workspace.yaml")) &&
+  existsSync(join(REPO_ROOT, "apps", "reproduce", "package.json"));
+
+/** The directory of the installed package `name`, as Node resolves it from this package. */
+export function installedPackageDir(name: string): string | null {
+  let main: string;
+  try {
+    main = fileURLToPath(import.meta.resolve(name));
+  } catch {
+    return null;
+  }
+  for (let dir = dirname(main); dirname(dir) !== dir; dir = dirname(dir)) {
+    const file = join(dir, "package.json");
+    if (!existsSync(file)) continue;
+    if ((JSON.parse(readFileSync(file, "utf8")) as { name?: unknown }).name === name) return dir;
+  }
+  return null;
+}
+
+/** The file of the bin `bin` of the installed package `name`. */
+export function installedBin(name: string, bin: string): string | null {
+  const dir = installedPackageDir(name);
+  if (!dir) return null;
+  const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as {
+    bin?: string | Record<string, string>;
+  };
+  const file = typeof pkg.bin === "string" ? pkg.bin : pkg.bin?.[bin];
+  return file ? join(dir, file) : null;
+}
 
 export function onPath(name: string, env: NodeJS.ProcessEnv = process.env): string | null {
   for (const dir of (env.PATH ?? "").split(delimiter)) {
@@ -31,9 +70,16 @@ export function makeRunId(preset: string, simulate: boolean, now = new Date()): 
   return `${preset}-${simulate ? "sim" : "real"}-${t}`;
 }
 
-/** The runner's sample dataset (`--subset sample`) as a file, wherever apps/swebench keeps it. */
+/**
+ * The runner's sample dataset (`--subset sample`) as a file, wherever apps/swebench keeps it;
+ * outside the monorepo, in the installed `@thunderagent/swebench`.
+ */
 export function findSampleDataset(root = REPO_ROOT): string | null {
-  const base = join(root, "apps", "swebench");
+  const inRoot = join(root, "apps", "swebench");
+  const base =
+    IN_MONOREPO || existsSync(inRoot)
+      ? inRoot
+      : (installedPackageDir("@thunderagent/swebench") ?? inRoot);
   const candidates: string[] = [];
   const walk = (dir: string, depth: number) => {
     if (depth > 3 || !existsSync(dir)) return;
