@@ -1,41 +1,85 @@
 /**
- * The command line (`pnpm swebench …`), mini-extra swebench's flags: node:util parseArgs, then zod.
- * Bad input is a {@link UsageError} (exit 2) with a message naming the flag.
+ * The command line (`pnpm swebench …`), mini-extra swebench's flags, on cli-kit (commander + zod):
+ * bad input is a {@link UsageError} (exit 2) whose one line names the flag; relative paths (`-o`,
+ * `-c FILE`, `--subset FILE`) are taken from the caller's directory (INIT_CWD under pnpm).
  * @module
  */
-import { parseArgs } from "node:util";
-import { ENVIRONMENT_CLASS_NAMES } from "@thunderagent/agent-core";
+import { existsSync } from "node:fs";
+import { ENVIRONMENT_CLASS_NAMES, isOverrideSpec } from "@thunderagent/agent-core";
+import {
+  UsageError as CliUsageError,
+  helpText,
+  packageVersion,
+  parseCommandLine,
+  resolveFromCaller,
+  validate,
+  type CliDefinition,
+  type Env,
+  type OptionSpec,
+} from "@thunderagent/cli-kit";
 import { z } from "zod";
+import { DATASET_MAPPING } from "./dataset/load-instances.js";
 import { UsageError } from "./errors.js";
 
 export { UsageError };
 
-export const USAGE = `Usage: pnpm swebench [options]
+const DATASET_FILE = /\.(json|jsonl|ndjson|parquet)$/i;
 
-Runs the agent over SWE-bench instances (mini-extra swebench's job).
+export const SWEBENCH_FLAGS = {
+  subset: {
+    value: "NAME",
+    help: "lite | verified | full | sample | <HF dataset name> | <file.json|.jsonl|.parquet> (default: lite)",
+  },
+  split: { value: "SPLIT", help: "dataset split (default: dev)" },
+  slice: { value: "START:STOP", help: "Python-style slice of the instances, e.g. 0:5" },
+  filter: { value: "REGEX", help: "keep instances whose id matches (re.match semantics)" },
+  shuffle: { help: "shuffle the instances (seeded) before filtering and slicing" },
+  workers: {
+    value: "N",
+    short: "w",
+    help: "concurrent instances (default: 1)",
+    expect: "an integer ≥ 1",
+  },
+  output: { value: "DIR", short: "o", help: "output directory (required)", path: true },
+  "redo-existing": { help: "rerun instances already in preds.json" },
+  config: {
+    value: "SPEC",
+    short: "c",
+    repeat: true,
+    help: "YAML file or key.path=value; repeatable, merged in order (default: the seed's swebench.yaml)",
+  },
+  model: { value: "NAME", short: "m", help: "model.model_name" },
+  "environment-class": {
+    value: "CLASS",
+    help: ENVIRONMENT_CLASS_NAMES.join(" | "),
+    expect: ENVIRONMENT_CLASS_NAMES.join(" or "),
+  },
+  "base-url": { value: "URL", help: "model.base_url (the router's or vLLM's /v1 URL)" },
+} as const satisfies Record<string, OptionSpec>;
 
-  --subset <name>            lite | verified | full | sample | <HF dataset name> | <file.json|.jsonl|.parquet>  (default: lite)
-  --split <split>            dataset split (default: dev)
-  --slice <start:stop>       Python-style slice of the instances, e.g. 0:5
-  --filter <regex>           keep instances whose id matches (re.match semantics)
-  --shuffle                  shuffle the instances (seeded) before filtering and slicing
-  -w, --workers <n>          concurrent instances (default: 1)
-  -o, --output <dir>         output directory (required)
-  --redo-existing            rerun instances already in preds.json
-  -c, --config <spec>        YAML file or key.path=value; repeatable, merged in order
-                             (default: the seed's swebench.yaml)
-  -m, --model <name>         model.model_name
-  --environment-class <c>    ${ENVIRONMENT_CLASS_NAMES.join(" | ")}
-  --base-url <url>           model.base_url (the router's or vLLM's /v1 URL)
-  -h, --help                 this help
-`;
+export const SWEBENCH_CLI: CliDefinition = {
+  name: "swebench",
+  summary: "Runs the agent over SWE-bench instances (mini-extra swebench's job).",
+  get version() {
+    return packageVersion(import.meta.url);
+  },
+  options: SWEBENCH_FLAGS,
+  epilog:
+    "Relative paths (-o, -c FILE, --subset FILE) are taken from the directory the command was run\n" +
+    "in (INIT_CWD under pnpm/npm).",
+};
+
+/** The `--help` text. */
+export function usage(): string {
+  return helpText(SWEBENCH_CLI);
+}
 
 const Options = z.object({
-  subset: z.string().min(1),
-  split: z.string().min(1),
+  subset: z.string().min(1).default("lite"),
+  split: z.string().min(1).default("dev"),
   slice: z
     .string()
-    .regex(/^-?\d*(:-?\d*){0,2}$/, "--slice must look like start:stop[:step]")
+    .regex(/^-?\d*(:-?\d*){0,2}$/, "must look like start:stop[:step]")
     .optional(),
   filter: z
     .string()
@@ -46,71 +90,77 @@ const Options = z.object({
       } catch {
         return false;
       }
-    }, "--filter must be a valid regular expression")
+    }, "must be a valid regular expression")
     .optional(),
-  shuffle: z.boolean(),
-  workers: z.coerce
-    .number({ error: "--workers must be an integer" })
-    .int("--workers must be an integer")
-    .min(1, "--workers must be at least 1")
-    .max(4096),
-  output: z.string({ error: "--output is required" }).min(1, "--output is required"),
-  redoExisting: z.boolean(),
-  config: z.array(z.string().min(1)),
+  shuffle: z.boolean().default(false),
+  workers: z.coerce.number().int().min(1).max(4096).default(1),
+  output: z.string({ error: "is required" }).min(1, "is required"),
+  redoExisting: z.boolean().default(false),
+  config: z.array(z.string().min(1)).default([]),
   model: z.string().min(1).optional(),
-  /** The registered environment classes (agent-core's registry), with the flag's message. */
-  environmentClass: z
-    .enum(ENVIRONMENT_CLASS_NAMES, {
-      error: `--environment-class must be ${ENVIRONMENT_CLASS_NAMES.join(" or ")}`,
-    })
-    .optional(),
-  baseUrl: z.url("--base-url must be a URL").optional(),
+  environmentClass: z.enum(ENVIRONMENT_CLASS_NAMES).optional(),
+  baseUrl: z.url("must be a URL").optional(),
 });
 export type CliOptions = z.infer<typeof Options>;
 
-export function parseCli(argv: readonly string[]): CliOptions | "help" {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        subset: { type: "string", default: "lite" },
-        split: { type: "string", default: "dev" },
-        slice: { type: "string" },
-        filter: { type: "string" },
-        shuffle: { type: "boolean", default: false },
-        workers: { type: "string", short: "w", default: "1" },
-        output: { type: "string", short: "o" },
-        "redo-existing": { type: "boolean", default: false },
-        config: { type: "string", short: "c", multiple: true, default: [] },
-        model: { type: "string", short: "m" },
-        "environment-class": { type: "string" },
-        "base-url": { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  if (values.help) return "help";
-  const parsed = Options.safeParse({
-    subset: values.subset,
-    split: values.split,
-    slice: values.slice,
-    filter: values.filter,
-    shuffle: values.shuffle,
-    workers: values.workers,
-    output: values.output,
-    redoExisting: values["redo-existing"],
-    config: values.config,
-    model: values.model,
-    environmentClass: values["environment-class"],
-    baseUrl: values["base-url"],
+export interface ParseCliContext {
+  /** Default: no INIT_CWD (paths from `cwd`). */
+  readonly env?: Env;
+  /** Default process.cwd(). */
+  readonly cwd?: string;
+}
+
+/**
+ * `-c` specs with their files made absolute: a spec that names an existing file, or is not a
+ * `key.path=value` override, is a path (`default` and the shipped `swebench.yaml` stay names).
+ */
+function configSpecs(specs: readonly string[], env: Env, cwd: string): string[] {
+  return specs.map((spec) => {
+    if (spec === "default") return spec;
+    const abs = resolveFromCaller(spec, env, cwd);
+    if (existsSync(abs)) return abs;
+    if (isOverrideSpec(spec) || spec === "swebench.yaml") return spec;
+    return abs;
   });
-  if (!parsed.success) {
-    throw new UsageError(parsed.error.issues.map((i) => i.message).join("; "));
+}
+
+/** `--subset`: a dataset file (by its extension, or because it exists) is made absolute. */
+function subsetSource(subset: string, env: Env, cwd: string): string {
+  if (subset === "sample" || subset in DATASET_MAPPING) return subset;
+  const abs = resolveFromCaller(subset, env, cwd);
+  return DATASET_FILE.test(subset) || existsSync(abs) ? abs : subset;
+}
+
+/** Parses argv (without node and the script); "help"/"version" text, or the options. */
+export function readCommandLine(
+  argv: readonly string[],
+  ctx: ParseCliContext = {},
+): CliOptions | { kind: "help" | "version"; text: string } {
+  const env = ctx.env ?? {};
+  const cwd = ctx.cwd ?? process.cwd();
+  try {
+    const parsed = parseCommandLine(SWEBENCH_CLI, argv, { env, cwd });
+    if (parsed.kind !== "run") return parsed;
+    const o = validate(SWEBENCH_CLI, Options, parsed);
+    return {
+      ...o,
+      subset: subsetSource(o.subset, env, cwd),
+      config: configSpecs(o.config, env, cwd),
+    };
+  } catch (err) {
+    throw err instanceof CliUsageError ? new UsageError(err.message) : err;
   }
-  return parsed.data;
+}
+
+/** The options from argv, or "help" (what other programs check their flags with). */
+export function parseCli(argv: readonly string[], ctx: ParseCliContext = {}): CliOptions | "help" {
+  const cl = readCommandLine(argv, ctx);
+  return "kind" in cl ? "help" : cl;
+}
+
+/** A dataset file that is not there is a usage error (one line, exit 2), not a stack trace. */
+export function checkSubset(o: CliOptions): void {
+  if ((DATASET_FILE.test(o.subset) || o.subset.startsWith("/")) && !existsSync(o.subset)) {
+    throw new UsageError(`--subset ${o.subset}: no such file`);
+  }
 }

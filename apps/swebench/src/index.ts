@@ -3,8 +3,15 @@
  * entry is `src/main.ts` (`pnpm swebench`); this module exposes the pieces for tests and tools.
  * @module
  */
-export { USAGE, parseCli } from "./cli-options.js";
-export type { CliOptions } from "./cli-options.js";
+export {
+  SWEBENCH_CLI,
+  SWEBENCH_FLAGS,
+  checkSubset,
+  parseCli,
+  readCommandLine,
+  usage,
+} from "./cli-options.js";
+export type { CliOptions, ParseCliContext } from "./cli-options.js";
 export { SwebenchError, UsageError, isUsageError } from "./errors.js";
 export type { SwebenchErrorCode } from "./errors.js";
 export { removeStaleTemps, writeFileAtomic } from "./atomic-write.js";

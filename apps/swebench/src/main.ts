@@ -4,11 +4,14 @@
  * interrupted, containers removed, preds.json valid; a second run continues where this one
  * stopped); a second signal sweeps this run's leftovers (the environment class's: docker removes
  * its containers) and exits at once.
- * Exit codes: 0 done, 1 failure, 2 usage error, 130/143 stopped by SIGINT/SIGTERM.
+ * Exit codes: 0 done, 1 failure, 2 usage error (one line: a bad flag, a missing config or dataset
+ * file), 130/143 stopped by SIGINT/SIGTERM. Flags in cli-options.ts; relative paths are taken from
+ * the caller's directory (INIT_CWD under pnpm).
  */
 import { randomUUID } from "node:crypto";
-import { USAGE, parseCli } from "./cli-options.js";
-import { isUsageError } from "./errors.js";
+import { usageLine } from "@thunderagent/cli-kit";
+import { checkSubset, readCommandLine } from "./cli-options.js";
+import { SwebenchError, isUsageError } from "./errors.js";
 import { formatSummary, runBatch, sweepRunLeftovers } from "./run/run-batch.js";
 import { resolveConfig } from "./run/resolve-config.js";
 
@@ -16,11 +19,13 @@ async function main(argv: readonly string[]): Promise<number> {
   let cli;
   let config;
   try {
-    cli = parseCli(argv);
-    if (cli === "help") {
-      process.stdout.write(USAGE);
+    const cl = readCommandLine(argv, { env: process.env, cwd: process.cwd() });
+    if ("kind" in cl) {
+      process.stdout.write(cl.text);
       return 0;
     }
+    cli = cl;
+    checkSubset(cli);
     config = resolveConfig(cli.config, {
       model: cli.model,
       baseUrl: cli.baseUrl,
@@ -28,7 +33,7 @@ async function main(argv: readonly string[]): Promise<number> {
     });
   } catch (error) {
     if (isUsageError(error)) {
-      process.stderr.write(`swebench: ${error.message}\n\n${USAGE}`);
+      process.stderr.write(usageLine("swebench", error.message));
       return 2;
     }
     throw error;
@@ -78,7 +83,11 @@ async function main(argv: readonly string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`swebench: ${(error as Error).stack ?? String(error)}\n`);
+    // The runner's own errors (a dataset that is not one, a datasets server that is down) are
+    // one line; anything else is a bug and keeps its stack.
+    const text =
+      error instanceof SwebenchError ? error.message : ((error as Error).stack ?? String(error));
+    process.stderr.write(`swebench: ${text}\n`);
     process.exit(1);
   },
 );

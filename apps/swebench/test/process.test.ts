@@ -22,8 +22,8 @@ const tmp = () => {
   dirs.push(d);
   return d;
 };
-const run = (args: string[]) => {
-  const p = spawnRunner(args, { TMPDIR: dirs[0] ?? tmpdir() });
+const run = (args: string[], env: Record<string, string> = {}) => {
+  const p = spawnRunner(args, { TMPDIR: dirs[0] ?? tmpdir(), ...env });
   procs.push(p);
   return p;
 };
@@ -43,16 +43,39 @@ async function waitFor(cond: () => boolean, timeoutMs: number): Promise<void> {
 }
 
 describe("swebench process", () => {
-  it("usage errors exit 2 with a clear message", async () => {
-    const p = run(["--subset", "sample", "-w", "zero", "-o", "/tmp/x"]);
-    expect((await p.exited).code).toBe(2);
-    expect(p.stderr()).toContain("--workers must be an integer");
-    const q = run(["--subset", "sample"]);
-    expect((await q.exited).code).toBe(2);
-    expect(q.stderr()).toContain("--output is required");
-    const r = run(["--bogus"]);
-    expect((await r.exited).code).toBe(2);
-    expect(r.stderr()).toMatch(/Unknown option '--bogus'/);
+  it("usage errors exit 2 with one line naming the flag", async () => {
+    const runs = [
+      run(["--subset", "sample", "-w", "zero", "-o", "/tmp/x"]),
+      run(["--subset", "sample"]),
+      run(["--worker", "3", "-o", "/tmp/x"]),
+      run(["--subset", "/no/such.json", "-o", "/tmp/x"]),
+    ];
+    const lines = [
+      'swebench: --workers must be an integer ≥ 1, got "zero" (see --help)\n',
+      "swebench: --output is required (see --help)\n",
+      "swebench: unknown option '--worker'; did you mean --workers? (see --help)\n",
+      "swebench: --subset /no/such.json: no such file (see --help)\n",
+    ];
+    for (const [i, p] of runs.entries()) {
+      expect((await p.exited).code).toBe(2);
+      expect(p.stderr()).toBe(lines[i]);
+    }
+  }, 60_000);
+
+  it("--help and --version print and exit 0 without touching the output directory", async () => {
+    const out = join(tmp(), "out");
+    const help = run(["-o", out, "--help"]);
+    const version = run(["--version"]);
+    expect((await help.exited).code).toBe(0);
+    expect(help.stdout()).toMatch(/^Usage: swebench \[options\]/);
+    expect(existsSync(out)).toBe(false);
+    expect((await version.exited).code).toBe(0);
+    const pkg = JSON.parse(
+      readFileSync(join(import.meta.dirname, "..", "package.json"), "utf8"),
+    ) as {
+      version: string;
+    };
+    expect(version.stdout()).toBe(`${pkg.version}\n`);
   }, 60_000);
 
   it("SIGKILL mid-run, then a second run completes the rest: no duplicate, no corrupt file", async () => {
@@ -113,19 +136,24 @@ describe("swebench process", () => {
 
   it("SIGTERM stops cleanly with exit 143 and a valid preds.json", async () => {
     server = await startAgentServer({ delayMs: 200 });
-    const out = tmp();
-    const p = run([
-      "--subset",
-      "sample",
-      "-w",
-      "2",
-      "-o",
-      out,
-      "--environment-class",
-      "local",
-      "--base-url",
-      server.url,
-    ]);
+    // `-o out` is relative: it lands in INIT_CWD (where `pnpm swebench` was run), not in the cwd.
+    const caller = tmp();
+    const out = join(caller, "out");
+    const p = run(
+      [
+        "--subset",
+        "sample",
+        "-w",
+        "2",
+        "-o",
+        "out",
+        "--environment-class",
+        "local",
+        "--base-url",
+        server.url,
+      ],
+      { INIT_CWD: caller },
+    );
     await waitFor(() => server!.requests >= 2, 60_000);
     p.child.kill("SIGTERM");
     const { code } = await p.exited;

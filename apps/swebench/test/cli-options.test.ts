@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { UsageError, checkSubset, parseCli, readCommandLine } from "../src/index.js";
+
+const parse = (argv: string[], env: Record<string, string> = {}) => {
+  const o = parseCli(argv, { env, cwd: "/repo" });
+  if (o === "help") throw new Error("help");
+  return o;
+};
+
+describe("swebench command line", () => {
+  it("takes relative paths from INIT_CWD (else the cwd); names and overrides stay as they are", () => {
+    const o = parse(
+      [
+        "-o",
+        "out",
+        "-c",
+        "mine.yaml",
+        "-c",
+        "model.model_name=m",
+        "-c",
+        "default",
+        "--subset",
+        "d.jsonl",
+      ],
+      { INIT_CWD: "/home/me" },
+    );
+    expect(o.output).toBe("/home/me/out");
+    expect(o.config).toEqual(["/home/me/mine.yaml", "model.model_name=m", "default"]);
+    expect(o.subset).toBe("/home/me/d.jsonl");
+    expect(parse(["-o", "out"]).output).toBe("/repo/out");
+    expect(parse(["-o", "/abs", "--subset", "princeton-nlp/SWE-Bench_Lite"]).subset).toBe(
+      "princeton-nlp/SWE-Bench_Lite",
+    );
+    expect(parse(["-o", "x", "--subset", "sample"]).subset).toBe("sample");
+  });
+
+  it("keeps the defaults and flags of mini-extra swebench", () => {
+    expect(parse(["-o", "/x"])).toMatchObject({
+      subset: "lite",
+      split: "dev",
+      workers: 1,
+      shuffle: false,
+      redoExisting: false,
+      config: [],
+    });
+    expect(parse(["-o", "/x", "-w", "8", "--slice", "0:5", "--redo-existing"])).toMatchObject({
+      workers: 8,
+      slice: "0:5",
+      redoExisting: true,
+    });
+  });
+
+  it("says what is wrong in one line: bad values, unknown flags, missing dataset files", () => {
+    expect(() => parse(["-o", "/x", "--slice", "a:b"])).toThrow(
+      '--slice must look like start:stop[:step], got "a:b"',
+    );
+    expect(() => parse(["-o", "/x", "--base-url", "nope"])).toThrow(
+      '--base-url must be a URL, got "nope"',
+    );
+    expect(() => parse(["--workers", "2"])).toThrow("--output is required");
+    expect(() => parse(["-o", "/x", "--redo"])).toThrow(UsageError);
+    expect(() => checkSubset(parse(["-o", "/x", "--subset", "/no/such.json"]))).toThrow(
+      "--subset /no/such.json: no such file",
+    );
+    expect(readCommandLine(["--help"])).toMatchObject({ kind: "help" });
+  });
+});
