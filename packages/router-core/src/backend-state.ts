@@ -1,10 +1,13 @@
 /**
  * One backend as the router sees it: health, the last metrics snapshot, the programs registered on
  * it, and incremental token sums over them (reasoning, acting, marked), so nothing rescans all
- * programs per request. A program's contribution is recorded on attach and subtracted on detach.
+ * programs per request. A program's contribution is recorded on attach and subtracted on detach;
+ * it counts the program's reserved tokens (0 once an acting lease expired, policy/acting-lease.ts).
  * @module
  */
 import { BackendPrograms } from "./backend-programs.js";
+import { reservedTokens } from "./policy/acting-lease.js";
+import { smoothKvUsage } from "./policy/kv-signal.js";
 import type { Program } from "./program.js";
 import type { BackendSnapshot, CapacityFrom } from "./types.js";
 
@@ -32,6 +35,11 @@ export class BackendState {
   sharedTokens = 0;
   /** A scrape was attempted (successful or not): CapacityFrom "first-attempt" reads no more. */
   capacityAttempted = false;
+  /**
+   * The KV-usage signal: the last scrape's `kvCacheUsage`, or its moving average with
+   * `kvUsageSmoothingS` (policy/kv-signal.ts); null before a scrape.
+   */
+  kvUsageSignal: number | null = null;
 
   constructor(url: string) {
     this.url = url;
@@ -55,8 +63,16 @@ export class BackendState {
     snapshot: BackendSnapshot,
     now: number,
     capacityFrom: CapacityFrom = "every-scrape",
+    kvSmoothingS: number | null = null,
   ): void {
     const prev = this.snapshot;
+    this.kvUsageSignal = smoothKvUsage(
+      this.kvUsageSignal,
+      this.lastUpdated,
+      snapshot.kvCacheUsage,
+      now,
+      kvSmoothingS,
+    );
     const keep =
       capacityFrom === "first-attempt"
         ? this.capacityAttempted
@@ -84,7 +100,7 @@ export class BackendState {
     const acc = p.account;
     if (acc.attached) throw new Error(`program ${p.id} is already attached`);
     const acting = p.status === "acting";
-    const tokens = p.totalTokens;
+    const tokens = reservedTokens(p);
     this.addSums(tokens, acting, p.markedForPause, 1);
     acc.attached = true;
     acc.tokens = tokens;
@@ -107,11 +123,11 @@ export class BackendState {
     const acc = p.account;
     if (!acc.attached) return;
     const acting = p.status === "acting";
-    if (acc.tokens === p.totalTokens && acc.acting === acting && acc.marked === p.markedForPause) {
+    const tokens = reservedTokens(p);
+    if (acc.tokens === tokens && acc.acting === acting && acc.marked === p.markedForPause) {
       return;
     }
     this.addSums(acc.tokens, acc.acting, acc.marked, -1);
-    const tokens = p.totalTokens;
     this.addSums(tokens, acting, p.markedForPause, 1);
     acc.tokens = tokens;
     acc.acting = acting;

@@ -18,6 +18,7 @@
  */
 import { decayedActingWeight } from "./acting-decay.js";
 import type { BackendState } from "./backend-state.js";
+import { reservedTokens } from "./policy/acting-lease.js";
 import type { ActingDecay, SharedCredit } from "./types.js";
 
 export interface CapacityParams {
@@ -38,7 +39,9 @@ export function computeSharedTokens(b: BackendState, mode: SharedCredit): number
   const snap = b.snapshot;
   if (mode === "never" || cap === null || snap === null) return 0;
   if (mode === "unless-queued" && snap.numRequestsWaiting > 0) return 0;
-  const usage = Number.isFinite(snap.kvCacheUsage) ? snap.kvCacheUsage : 0;
+  // The KV-usage signal: the last scrape's usage unless kvUsageSmoothingS averages it.
+  const signal = b.kvUsageSignal ?? snap.kvCacheUsage;
+  const usage = Number.isFinite(signal) ? signal : 0;
   const actualUsed = Math.floor(usage * cap);
   return Math.max(0, b.reasoningTokens - actualUsed);
 }
@@ -80,7 +83,7 @@ export function usedTokensWithDecay(b: BackendState, p: CapacityParams, now: num
   for (const prog of b.programs) {
     if (prog.status !== "acting") continue;
     const since = prog.actingSince ?? now;
-    acting += decayedActingWeight(weight, now - since, p.actingDecayBase) * prog.totalTokens;
+    acting += decayedActingWeight(weight, now - since, p.actingDecayBase) * reservedTokens(prog);
   }
   const active = original ? Math.floor(b.reasoningTokens + acting) : b.reasoningTokens + acting;
   return active - b.sharedTokens + p.bufferPerProgram * b.programs.size;

@@ -4,6 +4,9 @@
  * from the backend scan at admission (O(backends)).
  * @module
  */
+import { renewLease } from "./policy/acting-lease.js";
+import { recordService } from "./policy/attained-service.js";
+import { observeUsage, requestTokens } from "./policy/program-estimate.js";
 import type { Program, RequestRecord } from "./program.js";
 import type { RouterState } from "./router-state.js";
 import { buildStepRow } from "./step-profile.js";
@@ -23,7 +26,9 @@ export function arrive(s: RouterState, input: ArriveInput, now: number): ArriveD
   const toolCallS = p.lastResponseEnd !== null ? Math.max(0, now - p.lastResponseEnd) : 0;
   p.status = "reasoning";
   p.actingSince = null;
-  s.setTokens(p, s.estimator.estimate(chars)); // also re-syncs the status change
+  renewLease(p);
+  // Also re-syncs the status change and the renewed lease.
+  s.setTokens(p, requestTokens(s.opts.tokenEstimate, s.estimator, p, chars));
 
   const rec: RequestRecord = {
     id: input.requestId,
@@ -113,6 +118,8 @@ export function complete(
   if (p.state === "terminated") return row;
   p.lastActivity = now;
   p.lastResponseEnd = now;
+  recordService(p, rec, now);
+  observeUsage(p, rec.chars, usage.promptTokens, usage.totalTokens);
   if (Number.isFinite(usage.totalTokens) && usage.totalTokens >= 0) {
     s.setTokens(p, usage.totalTokens);
   }
@@ -135,6 +142,7 @@ export function fail(s: RouterState, requestId: string, now: number): void {
   if (p.state === "terminated") return;
   p.lastActivity = now;
   p.lastResponseEnd = now;
+  recordService(p, rec, now);
   p.inFlight = Math.max(0, p.inFlight - 1);
   s.settle(p, now);
 }

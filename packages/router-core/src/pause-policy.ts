@@ -11,12 +11,15 @@
  * every reasoning program not yet marked is marked.
  * Equally sized programs go in the order they were registered on the backend, or with `pauseTies`
  * "creation" in the order they were created (the original scans all programs in creation order).
+ * "Size" is the program's reserved tokens (policy/acting-lease.ts), scaled up for repeat victims
+ * with `victimPenalty` (policy/victim-penalty.ts).
  * This module only plans; the router applies the plan.
  * @module
  */
 import type { BackendState } from "./backend-state.js";
 import { type CapacityParams, usedTokens } from "./capacity.js";
 import type { Program } from "./program.js";
+import { reservedTokens } from "./policy/acting-lease.js";
 import { sortedByKey, tokensKey } from "./sort-keys.js";
 import type { MarkReasoning, PauseTies } from "./types.js";
 
@@ -25,20 +28,32 @@ export interface PausePlan {
   mark: Program[];
 }
 
-const bySize = (p: Program): number => tokensKey(p.totalTokens);
+/** How a backend over capacity chooses its victims. */
+export interface PauseChoice {
+  markReasoning?: MarkReasoning;
+  pauseTies?: PauseTies;
+  /** The size a program is ordered by, smallest first (default: its reserved tokens). */
+  victimKey?: (p: Program) => number;
+}
+
+const bySize = (p: Program): number => tokensKey(reservedTokens(p));
 const byCreation = (p: Program): number => p.seq;
 
-/** Smallest first; ties in registration order, or creation order with "creation". */
-function smallestFirst(programs: Program[], ties: PauseTies): Program[] {
-  return sortedByKey(ties === "creation" ? sortedByKey(programs, byCreation) : programs, bySize);
+/** Smallest first by `key`; ties in registration order, or creation order with "creation". */
+export function smallestFirst(
+  programs: Program[],
+  ties: PauseTies,
+  key: (p: Program) => number = bySize,
+): Program[] {
+  return sortedByKey(ties === "creation" ? sortedByKey(programs, byCreation) : programs, key);
 }
 
 export function planPauses(
   b: BackendState,
   params: CapacityParams,
-  markReasoning: MarkReasoning = "until-fits",
-  pauseTies: PauseTies = "registration",
+  choice: PauseChoice = {},
 ): PausePlan {
+  const { markReasoning = "until-fits", pauseTies = "registration", victimKey = bySize } = choice;
   const plan: PausePlan = { pause: [], mark: [] };
   const cap = b.capacity;
   if (cap === null || !b.healthy) return plan;
@@ -48,23 +63,27 @@ export function planPauses(
   if (b.actingCount > 0) {
     const acting: Program[] = [];
     for (const p of b.programs) if (p.status === "acting") acting.push(p);
-    for (const p of smallestFirst(acting, pauseTies)) {
+    for (const p of smallestFirst(acting, pauseTies, victimKey)) {
       if (used <= cap) break;
       plan.pause.push(p);
-      used -= params.actingTokenWeight * p.totalTokens + params.bufferPerProgram;
+      used -= params.actingTokenWeight * reservedTokens(p) + params.bufferPerProgram;
     }
   }
 
   let future = markReasoning === "all" ? 0 : b.markedTokens;
   if (used - future > cap) {
-    const reasoning: Program[] = [];
-    for (const p of b.programs)
-      if (p.status === "reasoning" && !p.markedForPause) reasoning.push(p);
-    for (const p of smallestFirst(reasoning, pauseTies)) {
+    for (const p of smallestFirst(unmarkedReasoning(b), pauseTies, victimKey)) {
       if (used - future <= cap) break;
       plan.mark.push(p);
       if (markReasoning === "until-fits") future += p.totalTokens;
     }
   }
   return plan;
+}
+
+/** The reasoning programs of `b` not yet marked, in registration order. */
+export function unmarkedReasoning(b: BackendState): Program[] {
+  const reasoning: Program[] = [];
+  for (const p of b.programs) if (p.status === "reasoning" && !p.markedForPause) reasoning.push(p);
+  return reasoning;
 }

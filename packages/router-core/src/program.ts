@@ -56,6 +56,21 @@ export interface Program extends QueueLinks, BackendLinks {
   profile: ProfileAccumulator | null;
   /** While `account.attached`: what its backend's sums hold for it. */
   readonly account: ProgramAccount;
+  /** Times it was paused while active (policy/victim-penalty.ts). */
+  pauseCount: number;
+  /** Its pauses decayed by `victimMemoryS`, as of `recentPausesAt` (policy/victim-penalty.ts). */
+  recentPauses: number;
+  recentPausesAt: number;
+  /** Acting past `actingLeaseS`: its tokens are not reserved (policy/acting-lease.ts). */
+  leaseExpired: boolean;
+  /** Seconds its requests spent in the engine so far (policy/attained-service.ts). */
+  serviceS: number;
+  /** Its own chars-per-token ratio, null before its first usage (policy/program-estimate.ts). */
+  charsPerToken: number | null;
+  /** Its smoothed token growth per step, null before two usages (policy/program-estimate.ts). */
+  growthPerStep: number | null;
+  /** Its total tokens at its last usage, null before one. */
+  lastUsageTokens: number | null;
 }
 
 export function createProgram(
@@ -86,6 +101,14 @@ export function createProgram(
     lastResponseEnd: null,
     profile,
     account: { attached: false, tokens: 0, acting: false, marked: false },
+    pauseCount: 0,
+    recentPauses: 0,
+    recentPausesAt: now,
+    leaseExpired: false,
+    serviceS: 0,
+    charsPerToken: null,
+    growthPerStep: null,
+    lastUsageTokens: null,
     queued: false,
     queuePrev: null,
     queueNext: null,

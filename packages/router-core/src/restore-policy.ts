@@ -13,6 +13,10 @@
  *
  * Ties between rooms (equal remaining, e.g. two backends of unknown = unbounded capacity) go to
  * the one with fewer active tokens (counting what this pass placed), then to list order.
+ *
+ * {@link planRestoreWith} takes the policy as a {@link RestoreSpec}: any number of priority
+ * groups, and a {@link RoomChooser} in place of "the room with the most remaining capacity"
+ * (policy/resume-placement.ts keeps programs on their origin with it).
  * @module
  */
 
@@ -33,6 +37,31 @@ export interface Room {
 export interface Placement<T> {
   item: T;
   backend: string;
+}
+
+/**
+ * Chooses the room of one selected program: an index into `open` whose remaining capacity fits
+ * `need`, or −1 to leave the program paused this pass. `roomiest` is the index best fit takes.
+ */
+export type RoomChooser<T> = (
+  item: T,
+  open: readonly Room[],
+  roomiest: number,
+  need: number,
+) => number;
+
+/** The restore policy's inputs (see the module comment). */
+export interface RestoreSpec<T> {
+  /** The tokens a program needs room for (plus one buffer). */
+  tokensOf: (item: T) => number;
+  /** Its priority group: small non-negative integers, 0 selected first. */
+  groupOf: (item: T) => number;
+  /** What orders a group, ascending (default: `tokensOf`). */
+  orderOf?: (item: T) => number;
+  rooms: readonly Room[];
+  bufferPerProgram: number;
+  /** Where a selected program goes (default: the room with the most remaining capacity). */
+  choose?: RoomChooser<T>;
 }
 
 /** planRestore over candidate records (tests, simulation experiments). */
@@ -59,11 +88,17 @@ export function planRestoreBy<T>(
   bufferPerProgram: number,
   orderOf: (item: T) => number = tokensOf,
 ): Array<Placement<T>> {
+  return planRestoreWith(items, { tokensOf, groupOf, orderOf, rooms, bufferPerProgram });
+}
+
+/** The policy with every piece given by `spec`. */
+export function planRestoreWith<T>(items: readonly T[], spec: RestoreSpec<T>): Array<Placement<T>> {
+  const buffer = spec.bufferPerProgram;
   const open: Room[] = [];
   let total = 0;
   let maxRoom = 0;
-  for (const r of rooms) {
-    if (r.remaining > bufferPerProgram) {
+  for (const r of spec.rooms) {
+    if (r.remaining > buffer) {
       open.push({ ...r });
       total += r.remaining;
       if (r.remaining > maxRoom) maxRoom = r.remaining;
@@ -73,27 +108,42 @@ export function planRestoreBy<T>(
 
   let minTokens = Number.POSITIVE_INFINITY;
   for (const c of items) {
-    const t = tokensOf(c);
+    const t = spec.tokensOf(c);
     if (t < minTokens) minTokens = t;
   }
-  const minNeedAll = minTokens + bufferPerProgram;
+  const minNeedAll = minTokens + buffer;
   // Futile when even the smallest program fits no single room: the placement pass would stop at
   // its first step (what the original does after sorting), so skip the sorting.
   if (minNeedAll > total || minNeedAll > maxRoom) return [];
+  const selected = selectByPriority(items, spec, total, minNeedAll);
+  if (selected.length === 0) return [];
+  return placeLargestFirst(selected, open, spec);
+}
 
-  // Priority order: group, then tokens ascending; ties keep queue order (stable). Each group is
-  // sorted only if the selection reaches it, and only over the programs that can still fit the
-  // capacity left (the rest can never be selected: the running sum only grows).
-  const groups: [T[], T[], T[]] = [[], [], []];
-  for (const c of items) groups[groupOf(c)].push(c);
+/**
+ * Priority order: group, then `orderOf` ascending; ties keep input order (stable). Each group is
+ * sorted only if the selection reaches it, and only over the programs that can still fit the
+ * capacity left (the rest can never be selected: the running sum only grows).
+ */
+function selectByPriority<T>(
+  items: readonly T[],
+  spec: RestoreSpec<T>,
+  total: number,
+  minNeedAll: number,
+): T[] {
+  const { tokensOf, bufferPerProgram: buffer } = spec;
+  const orderOf = spec.orderOf ?? tokensOf;
+  const groups: T[][] = [];
+  for (const c of items) (groups[spec.groupOf(c)] ??= []).push(c);
   const selected: T[] = [];
   let cumulative = 0;
   for (const group of groups) {
+    if (group === undefined) continue;
     if (cumulative + minNeedAll > total) break;
     const left = total - cumulative;
-    const fitting = group.filter((c) => tokensOf(c) + bufferPerProgram <= left);
+    const fitting = group.filter((c) => tokensOf(c) + buffer <= left);
     for (const c of sortedByKey(fitting, (x) => tokensKey(orderOf(x)))) {
-      const need = tokensOf(c) + bufferPerProgram;
+      const need = tokensOf(c) + buffer;
       if (cumulative + need <= total) {
         selected.push(c);
         cumulative += need;
@@ -102,24 +152,28 @@ export function planRestoreBy<T>(
       }
     }
   }
-  if (selected.length === 0) return [];
+  return selected;
+}
 
-  // Largest first (stable, so priority order breaks ties).
+/** Largest first (stable, so priority order breaks ties), each where `spec.choose` says. */
+function placeLargestFirst<T>(selected: T[], open: Room[], spec: RestoreSpec<T>) {
+  const { tokensOf, bufferPerProgram: buffer } = spec;
   const decreasing = sortedByKey(selected, (c) => TOKEN_KEY_MAX - tokensKey(tokensOf(c)));
-  const minNeed = tokensOf(decreasing[decreasing.length - 1]!) + bufferPerProgram;
+  const minNeed = tokensOf(decreasing[decreasing.length - 1]!) + buffer;
   const placements: Array<Placement<T>> = [];
   for (const c of decreasing) {
     if (open.length === 0) break;
     const best = mostRoom(open);
-    const room = open[best]!;
-    if (minNeed > room.remaining) break;
+    if (minNeed > open[best]!.remaining) break;
     const tokens = tokensOf(c);
-    const need = tokens + bufferPerProgram;
-    if (need > room.remaining) continue;
+    const need = tokens + buffer;
+    const at = spec.choose ? spec.choose(c, open, best, need) : best;
+    const room = at >= 0 ? open[at] : undefined;
+    if (room === undefined || need > room.remaining) continue;
     placements.push({ item: c, backend: room.url });
     room.remaining -= need;
     room.activeTokens += tokens;
-    if (!(room.remaining > bufferPerProgram)) open.splice(best, 1);
+    if (!(room.remaining > buffer)) open.splice(at, 1);
   }
   return placements;
 }

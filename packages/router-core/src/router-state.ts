@@ -10,6 +10,8 @@ import { Histogram, PAUSE_TIME_BUCKETS } from "./histogram.js";
 import { ProgramQueue } from "./program-queue.js";
 import { createProgram, type Program, type RequestRecord } from "./program.js";
 import type { ModePolicy } from "./modes/mode-policy.js";
+import { gateOff, takesPrograms } from "./policy/backend-gate.js";
+import { notePause } from "./policy/victim-penalty.js";
 import { routerModePolicy } from "./modes/registry.js";
 import { ProfileAccumulator } from "./step-profile.js";
 import { TokenEstimator } from "./token-estimator.js";
@@ -41,6 +43,10 @@ export interface RouterCounters {
   completionTokens: number;
   /** New programs queued instead of admitted. */
   queuedNew: number;
+  /** Restores (or forced resumes) onto the backend paused from (policy/resume-placement.ts). */
+  originResumes: number;
+  /** Acting programs whose lease expired (policy/acting-lease.ts). */
+  leaseExpiries: number;
 }
 
 export class RouterState {
@@ -61,6 +67,10 @@ export class RouterState {
   #created = 0;
   /** No program can be abandoned before this time (see tick.ts, reclaimAbandoned). */
   nextReclaimCheck = Number.NEGATIVE_INFINITY;
+  /** No acting lease can expire before this time (policy/acting-lease.ts). */
+  nextLeaseCheck = Number.NEGATIVE_INFINITY;
+  /** The time of the last tick (RouterStats' waits when stats() gets no time). */
+  lastTickAt = Number.NEGATIVE_INFINITY;
   readonly pauseTime = new Histogram(PAUSE_TIME_BUCKETS);
   readonly counters: RouterCounters = {
     pauses: 0,
@@ -76,6 +86,8 @@ export class RouterState {
     promptTokens: 0,
     completionTokens: 0,
     queuedNew: 0,
+    originResumes: 0,
+    leaseExpiries: 0,
   };
 
   constructor(opts: RouterOptions, backends: readonly string[]) {
@@ -138,8 +150,10 @@ export class RouterState {
     p.pausedAt = now;
     p.pausedTokens = p.totalTokens;
     this.queue.push(p);
-    if (origin !== null) this.counters.pauses++;
-    else this.counters.queuedNew++;
+    if (origin !== null) {
+      this.counters.pauses++;
+      notePause(p, now, this.opts.victimMemoryS);
+    } else this.counters.queuedNew++;
   }
 
   /** Marks a reasoning program for pause (it pauses when its requests end). */
@@ -171,6 +185,7 @@ export class RouterState {
     if (forced) this.counters.forcedResumes++;
     else this.counters.restores++;
     if (from !== null && from !== url) this.counters.migrations++;
+    else if (from !== null) this.counters.originResumes++;
     this.releasePending(p, url, now, forced, out);
   }
 
@@ -245,14 +260,19 @@ export class RouterState {
     return (best ?? this.backendList[0]!).url;
   }
 
-  /** tr admission: the healthy backend with the fewest active tokens that has room, or null. */
+  /**
+   * tr admission: the healthy backend with the fewest active tokens that has room and takes
+   * programs (policy/backend-gate.ts), or null.
+   */
   admissionBackend(tokens: number): string | null {
     const need = tokens + this.opts.bufferPerProgram;
     let best: BackendState | null = null;
     let bestActive = Number.POSITIVE_INFINITY;
+    const gated = !gateOff(this.opts);
     for (const b of this.backendList) {
       if (!b.healthy) continue;
       if (remainingCapacity(b, this.cap) < need) continue;
+      if (gated && !takesPrograms(b, this.opts)) continue;
       const active = activeTokens(b, this.opts.actingTokenWeight);
       if (active < bestActive) {
         best = b;

@@ -4,6 +4,7 @@
  */
 import { capacityOverflow, usedTokens } from "./capacity.js";
 import type { HistogramSnapshot } from "./histogram.js";
+import { longestWaits } from "./policy/wait-bound.js";
 import type { RouterCounters, RouterState } from "./router-state.js";
 
 export interface BackendStats {
@@ -20,6 +21,8 @@ export interface BackendStats {
   programs: { reasoning: number; acting: number; markedForPause: number };
   /** Paused programs whose origin is this backend. */
   paused: number;
+  /** The KV-usage signal (smoothed with kvUsageSmoothingS), null before a scrape. */
+  kvUsageSignal: number | null;
 }
 
 export interface RouterStats extends RouterCounters {
@@ -34,10 +37,15 @@ export interface RouterStats extends RouterCounters {
   pauseTimeHistogram: HistogramSnapshot;
   programsByState: { active: number; paused: number };
   programsByStatus: { reasoning: number; acting: number };
+  /** Seconds the oldest waiting request has waited (0 when none; policy/wait-bound.ts). */
+  longestWaitS: number;
+  /** Seconds the longest-paused program has been paused (0 when none). */
+  longestPausedS: number;
   backends: BackendStats[];
 }
 
-export function routerStats(s: RouterState): RouterStats {
+/** The stats at `now` (the waits are measured then; the rest is the current state). */
+export function routerStats(s: RouterState, now: number): RouterStats {
   let reasoning = 0;
   let inFlight = 0;
   for (const p of s.programs.values()) {
@@ -59,6 +67,7 @@ export function routerStats(s: RouterState): RouterStats {
     pauseTimeHistogram: s.pauseTime.snapshot(),
     programsByState: { active: s.programs.size - s.queue.size, paused: s.queue.size },
     programsByStatus: { reasoning, acting: s.programs.size - reasoning },
+    ...longestWaits(s, now),
     backends: s.backendList.map((b) => ({
       url: b.url,
       healthy: b.healthy,
@@ -74,6 +83,7 @@ export function routerStats(s: RouterState): RouterStats {
         markedForPause: b.markedCount,
       },
       paused: paused.get(b.url) ?? 0,
+      kvUsageSignal: b.kvUsageSignal,
     })),
   };
 }

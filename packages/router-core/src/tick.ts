@@ -1,26 +1,27 @@
 /**
- * One scheduler tick. All modes: reclaim abandoned programs, refresh each backend's shared-token
- * credit from its last snapshot, force through requests that waited forceResumeAfterS. Then the
- * mode's pass (modes/): tr restores paused programs (`restorePaused`, restore-policy.ts) and
- * pauses/marks on backends over capacity (`pauseOverCapacity`, pause-policy.ts). Forced resumes come before the restore/pause pass, so a backend a forced
+ * One scheduler tick. All modes: reclaim abandoned programs, expire acting leases
+ * (policy/acting-lease.ts), refresh each backend's shared-token credit from its last snapshot,
+ * force through requests that waited forceResumeAfterS. Then the mode's pass (modes/): tr
+ * restores paused programs (`restorePaused`, restore-pass.ts) and pauses/marks on backends over
+ * capacity or over the KV high watermark (`pauseOverCapacity`, pause-policy.ts,
+ * policy/kv-signal.ts). Forced resumes come before the restore/pause pass, so a backend a forced
  * program lands on is brought back under capacity in the same tick.
  * @module
  */
-import {
-  activeTokens,
-  computeSharedTokens,
-  remainingCapacity,
-  remainingCapacityWithDecay,
-} from "./capacity.js";
-import { planPauses } from "./pause-policy.js";
-import { type Program, restoreGroup } from "./program.js";
-import { planRestoreBy, type Room } from "./restore-policy.js";
+import { computeSharedTokens } from "./capacity.js";
+import { planPauses, smallestFirst, unmarkedReasoning } from "./pause-policy.js";
+import { expireLeases } from "./policy/acting-lease.js";
+import { kvExcessTokens, planKvMarks } from "./policy/kv-signal.js";
+import { victimKey } from "./policy/victim-penalty.js";
+import type { Program } from "./program.js";
 import type { RouterState } from "./router-state.js";
 import type { TickResult } from "./types.js";
 
 export function tick(s: RouterState, now: number): TickResult {
   const result: TickResult = { resumed: [], paused: [], marked: [], restored: [], reclaimed: [] };
+  s.lastTickAt = now;
   reclaimAbandoned(s, now, result);
+  expireLeases(s, now);
   for (const b of s.backendList) b.sharedTokens = computeSharedTokens(b, s.opts.sharedCredit);
   forceResume(s, now, result);
   s.mode.tick(s, now, result);
@@ -82,42 +83,17 @@ function forceResume(s: RouterState, now: number, result: TickResult): void {
   }
 }
 
-export function restorePaused(s: RouterState, now: number, result: TickResult): void {
-  if (s.queue.size === 0) return;
-  const decay = s.opts.useActingTokenDecay;
-  const rooms: Room[] = [];
-  const skipUnknown = s.opts.unknownCapacity === "no-restores";
-  for (const b of s.backendList) {
-    if (!b.healthy) continue;
-    if (skipUnknown && b.capacity === null) continue;
-    rooms.push({
-      url: b.url,
-      remaining: decay ? remainingCapacityWithDecay(b, s.cap, now) : remainingCapacity(b, s.cap),
-      activeTokens: activeTokens(b, s.opts.actingTokenWeight),
-    });
-  }
-  const queued = s.queue.toArray();
-  const tokensOf = (p: Program): number => p.totalTokens;
-  const orderOf =
-    s.opts.restoreOrder === "at-pause" ? (p: Program): number => p.pausedTokens : tokensOf;
-  const placements = planRestoreBy(
-    queued,
-    tokensOf,
-    restoreGroup,
-    rooms,
-    s.opts.bufferPerProgram,
-    orderOf,
-  );
-  for (const { item: p, backend } of placements) {
-    const from = p.originBackend;
-    s.restore(p, backend, now, false, result.resumed);
-    result.restored.push({ programId: p.id, backend, from });
-  }
-}
-
 export function pauseOverCapacity(s: RouterState, now: number, result: TickResult): void {
+  const o = s.opts;
+  const victimKeyAt = victimKey(o.victimPenalty, o.victimMemoryS, now);
+  const choice = { markReasoning: o.markReasoning, pauseTies: o.pauseTies, victimKey: victimKeyAt };
   for (const b of s.backendList) {
-    const plan = planPauses(b, s.cap, s.opts.markReasoning, s.opts.pauseTies);
+    const plan = planPauses(b, s.cap, choice);
+    const kvExcess = b.healthy ? kvExcessTokens(b, o) : 0;
+    if (kvExcess > 0) {
+      const ordered = smallestFirst(unmarkedReasoning(b), o.pauseTies, victimKeyAt);
+      plan.mark.push(...planKvMarks(ordered, kvExcess, plan.mark));
+    }
     for (const p of plan.pause) {
       s.pause(p, now);
       result.paused.push(p.id);

@@ -28,13 +28,24 @@ export class TokenEstimator {
 
   /** Calibrates from one finished request: its payload chars and the prompt tokens it cost. */
   observe(chars: number, promptTokens: number): void {
-    if (!(chars > 0) || !(promptTokens > 0)) return;
-    const sample = chars / promptTokens;
-    if (!this.calibrated) {
-      this.ratio = sample;
-      this.calibrated = true;
-    } else {
-      this.ratio = 0.2 * sample + 0.8 * this.ratio;
-    }
+    const next = calibratedRatio(this.calibrated ? this.ratio : null, chars, promptTokens);
+    if (next === null) return;
+    this.ratio = next;
+    this.calibrated = true;
   }
+}
+
+/**
+ * The calibration rule: `old` (null before any sample) moved by one request's chars / prompt
+ * tokens: the first sample is taken as is, later ones as 0.2·sample + 0.8·old; `old` unchanged
+ * when the request gives no sample (no chars or no prompt tokens).
+ */
+export function calibratedRatio(
+  old: number | null,
+  chars: number,
+  promptTokens: number,
+): number | null {
+  if (!(chars > 0) || !(promptTokens > 0)) return old;
+  const sample = chars / promptTokens;
+  return old === null ? sample : 0.2 * sample + 0.8 * old;
 }

@@ -4,6 +4,8 @@
  * @module
  */
 import type { RouterMode, StepProfileRow } from "@thunderagent/protocol";
+import type { RestoreNeed, TokenEstimate } from "./policy/program-estimate.js";
+import type { ResumePlacement } from "./policy/resume-placement.js";
 
 /** `--router`: declared once, in protocol (`/health` reports it). */
 export type { RouterMode };
@@ -67,12 +69,13 @@ export type ReleasedRequestsTo = "least-loaded" | "first";
 export type ForceResumeTo = "least-loaded" | "origin";
 
 /**
- * Which tokens order the paused programs inside a restore priority group (smallest first): their
- * current tokens ("current"), or the tokens they had when paused ("at-pause"), as the original's
- * waiting queue keeps a copy of them that a paused program's new request does not update. The
- * room check uses the current tokens either way.
+ * What orders the paused programs inside a restore priority group: their current tokens, smallest
+ * first ("current"); the tokens they had when paused ("at-pause"), as the original's waiting
+ * queue keeps a copy of them that a paused program's new request does not update; or the engine
+ * time they attained so far, least first ("least-service", policy/attained-service.ts). The room
+ * check uses the current tokens in every case.
  */
-export type RestoreOrder = "current" | "at-pause";
+export type RestoreOrder = "current" | "at-pause" | "least-service";
 
 /**
  * How an acting program weighs while restoring with `useActingTokenDecay`: w·x^(−t) of its tokens
@@ -142,6 +145,37 @@ export interface RouterOptions {
   pauseTies: PauseTies;
   /** {@link UnknownCapacity} */
   unknownCapacity: UnknownCapacity;
+
+  // Scheduling policy v2 (README "Policy options"). Each is off by default and in the original.
+
+  /** Where restores go: best fit, or the origin first (policy/resume-placement.ts). */
+  resumePlacement: ResumePlacement;
+  /** "origin-first": move off a full origin after waiting this long (null: never by time). */
+  resumeMoveAfterS: number | null;
+  /** "origin-first": move at once to a backend with room ≥ this × the need (null: never). */
+  resumeMoveHeadroom: number | null;
+  /** Programs paused this long go first in the restore order (null: no boost; wait-bound.ts). */
+  restoreBoostAfterS: number | null;
+  /** Acting programs idle this long stop reserving tokens (null: no lease; acting-lease.ts). */
+  actingLeaseS: number | null;
+  /** Time constant of the KV-usage EWMA, seconds (null: last sample; kv-signal.ts). */
+  kvUsageSmoothingS: number | null;
+  /** KV-usage signal at or above which reasoning programs are marked (null: off; kv-signal.ts). */
+  kvHighWatermark: number | null;
+  /** What the high watermark marks down to (null: the low watermark, else the high one). */
+  kvPauseTarget: number | null;
+  /** No admissions or restores onto a backend above this KV-usage signal (null: off). */
+  kvLowWatermark: number | null;
+  /** No admissions or restores onto a backend that queues requests (policy/backend-gate.ts). */
+  gateQueuedBackends: boolean;
+  /** Whose ratio estimates a request's tokens (policy/program-estimate.ts). */
+  tokenEstimate: TokenEstimate;
+  /** What room a paused acting program needs (policy/program-estimate.ts). */
+  restoreNeed: RestoreNeed;
+  /** Pause-order factor per recent pause of a program (0: off; policy/victim-penalty.ts). */
+  victimPenalty: number;
+  /** Time constant, seconds, over which a program's recent pauses are forgotten. */
+  victimMemoryS: number;
 }
 
 export const DEFAULT_ROUTER_OPTIONS: Readonly<RouterOptions> = Object.freeze({
@@ -170,6 +204,23 @@ export const DEFAULT_ROUTER_OPTIONS: Readonly<RouterOptions> = Object.freeze({
   actingDecay: "weighted",
   pauseTies: "registration",
   unknownCapacity: "unbounded",
+  // Scheduling policy v2: every option off (the current behaviour) until measured. The values of
+  // the parameters read only while their option is on (resumeMoveHeadroom: the 1.2× of the
+  // evidence; victimMemoryS) are suggestions, not measured choices.
+  resumePlacement: "best-fit",
+  resumeMoveAfterS: null,
+  resumeMoveHeadroom: 1.2,
+  restoreBoostAfterS: null,
+  actingLeaseS: null,
+  kvUsageSmoothingS: null,
+  kvHighWatermark: null,
+  kvPauseTarget: null,
+  kvLowWatermark: null,
+  gateQueuedBackends: false,
+  tokenEstimate: "global",
+  restoreNeed: "tokens",
+  victimPenalty: 0,
+  victimMemoryS: 600,
 });
 
 /**
@@ -190,6 +241,17 @@ export const ORIGINAL_THUNDERAGENT_OPTIONS: Readonly<RouterOptions> = Object.fre
   actingDecay: "original",
   pauseTies: "creation",
   unknownCapacity: "no-restores",
+  // The original has none of the v2 policy options: its behaviour is each one's "off" value.
+  resumePlacement: "best-fit",
+  restoreBoostAfterS: null,
+  actingLeaseS: null,
+  kvUsageSmoothingS: null,
+  kvHighWatermark: null,
+  kvLowWatermark: null,
+  gateQueuedBackends: false,
+  tokenEstimate: "global",
+  restoreNeed: "tokens",
+  victimPenalty: 0,
 });
 
 /** What one metrics scrape of a backend yields (the parsers return this). */

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_ROUTER_OPTIONS, emptySnapshot, Router, type RouterOptions } from "../src/index.js";
 import { usedTokens } from "../src/capacity.js";
 import type { Program } from "../src/program.js";
+import { reservedTokens } from "../src/policy/acting-lease.js";
 
 const BACKENDS = ["http://b0", "http://b1", "http://b2"];
 const PROGRAMS = ["p0", "p1", "p2", "p3", "p4", "p5"];
@@ -102,10 +103,24 @@ const optionsArb: fc.Arbitrary<RouterOptions> = fc.record({
   futurePausedTokens: fc.constantFrom("marked-sum" as const, "original" as const),
   releasedRequestsTo: fc.constantFrom("least-loaded" as const, "first" as const),
   forceResumeTo: fc.constantFrom("least-loaded" as const, "origin" as const),
-  restoreOrder: fc.constantFrom("current" as const, "at-pause" as const),
+  restoreOrder: fc.constantFrom("current" as const, "at-pause" as const, "least-service" as const),
   actingDecay: fc.constantFrom("weighted" as const, "original" as const),
   pauseTies: fc.constantFrom("registration" as const, "creation" as const),
   unknownCapacity: fc.constantFrom("unbounded" as const, "no-restores" as const),
+  resumePlacement: fc.constantFrom("best-fit" as const, "origin-first" as const),
+  resumeMoveAfterS: fc.constantFrom(null, 0, 30),
+  resumeMoveHeadroom: fc.constantFrom(null, 1.2),
+  restoreBoostAfterS: fc.constantFrom(null, 0, 60),
+  actingLeaseS: fc.constantFrom(null, 0, 30, 300),
+  kvUsageSmoothingS: fc.constantFrom(null, 0, 10),
+  kvHighWatermark: fc.constantFrom(null, 0.5, 0.95),
+  kvPauseTarget: fc.constantFrom(null, 0.3, 0.8),
+  kvLowWatermark: fc.constantFrom(null, 0.4, 0.85),
+  gateQueuedBackends: fc.boolean(),
+  tokenEstimate: fc.constantFrom("global" as const, "per-program" as const),
+  restoreNeed: fc.constantFrom("tokens" as const, "next-step" as const),
+  victimPenalty: fc.constantFrom(0, 0.5, 2),
+  victimMemoryS: fc.constantFrom(60, 600),
 });
 
 function ok(cond: boolean, what: string): void {
@@ -131,15 +146,16 @@ function checkInvariants(r: Router): void {
       ok(p.state === "active", "registered while not active");
       ok(s.programs.get(p.id) === p, "registered but unknown");
       ok(!s.queue.has(p), "registered while queued");
+      const counted = reservedTokens(p);
       if (p.status === "acting") {
-        at += p.totalTokens;
+        at += counted;
         ac++;
       } else {
-        rt += p.totalTokens;
+        rt += counted;
         rc++;
       }
       if (p.markedForPause) {
-        mt += p.totalTokens;
+        mt += counted;
         mc++;
       }
     }
@@ -169,6 +185,7 @@ function checkInvariants(r: Router): void {
     ok(p.pendingCount === p.pending.size, `pendingCount of ${p.id}`);
     ok((p.status === "reasoning") === p.inFlight + p.pending.size > 0, `status of ${p.id}`);
     if (p.markedForPause) ok(p.status === "reasoning", "marked while acting");
+    if (p.leaseExpired) ok(p.status === "acting", "lease expired while reasoning");
     if (p.state === "paused") {
       ok(s.queue.has(p), "paused but not queued");
       ok(p.backend === null && !p.account.attached, "paused but registered");

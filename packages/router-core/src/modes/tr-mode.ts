@@ -6,7 +6,8 @@
  * first.
  * @module
  */
-import { pauseOverCapacity, restorePaused } from "../tick.js";
+import { restorePaused } from "../restore-pass.js";
+import { pauseOverCapacity } from "../tick.js";
 import type { ModePolicy } from "./mode-policy.js";
 
 export const trMode: ModePolicy = {
