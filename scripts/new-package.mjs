@@ -1,10 +1,17 @@
 #!/usr/bin/env node
 // Scaffolds a workspace package with the shared layout: package.json (exports map with the
 // "@thunderagent/source" condition), tsconfig.json (typecheck, src + test), tsconfig.build.json
-// (emit to dist), vitest.config.ts, README.md and src/index.ts. Usage:
+// (emit to dist), vitest.config.ts, README.md, src/index.ts, and the root's LICENSE (Apache-2.0).
+// The package is publishable like the others (license, the root's engines, dist + src in the
+// tarball); add "private": true if it must never be published, and then no published package may
+// depend on it (scripts/consumer-test.mjs checks). Usage:
 //   node scripts/new-package.mjs packages/<dir> @thunderagent/<name> "<one-line purpose>"
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const engines = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).engines;
 
 const [dir, name, purpose = ""] = process.argv.slice(2);
 if (!dir || !name) {
@@ -24,9 +31,10 @@ write(
     {
       name,
       version: "0.1.0",
-      private: true,
       description: purpose,
+      license: "Apache-2.0",
       type: "module",
+      engines,
       exports: {
         ".": {
           "@thunderagent/source": "./src/index.ts",
@@ -34,9 +42,9 @@ write(
           import: "./dist/index.js",
         },
       },
-      files: ["dist"],
+      files: ["dist", "src", "!src/**/*.test.ts"],
       scripts: {
-        build: "tsc -p tsconfig.build.json",
+        build: `node ${up}scripts/clean-dist.mjs && tsc -p tsconfig.build.json`,
         typecheck: "tsc -p tsconfig.json --noEmit",
         lint: "eslint .",
         test: "vitest run",
@@ -75,6 +83,10 @@ write(
   "vitest.config.ts",
   `import { defineProject } from "vitest/config";\nimport { sharedProject } from "${up}vitest.shared.js";\n\nexport default defineProject(sharedProject("${name.split("/")[1]}"));\n`,
 );
-write("README.md", `# ${name}\n\n${purpose}\n`);
+write(
+  "README.md",
+  `# ${name}\n\n${purpose}\n\n## Install and use\n\n\`\`\`bash\nnpm install ${name}\n\`\`\`\n`,
+);
 write("src/index.ts", "export {};\n");
+if (!existsSync(join(dir, "LICENSE"))) copyFileSync(join(root, "LICENSE"), join(dir, "LICENSE"));
 console.log(`scaffolded ${name} in ${dir}`);
