@@ -17,6 +17,7 @@
  */
 import { continuumPick, continuumVictim } from "./continuum.js";
 import { EngineState } from "./engine-state.js";
+import { EngineSimError } from "./errors.js";
 import { RequestState } from "./request-state.js";
 import type { EngineEvent, EngineRequest } from "./types.js";
 
@@ -39,7 +40,9 @@ interface StepPlan {
 export class EngineModel extends EngineState {
   /** Queues a request (vLLM `add_request`). Throws a RangeError for a prompt that can never run. */
   addRequest(req: EngineRequest, now: number): void {
-    if (this.byId.has(req.id)) throw new Error(`request ${req.id} is already in the engine`);
+    if (this.byId.has(req.id)) {
+      throw new EngineSimError("duplicate_request", `request ${req.id} is already in the engine`);
+    }
     const p = req.promptTokens.length;
     if (p === 0) throw new RangeError(`request ${req.id}: empty prompt`);
     if (p >= this.config.maxModelLen) {

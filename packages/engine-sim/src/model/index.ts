@@ -12,6 +12,8 @@ export type {
   EngineTiming,
 } from "./config.js";
 export { EngineModel } from "./engine-model.js";
+export { EngineSimError } from "./errors.js";
+export type { EngineSimErrorCode } from "./errors.js";
 export type { StepResult } from "./engine-model.js";
 export { StepCost, prefillCostUs } from "./step-time.js";
 export type { EngineCounters, EngineEvent, EngineRequest, FinishReason } from "./types.js";

@@ -7,6 +7,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 
 import { type ChatMessageLike, tokenizeChat } from "../chat/render-chat.js";
 import { tokenizeText } from "../chat/tokenize.js";
 import { EngineModel } from "../model/engine-model.js";
+import { EngineSimError } from "../model/errors.js";
 import { ScriptedModel } from "../scripted/scripted-model.js";
 import { registerChatRoute } from "./chat-route.js";
 import { EngineDriver } from "./driver.js";
@@ -33,7 +34,7 @@ const states = new WeakMap<FastifyInstance, EngineSimState>();
 /** The engine, driver and request log behind a server built by {@link buildEngineServer}. */
 export function engineSimState(app: FastifyInstance): EngineSimState {
   const s = states.get(app);
-  if (!s) throw new Error("not an engine-sim server");
+  if (!s) throw new EngineSimError("not_engine_sim_server", "not an engine-sim server");
   return s;
 }
 

@@ -8,6 +8,7 @@
  * @module
  */
 import type { EngineModel } from "../model/engine-model.js";
+import { EngineSimError } from "../model/errors.js";
 import type { EngineEvent, EngineRequest } from "../model/types.js";
 
 export interface DriverOptions {
@@ -46,7 +47,7 @@ export class EngineDriver {
 
   /** Adds a request; `sink` gets its events (the last one is `finished`). */
   submit(req: EngineRequest, sink: EventSink): void {
-    if (this.closed) throw new Error("engine driver is closed");
+    if (this.closed) throw new EngineSimError("driver_closed", "engine driver is closed");
     this.model.addRequest(req, this.arrivalTime());
     this.sinks.set(req.id, sink);
     this.kick();

@@ -4,16 +4,18 @@
  * @module
  */
 import { openAIError, type OpenAIErrorBody } from "@thunderagent/protocol";
+import { EngineSimError } from "../model/errors.js";
 
-export class VllmHttpError extends Error {
+/** An error the server answers with: its HTTP status and vLLM's envelope. */
+export class VllmHttpError extends EngineSimError {
+  override readonly name: string = "VllmHttpError";
   constructor(
     readonly status: number,
     message: string,
     readonly type?: string,
     readonly param: string | null = null,
   ) {
-    super(message);
-    this.name = "VllmHttpError";
+    super("http_error", message);
   }
 
   body(): OpenAIErrorBody {
