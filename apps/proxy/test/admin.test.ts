@@ -13,25 +13,26 @@ import {
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MODEL, startEngine, type Engine } from "./helpers/engines.js";
-import { startProxy, type ErrorBody, type RunningProxy } from "./helpers/harness.js";
+import { buildProxy, type ErrorBody, type TestProxy } from "./helpers/harness.js";
 
+// The proxy is driven in memory (app.inject); the engine behind it is real.
 let engine: Engine;
-let proxy: RunningProxy;
+let proxy: TestProxy;
 let dir: string;
 
 async function get(path: string, accept?: string) {
-  const res = await request(`${proxy.url}${path}`, accept ? { headers: { accept } } : {});
-  return {
-    status: res.statusCode,
-    type: String(res.headers["content-type"]),
-    text: await res.body.text(),
-  };
+  const res = await proxy.app.inject({
+    method: "GET",
+    url: path,
+    ...(accept ? { headers: { accept } } : {}),
+  });
+  return { status: res.statusCode, type: String(res.headers["content-type"]), text: res.body };
 }
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "ta-proxy-"));
   engine = await startEngine();
-  proxy = await startProxy({
+  proxy = await buildProxy({
     backends: [engine.url],
     profile: true,
     profileDir: dir,
@@ -43,9 +44,10 @@ beforeAll(async () => {
     ["agent-1", true],
     ["agent-2", true],
   ] as const) {
-    const res = await request(`${proxy.url}/v1/chat/completions`, {
+    const res = await proxy.app.inject({
       method: "POST",
-      body: JSON.stringify({
+      url: "/v1/chat/completions",
+      payload: JSON.stringify({
         model: MODEL,
         stream,
         max_tokens: 8,
@@ -54,7 +56,6 @@ beforeAll(async () => {
       }),
     });
     expect(res.statusCode).toBe(200);
-    await res.body.text();
   }
 });
 afterAll(async () => {

@@ -1,14 +1,14 @@
-import { request } from "undici";
+// The proxy is driven in memory (app.inject); the backend is real, to show nothing reached it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startProxy, type ErrorBody, type RunningProxy } from "./helpers/harness.js";
+import { buildProxy, type ErrorBody, type TestProxy } from "./helpers/harness.js";
 import { startTinyUpstream, type TinyUpstream } from "./helpers/tiny-upstream.js";
 
 let upstream: TinyUpstream;
-let proxy: RunningProxy;
+let proxy: TestProxy;
 
 beforeAll(async () => {
   upstream = await startTinyUpstream();
-  proxy = await startProxy({ backends: [upstream.url], bodyLimit: "4kb" });
+  proxy = await buildProxy({ backends: [upstream.url], bodyLimit: "4kb" });
 });
 afterAll(async () => {
   await proxy.close();
@@ -16,12 +16,18 @@ afterAll(async () => {
 });
 
 async function post(path: string, body: string, headers: Record<string, string> = {}) {
-  const res = await request(`${proxy.url}${path}`, {
+  const res = await proxy.app.inject({
     method: "POST",
-    body,
+    url: path,
+    payload: body,
     headers: { "content-type": "application/json", ...headers },
   });
-  return { status: res.statusCode, json: (await res.body.json()) as ErrorBody };
+  return { status: res.statusCode, json: res.json<ErrorBody>() };
+}
+
+async function get(path: string) {
+  const res = await proxy.app.inject({ method: "GET", url: path });
+  return { status: res.statusCode, json: res.json<ErrorBody>() };
 }
 
 describe("bad input gets its status and reason in the OpenAI envelope", () => {
@@ -69,15 +75,15 @@ describe("bad input gets its status and reason in the OpenAI envelope", () => {
     const r = await post("/programs/release", "{}");
     expect(r.status).toBe(400);
     expect(r.json.error.message).toMatch(/program_id/);
-    const nf = await request(`${proxy.url}/nope`);
-    expect(nf.statusCode).toBe(404);
-    expect(((await nf.body.json()) as ErrorBody).error.code).toBe("not_found");
+    const nf = await get("/nope");
+    expect(nf.status).toBe(404);
+    expect(nf.json.error.code).toBe("not_found");
   });
 
   it("profiles while profiling is off → 400", async () => {
-    const r = await request(`${proxy.url}/profiles`);
-    expect(r.statusCode).toBe(400);
-    expect(((await r.body.json()) as ErrorBody).error.message).toMatch(/--profile/);
+    const r = await get("/profiles");
+    expect(r.status).toBe(400);
+    expect(r.json.error.message).toMatch(/--profile/);
   });
 
   it("nothing bad reached the backend", () => {
