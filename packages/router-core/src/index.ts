@@ -63,7 +63,17 @@ export type { Admission, ModePolicy } from "./modes/mode-policy.js";
 export { TokenEstimator } from "./token-estimator.js";
 export { pythonFloatReprLength, pythonJsonDumpsLength } from "./python-json-length.js";
 export { decayedActingWeight } from "./acting-decay.js";
-export { planRestore, planRestoreBy } from "./restore-policy.js";
-export type { Placement, RestoreCandidate, Room } from "./restore-policy.js";
+export { planRestore, planRestoreBy, planRestoreWith } from "./restore-policy.js";
+export type {
+  Placement,
+  RestoreCandidate,
+  RestoreSpec,
+  Room,
+  RoomChooser,
+} from "./restore-policy.js";
+export { RESUME_PLACEMENTS } from "./policy/resume-placement.js";
+export type { ResumePlacement } from "./policy/resume-placement.js";
+export { RESTORE_NEEDS, TOKEN_ESTIMATES } from "./policy/program-estimate.js";
+export type { RestoreNeed, TokenEstimate } from "./policy/program-estimate.js";
 export { buildStepRow, ProfileAccumulator } from "./step-profile.js";
 export { emptySnapshot } from "./snapshot.js";

@@ -32,6 +32,7 @@ describe("KV-usage signal", () => {
     expect(smoothKvUsage(0.4, 0, Number.NaN, 5, 10)).toBe(0.4);
     expect(smoothKvUsage(null, null, 0.7, 5, 10)).toBe(0.7);
     expect(smoothKvUsage(0.4, 0, 0.9, 5, 0)).toBe(0.9);
+    expect(smoothKvUsage(0.4, 0, Number.NaN, 5, 0)).toBeNaN();
     expect(smoothKvUsage(0.4, 0, Number.NaN, 5, null)).toBeNaN();
   });
 

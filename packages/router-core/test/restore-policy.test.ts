@@ -1,6 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { emptySnapshot, planRestore, type RestoreCandidate } from "../src/index.js";
+import {
+  emptySnapshot,
+  planRestore,
+  planRestoreWith,
+  type RestoreCandidate,
+} from "../src/index.js";
 import { A, B, actStep, makeRouter, startRequest, usage } from "./helpers.js";
 
 const cand = (item: string, tokens: number, group: 0 | 1 | 2): RestoreCandidate<string> => ({
@@ -230,5 +235,56 @@ describe("planRestore agrees with a plain rendering of the original algorithm", 
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe("planRestoreWith (any groups, a room chooser)", () => {
+  const rooms = [
+    { url: A, remaining: 5000, activeTokens: 0 },
+    { url: B, remaining: 3000, activeTokens: 0 },
+  ];
+  const items = ["x", "y", "z"];
+  const tokens: Record<string, number> = { x: 1000, y: 2000, z: 500 };
+
+  it("selects groups in ascending order, skipping missing ones", () => {
+    // Total room 8000: group 7 (z) first, then group 3 (y), then group 5 (x).
+    const groups: Record<string, number> = { x: 5, y: 3, z: 7 };
+    const placements = planRestoreWith(["x", "y", "z"], {
+      tokensOf: (i) => tokens[i]!,
+      groupOf: (i) => groups[i]!,
+      rooms: [{ url: A, remaining: 2800, activeTokens: 0 }],
+      bufferPerProgram: 100,
+    });
+    // Needs: y 2100 (group 3) then x 1100 → 3200 > 2800: left out; z 600 → 2700.
+    expect(placements).toEqual([
+      { item: "y", backend: A },
+      { item: "z", backend: A },
+    ]);
+  });
+
+  it("places where the chooser says, leaves out what it declines or what does not fit", () => {
+    const placements = planRestoreWith(items, {
+      tokensOf: (i) => tokens[i]!,
+      groupOf: () => 0,
+      rooms,
+      bufferPerProgram: 100,
+      // Largest first: y → B (900 left), x declined, z → the last room, B (600 ≤ 900).
+      choose: (item, open) => (item === "y" ? 1 : item === "x" ? -1 : open.length - 1),
+    });
+    expect(placements).toEqual([
+      { item: "y", backend: B },
+      { item: "z", backend: B },
+    ]);
+    const guarded = planRestoreWith(["y"], {
+      tokensOf: (i) => tokens[i]!,
+      groupOf: () => 0,
+      rooms: [
+        { url: A, remaining: 5000, activeTokens: 0 },
+        { url: B, remaining: 1000, activeTokens: 0 },
+      ],
+      bufferPerProgram: 100,
+      choose: () => 1, // B cannot hold 2100: ignored, nothing placed
+    });
+    expect(guarded).toEqual([]);
   });
 });

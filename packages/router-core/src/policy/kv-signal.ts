@@ -5,8 +5,8 @@
  * - Smoothing: the signal is an exponentially weighted moving average of the scraped
  *   `kv_cache_usage_perc` with time constant τ = `kvUsageSmoothingS` (each sample moves it by
  *   1 − e^(−Δt/τ), Δt = seconds since the previous scrape; the first sample is taken as is;
- *   non-finite samples are skipped). null (the original): the last sample as is. The signal is
- *   what the prefix-sharing credit and the watermarks read.
+ *   non-finite samples are skipped). null or ≤ 0 (the original): the last sample as is. The
+ *   signal is what the prefix-sharing credit and the watermarks read.
  * - High watermark: a backend whose signal is ≥ `kvHighWatermark` marks reasoning programs for
  *   pause (smallest first, as the pause policy orders them) until the marked tokens cover
  *   (signal − target) · capacity, target = `kvPauseTarget` (else the low watermark, else the high
@@ -30,12 +30,11 @@ export function smoothKvUsage(
   now: number,
   tauS: number | null,
 ): number {
-  if (tauS === null) return sample;
+  if (tauS === null || !(tauS > 0)) return sample;
   if (!Number.isFinite(sample)) return prev ?? sample;
   if (prev === null || prevAt === null || !Number.isFinite(prev)) return sample;
   const dt = Math.max(0, now - prevAt);
-  const alpha = tauS > 0 ? 1 - Math.exp(-dt / tauS) : 1;
-  return prev + alpha * (sample - prev);
+  return prev + (1 - Math.exp(-dt / tauS)) * (sample - prev);
 }
 
 type Watermarks = Pick<RouterOptions, "kvHighWatermark" | "kvPauseTarget" | "kvLowWatermark">;

@@ -27,7 +27,7 @@ export function requestTokens(
   p: Program,
   chars: number,
 ): number {
-  if (mode === "global" || p.charsPerToken === null) return global.estimate(chars);
+  if (mode !== "per-program" || p.charsPerToken === null) return global.estimate(chars);
   return chars > 0 ? Math.floor(chars / p.charsPerToken) : 0;
 }
 
