@@ -48,6 +48,7 @@ export const INTEGRATION_TESTS: Record<string, readonly string[]> = {
     "test/server/errors.test.ts",
     "test/server/metrics.test.ts",
     "test/server/openai-client.test.ts",
+    "test/server/processes.test.ts",
     "test/server/stream-interval-compute-share.test.ts",
     "test/server/wire.test.ts",
   ],

@@ -7,11 +7,11 @@
  * `--use-acting-token-decay --acting-token-weight 0.5`).
  * @module
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort, stopChild, waitUntilHealthy } from "@thunderagent/engine-sim";
 
 export interface RouterSettings {
   schedulerInterval: number;
@@ -31,41 +31,12 @@ export interface RunningRouter {
   stop(): Promise<void>;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      const port = typeof addr === "object" && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 export function fillTemplate(template: string, values: Record<string, string>): string {
   return template.replace(/\{(\w+)\}/g, (whole, key: string) => {
     const v = values[key];
     if (v === undefined) throw new Error(`router command: unknown placeholder ${whole}`);
     return v;
   });
-}
-
-async function waitReady(url: string, child: ChildProcess, out: () => string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) {
-      throw new Error(`router exited with ${child.exitCode} before it was ready:\n${out()}`);
-    }
-    try {
-      const res = await fetch(`${url}/health`);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`router not ready at ${url} after 60 s:\n${out()}`);
 }
 
 export async function launchRouter(
@@ -91,29 +62,20 @@ export async function launchRouter(
   };
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);
-  const exited = new Promise<void>((r) => child.once("exit", () => r()));
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
-    if (child.exitCode === null && child.pid !== undefined) {
-      try {
-        process.kill(-child.pid, "SIGTERM");
-      } catch {
-        // already gone
-      }
-      const killTimer = setTimeout(() => {
-        try {
-          if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
-        } catch {
-          // already gone
-        }
-      }, 5000);
-      await exited;
-      clearTimeout(killTimer);
-    }
+    await stopChild(child, { group: true, graceMs: 5000 });
     rmSync(profileDir, { recursive: true, force: true });
   };
   try {
-    await waitReady(url, child, () => log);
+    await waitUntilHealthy({
+      url,
+      child,
+      name: "router",
+      timeoutMs: 60_000,
+      intervalMs: 100,
+      output: () => log,
+    });
   } catch (err) {
     await stop();
     throw err;

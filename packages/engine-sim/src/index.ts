@@ -21,6 +21,8 @@ export type { ScriptedModelOptions, ScriptedReply } from "./scripted/scripted-mo
 export { buildEngineServer, engineSimState } from "./server/build-server.js";
 export type { EngineSimState } from "./server/build-server.js";
 export { startEngineServer } from "./server/start-server.js";
+export { freePort, stopChild, waitUntilHealthy } from "./server/processes.js";
+export type { HealthWait } from "./server/processes.js";
 export type { StartedEngineServer } from "./server/start-server.js";
 export { SIMULATED_VLLM_VERSION, resolveServerOptions } from "./server/options.js";
 export type { EngineServerOptions, ResolvedServerOptions } from "./server/options.js";

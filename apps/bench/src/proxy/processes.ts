@@ -6,10 +6,9 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { request } from "undici";
+import { freePort, stopChild, waitUntilHealthy } from "@thunderagent/engine-sim";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..");
 
@@ -19,34 +18,6 @@ export interface Child {
   pid: number;
   proc: ChildProcess;
   stop(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      const port = typeof addr === "object" && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitHealthy(url: string, proc: ChildProcess, name: string): Promise<void> {
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    if (proc.exitCode !== null) throw new Error(`${name} exited with ${proc.exitCode}`);
-    try {
-      const res = await request(`${url}/health`);
-      await res.body.dump();
-      if (res.statusCode === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${name} did not become healthy at ${url}`);
 }
 
 /** Starts a TypeScript entry point (relative to the repo root) on a free port. */
@@ -78,26 +49,24 @@ export async function startTs(name: string, entry: string, args: string[]): Prom
   });
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitHealthy(url, proc, name);
+    await waitUntilHealthy({
+      url,
+      child: proc,
+      name,
+      timeoutMs: 120_000,
+      intervalMs: 200,
+      output: () => stderr,
+    });
   } catch (err) {
     proc.kill("SIGKILL");
-    throw new Error(`${(err as Error).message}\n${stderr}`);
+    throw err;
   }
   return {
     name,
     url,
     pid: proc.pid ?? -1,
     proc,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (proc.exitCode !== null) return resolve();
-        const t = setTimeout(() => proc.kill("SIGKILL"), 10_000);
-        proc.once("exit", () => {
-          clearTimeout(t);
-          resolve();
-        });
-        proc.kill("SIGTERM");
-      }),
+    stop: () => stopChild(proc, { graceMs: 10_000 }),
   };
 }
 

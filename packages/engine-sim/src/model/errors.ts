@@ -15,15 +15,22 @@ export type EngineSimErrorCode =
   /** A Fastify app that buildEngineServer did not build. */
   | "not_engine_sim_server"
   /** An error the simulated vLLM answers over HTTP (its status and OpenAI envelope). */
-  | "http_error";
+  | "http_error"
+  /** A server started as a child process exited before it answered `/health`. */
+  | "child_exited"
+  /** A server started as a child process did not answer `/health` in time. */
+  | "health_timeout";
 
 export class EngineSimError extends Error {
   override readonly name: string = "EngineSimError";
+  /** Whether the same call may succeed if tried again (a server that was slow to start). */
+  readonly retryable: boolean;
   constructor(
     readonly code: EngineSimErrorCode,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryable?: boolean },
   ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.retryable = options?.retryable ?? false;
   }
 }
