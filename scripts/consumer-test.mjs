@@ -66,8 +66,11 @@ function check(ok, message) {
   return ok;
 }
 
-/** Runs a command; resolves with its exit code and output (never rejects). */
-function run(cmd, args, { cwd = root, timeoutMs = 60_000, env = {} } = {}) {
+/**
+ * Runs a command; resolves with its exit code and output (never rejects). The timeouts are safety
+ * nets for a hung process, set far above the usual durations: a loaded shared machine is slow.
+ */
+function run(cmd, args, { cwd = root, timeoutMs = 120_000, env = {} } = {}) {
   return new Promise((resolvePromise) => {
     const child = spawn(cmd, args, {
       cwd,
@@ -78,11 +81,16 @@ function run(cmd, args, { cwd = root, timeoutMs = 60_000, env = {} } = {}) {
     let stderr = "";
     child.stdout.on("data", (c) => (stdout += c));
     child.stderr.on("data", (c) => (stderr += c));
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGKILL");
+    }, timeoutMs);
     child.on("error", (err) => (stderr += String(err)));
     child.on("close", (code, signal) => {
       clearTimeout(timer);
-      resolvePromise({ code: signal ? `signal ${signal}` : code, stdout, stderr });
+      const why = timedOut ? `killed after ${timeoutMs / 1000} s` : `signal ${signal}`;
+      resolvePromise({ code: signal ? why : code, stdout, stderr });
     });
   });
 }
@@ -190,7 +198,7 @@ async function main() {
       ...files.map((f) => join(tarballs, f)),
       `@types/node@${rootPkg.devDependencies["@types/node"]}`,
     ],
-    { cwd: project, timeoutMs: 300_000 },
+    { cwd: project, timeoutMs: 600_000 },
   );
   if (!check(install.code === 0, `npm install:\n${tail(install.stdout + install.stderr, 30)}`))
     return;
@@ -244,7 +252,7 @@ async function main() {
       limit(() =>
         run(process.execPath, [`readme-${shortName(e.name)}.mjs`], {
           cwd: project,
-          timeoutMs: 90_000,
+          timeoutMs: 180_000,
         }),
       ).then((r) =>
         check(
@@ -396,9 +404,10 @@ async function typeCheck(project, runnable) {
     ),
   );
   const [all, pureRun] = await Promise.all([
-    run(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: project, timeoutMs: 180_000 }),
-    run(process.execPath, [tsc, "-p", "tsconfig.pure.json"], { cwd: project, timeoutMs: 180_000 }),
+    run(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: project, timeoutMs: 600_000 }),
+    run(process.execPath, [tsc, "-p", "tsconfig.pure.json"], { cwd: project, timeoutMs: 600_000 }),
   ]);
+  log("tsc done");
   check(
     all.code === 0,
     `tsc --noEmit (strict, no skipLibCheck) over every export and README example:\n${tail(all.stdout + all.stderr, 30)}`,
@@ -418,7 +427,7 @@ async function checkBins(project) {
       if (!check(existsSync(file), `bin ${bin} is linked in node_modules/.bin`)) continue;
       for (const flag of ["--help", "--version"]) {
         jobs.push(
-          limit(() => run(file, [flag], { cwd: project, timeoutMs: 60_000 })).then((r) => {
+          limit(() => run(file, [flag], { cwd: project, timeoutMs: 120_000 })).then((r) => {
             const ok =
               r.code === 0 &&
               r.stdout.trim() !== "" &&
@@ -436,7 +445,7 @@ async function checkBins(project) {
   const reproduce = join(project, "node_modules", ".bin", "thunderagent-reproduce");
   jobs.push(
     limit(() =>
-      run(reproduce, ["glm4.6", "--simulate", "--dry-run"], { cwd: project, timeoutMs: 60_000 }),
+      run(reproduce, ["glm4.6", "--simulate", "--dry-run"], { cwd: project, timeoutMs: 120_000 }),
     ).then((r) => {
       const out = r.stdout;
       check(
@@ -509,8 +518,9 @@ async function endToEnd(project) {
         "-c",
         "agent.step_limit=10",
       ],
-      { cwd: project, timeoutMs: 90_000 },
+      { cwd: project, timeoutMs: 180_000 },
     );
+    log(`end to end: the runner exited ${runner.code}`);
     const preds = existsSync(join(out, "preds.json")) ? readJson(join(out, "preds.json")) : {};
     check(
       runner.code === 0 && Object.keys(preds).length === 1,
