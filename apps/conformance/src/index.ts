@@ -12,6 +12,8 @@ export {
   REPO_ROOT,
   SCENARIO_DIR,
 } from "./commands.js";
+export { ConformanceError } from "./errors.js";
+export type { ConformanceErrorCode } from "./errors.js";
 export { FakeVllm, startFakeVllm } from "./fake-vllm/server.js";
 export { launchRouter, fillTemplate } from "./router-process.js";
 export { runScenario, scenarioFlags, type RunOptions } from "./runner.js";

@@ -19,6 +19,7 @@ import {
   REPO_ROOT,
   SCENARIO_DIR,
 } from "./commands.js";
+import { ConformanceError } from "./errors.js";
 import { runScenario } from "./runner.js";
 import { loadScenarios, type Scenario } from "./scenario.js";
 import { compareTraces, readTrace, writeTrace, type Trace } from "./trace.js";
@@ -32,7 +33,9 @@ function selected(names: string[] | undefined): Scenario[] {
   const all = loadScenarios(SCENARIO_DIR);
   if (!names || names.length === 0) return all;
   const unknown = names.filter((n) => !all.some((s) => s.name === n));
-  if (unknown.length > 0) throw new Error(`unknown scenario(s): ${unknown.join(", ")}`);
+  if (unknown.length > 0) {
+    throw new ConformanceError("unknown_scenario", `unknown scenario(s): ${unknown.join(", ")}`);
+  }
   return all.filter((s) => names.includes(s.name));
 }
 

@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, stopChild, waitUntilHealthy } from "@thunderagent/engine-sim";
+import { ConformanceError } from "./errors.js";
 
 export interface RouterSettings {
   schedulerInterval: number;
@@ -34,7 +35,12 @@ export interface RunningRouter {
 export function fillTemplate(template: string, values: Record<string, string>): string {
   return template.replace(/\{(\w+)\}/g, (whole, key: string) => {
     const v = values[key];
-    if (v === undefined) throw new Error(`router command: unknown placeholder ${whole}`);
+    if (v === undefined) {
+      throw new ConformanceError(
+        "unknown_placeholder",
+        `router command: unknown placeholder ${whole}`,
+      );
+    }
     return v;
   });
 }

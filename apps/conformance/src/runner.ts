@@ -6,6 +6,7 @@
  * @module
  */
 import { sendChat, type ClientRequest } from "./client.js";
+import { ConformanceError } from "./errors.js";
 import { type FakeVllm, startFakeVllm } from "./fake-vllm/server.js";
 import { launchRouter, type RouterSettings } from "./router-process.js";
 import type { Scenario, Step } from "./scenario.js";
@@ -140,8 +141,10 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
       steps.push({ index, step: step as unknown as Json, snapshot: await play.snapshot(result) });
     }
   } catch (err) {
-    throw new Error(
+    throw new ConformanceError(
+      "scenario_failed",
       `${scenario.name}: ${(err as Error).message}\nrouter output:\n${router.output()}`,
+      { cause: err },
     );
   } finally {
     await router.stop();

@@ -7,6 +7,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import { z } from "zod";
+import { ConformanceError } from "./errors.js";
 
 const id = z.string().regex(/^[A-Za-z0-9_.-]+$/, "letters, digits, _ . - only");
 
@@ -129,8 +130,12 @@ function checkReferences(steps: Step[], backends: number, ctx: z.RefinementCtx):
   });
 }
 
-export class ScenarioError extends Error {
-  override readonly name = "ScenarioError";
+/** A scenario that does not parse or validate (code `invalid_scenario`). */
+export class ScenarioError extends ConformanceError {
+  override readonly name: string = "ScenarioError";
+  constructor(message: string) {
+    super("invalid_scenario", message);
+  }
 }
 
 /** Parses one scenario; the error names the file and every bad field. */

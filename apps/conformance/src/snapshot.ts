@@ -6,6 +6,7 @@
  * the token sums of each backend.
  * @module
  */
+import { ConformanceError } from "./errors.js";
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Obj = Record<string, Json>;
@@ -84,7 +85,7 @@ export function normaliseMetrics(raw: Json, names: BackendNames): Obj {
 
 async function getJson(url: string): Promise<Json> {
   const res = await fetch(url, { headers: { accept: "application/json" } });
-  if (!res.ok) throw new Error(`GET ${url} answered ${res.status}`);
+  if (!res.ok) throw new ConformanceError("snapshot_failed", `GET ${url} answered ${res.status}`);
   return (await res.json()) as Json;
 }
 

@@ -5,6 +5,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { z } from "zod";
+import { ConformanceError } from "./errors.js";
 import type { Skip } from "./scenario.js";
 import type { Json } from "./snapshot.js";
 
@@ -52,7 +53,7 @@ export function readTrace(file: string): Trace {
   const res = Trace.safeParse(JSON.parse(readFileSync(file, "utf8")));
   if (!res.success) {
     const issues = res.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
-    throw new Error(`${file}: not a golden trace\n${issues}`);
+    throw new ConformanceError("invalid_trace", `${file}: not a golden trace\n${issues}`);
   }
   return res.data;
 }

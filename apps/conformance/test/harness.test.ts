@@ -5,6 +5,7 @@
  */
 import { parseVllmMetrics } from "@thunderagent/router-core";
 import { describe, expect, it } from "vitest";
+import { ConformanceError } from "../src/errors.js";
 import { startFakeVllm } from "../src/fake-vllm/server.js";
 import { fillTemplate } from "../src/router-process.js";
 import { parseScenario, ScenarioError } from "../src/scenario.js";
@@ -29,6 +30,8 @@ describe("scenarios", () => {
       err = e;
     }
     expect(err).toBeInstanceOf(ScenarioError);
+    expect(err).toBeInstanceOf(ConformanceError);
+    expect(err).toMatchObject({ code: "invalid_scenario", retryable: false });
     const msg = (err as Error).message;
     expect(msg).toContain("steps.2.chars");
     expect(msg).toContain("no earlier request nope");
@@ -88,6 +91,9 @@ describe("router command templates", () => {
   it("fills the placeholders and refuses unknown ones", () => {
     expect(fillTemplate("x --port {port} {flags}", { port: "1", flags: "" })).toBe("x --port 1 ");
     expect(() => fillTemplate("{nope}", {})).toThrow(/unknown placeholder \{nope\}/);
+    expect(() => fillTemplate("{nope}", {})).toThrow(
+      expect.objectContaining({ name: "ConformanceError", code: "unknown_placeholder" }),
+    );
   });
 });
 

@@ -7,6 +7,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { ConformanceError } from "../errors.js";
 import type { BackendSpec, MetricValues, UsageSpec } from "../scenario.js";
 import { initialMetrics, metricsText, type FakeMetrics } from "./metrics.js";
 import * as sse from "./sse.js";
@@ -63,7 +64,8 @@ export class FakeVllm {
   /** Sends `n` content chunks of a held stream, keeping it open. */
   streamChunks(id: string, n: number): void {
     const h = this.#take(id, false);
-    if (!h.arrival.stream) throw new Error(`request ${id} is not a stream`);
+    if (!h.arrival.stream)
+      throw new ConformanceError("invalid_step", `request ${id} is not a stream`);
     for (let i = 0; i < n; i++) h.res.write(sse.contentChunk(id));
   }
 
@@ -91,7 +93,7 @@ export class FakeVllm {
 
   #take(id: string, remove: boolean): Held {
     const h = this.#held.get(id);
-    if (!h) throw new Error(`request ${id} is not held by ${this.url}`);
+    if (!h) throw new ConformanceError("invalid_step", `request ${id} is not held by ${this.url}`);
     if (remove) this.#held.delete(id);
     return h;
   }
