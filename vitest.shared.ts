@@ -44,6 +44,7 @@ export const INTEGRATION_TESTS: Record<string, readonly string[]> = {
   "packages/engine-sim": [
     "test/cli/args.test.ts",
     "test/cli/cli-openai.test.ts",
+    "test/cli/signals.test.ts",
     "test/server/abort-continuum.test.ts",
     "test/server/errors.test.ts",
     "test/server/metrics.test.ts",
@@ -67,6 +68,7 @@ export const INTEGRATION_TESTS: Record<string, readonly string[]> = {
     "test/logging.test.ts",
     "test/profile-writer.test.ts",
     "test/scheduling.test.ts",
+    "test/signals.test.ts",
     "test/streaming.test.ts",
     "test/timers.test.ts",
     "test/upstream-failures.test.ts",
@@ -80,6 +82,7 @@ export const INTEGRATION_TESTS: Record<string, readonly string[]> = {
     "test/run-batch.test.ts",
   ],
   "apps/reproduce": [
+    "test/cli.test.ts",
     "test/gpu-check.test.ts",
     "test/lifecycle.test.ts",
     "test/orchestrator.test.ts",

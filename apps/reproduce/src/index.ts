@@ -5,8 +5,15 @@
  */
 export { PRESETS, PRESET_NAMES, isPresetName } from "./presets.js";
 export type { Preset, PresetName } from "./presets.js";
-export { USAGE, UsageError, parseOptions } from "./options.js";
-export type { Options } from "./options.js";
+export {
+  REPRODUCE_CLI,
+  REPRODUCE_FLAGS,
+  UsageError,
+  parseOptions,
+  readCommandLine,
+  usage,
+} from "./options.js";
+export type { CommandLine, Options } from "./options.js";
 export { GpuCheckError, assignGpus, parseNvidiaSmi, queryGpus } from "./gpu-check.js";
 export type { Gpu, GpuRequirement } from "./gpu-check.js";
 export { KV_CACHE_DTYPES, isPrequantized, validateEngineChoice } from "./validate.js";

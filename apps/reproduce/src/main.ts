@@ -1,20 +1,22 @@
 /**
  * `pnpm reproduce <preset> [flags]`: wiring only. Flags → GPU check → plan → (dry-run print) →
- * supervised run → report. Every exit path stops what was started.
+ * supervised run → report. Every exit path stops what was started. Relative paths are the
+ * caller's (INIT_CWD under pnpm, else the cwd).
  * @module
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { callerCwd, reportUsageError, resolveFromCaller } from "@thunderagent/cli-kit";
 import { REPO_ROOT, findHfCli, findSampleDataset, makeRunId } from "./facts.js";
 import { GpuCheckError, assignGpus, queryGpus } from "./gpu-check.js";
-import { USAGE, UsageError, parseOptions, type Options } from "./options.js";
+import { readCommandLine, type Options } from "./options.js";
 import { ENGINE_SIM_ENTRY, PROXY_ENTRY, RUNNER_ENTRY } from "./entries.js";
 import { buildPlan } from "./plan.js";
 import { PlanError, type Plan } from "./plan-types.js";
 import { PRESETS } from "./presets.js";
 import { formatPlan } from "./dry-run.js";
 import { buildReport, writeReport } from "./report.js";
-import { runPlan } from "./run.js";
+import { runPlan, type SystemOutcome } from "./run.js";
 import { repeatsNeeded, writeRepeatedDataset } from "./simulate.js";
 import { Supervisor } from "./supervisor.js";
 
@@ -62,21 +64,22 @@ function missingPieces(plan: Plan): string[] {
   return [...entries].filter((e) => !existsSync(join(ENTRY_ROOT, e)));
 }
 
-async function main(argv: string[]): Promise<number> {
-  let o: Options | "help";
+/** The options, or the exit code (`--help`/`--version` printed: 0; a usage error: 2). */
+function readOptions(argv: string[]): Options | number {
   try {
-    o = parseOptions(argv);
+    const cl = readCommandLine(argv, { env: process.env });
+    if (!("kind" in cl)) return cl;
+    process.stdout.write(cl.text);
+    return 0;
   } catch (err) {
-    if (err instanceof UsageError) {
-      process.stderr.write(`reproduce: ${err.message}\n\n${USAGE}\n`);
-      return 2;
-    }
+    const code = reportUsageError("reproduce", err);
+    if (code !== undefined) return code;
     throw err;
   }
-  if (o === "help") {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+}
+
+/** The plan, or the exit code (a dry run printed: 0; a refused plan or missing piece: 1). */
+async function makePlan(o: Options): Promise<Plan | number> {
   const notes: string[] = [];
   let plan: Plan;
   try {
@@ -84,10 +87,10 @@ async function main(argv: string[]): Promise<number> {
     plan = buildPlan(o, {
       root: REPO_ROOT,
       entryRoot: ENTRY_ROOT,
-      cwd: process.cwd(),
+      cwd: callerCwd(),
       execPath: process.execPath,
       hfCli: findHfCli(),
-      hfHome: o.hfHome ?? process.env.HF_HOME,
+      hfHome: o.hfHome !== undefined ? resolveFromCaller(o.hfHome) : process.env.HF_HOME,
       gpuSets: sets,
       runId: makeRunId(o.preset, o.simulate),
     });
@@ -109,15 +112,60 @@ async function main(argv: string[]): Promise<number> {
     );
     return 1;
   }
+  return plan;
+}
 
-  const supervisor = new Supervisor({
-    graceS: plan.graceS,
-    pidFile: join(plan.runDir, "pids.json"),
-    log,
-  });
-  const ac = new AbortController();
-  let stopping: Promise<void> | null = null;
-  const stopAll = () => (stopping ??= supervisor.stopAll());
+/** Simulated runs: the sample dataset repeated enough for the run's minutes. */
+async function prepareDataset(plan: Plan): Promise<void> {
+  if (!plan.dataset) return;
+  const sample = findSampleDataset(ENTRY_ROOT);
+  if (!sample) {
+    throw new Error("apps/swebench ships no sample dataset (sample.jsonl); --simulate needs it");
+  }
+  const minutes = plan.stopAfterMin ?? plan.window.endMin;
+  const lines = await writeRepeatedDataset(
+    sample,
+    plan.dataset.path,
+    repeatsNeeded(await countLines(sample), plan.workers, minutes),
+  );
+  log(`dataset: ${lines} instances (the sample, repeated) in ${plan.dataset.path}`);
+}
+
+/** Writes the report (JSON, markdown, plots) and prints steps/min, the ratio and where it went. */
+async function report(plan: Plan, outcomes: readonly SystemOutcome[]): Promise<void> {
+  const results = outcomes.map((x) => x.result);
+  const runNotes = outcomes.flatMap((x) => x.notes);
+  if (plan.mode === "simulated") {
+    runNotes.push(
+      `Simulated: engine-sim profile ${plan.preset.simProfile}, ${plan.workers} agents, time scale ${plan.timeScale}; ` +
+        "the clock starts with the first served call; the paper's numbers are for 8×H100 and its own agent count.",
+    );
+  }
+  const written = await writeReport(
+    plan.reportPath,
+    (plots) => buildReport(plan, results, plots),
+    {
+      thunderagent: plan.preset.paperStepsPerMin.thunderagent,
+      vllm: plan.preset.paperStepsPerMin.vllm,
+      workers: plan.preset.paperWorkers,
+    },
+    runNotes,
+  );
+  const out: string[] = [""];
+  for (const r of written.report.runs) {
+    out.push(
+      `${r.system === "thunderagent" ? "ThunderAgent (router)" : "vLLM (baseline)"}: ${r.steps_per_min.toFixed(1)} steps/min ` +
+        `(${r.steps_counted} steps in ${plan.mode === "simulated" ? "simulated " : ""}minutes ${plan.window.startMin}–${plan.window.endMin})`,
+    );
+  }
+  if (written.report.speedup !== null) out.push(`ratio: ${written.report.speedup.toFixed(2)}×`);
+  out.push(`report: ${written.json}`, `        ${written.markdown}`);
+  for (const p of written.plots) out.push(`plot:   ${p}`);
+  process.stdout.write(`${out.join("\n")}\n`);
+}
+
+/** SIGINT/SIGTERM/SIGHUP abort the run; an unexpected error stops everything and exits 1. */
+function onStop(ac: AbortController, stopAll: () => Promise<void>): void {
   const onSignal = (sig: NodeJS.Signals) => {
     if (ac.signal.aborted) {
       log(`${sig} again: stopping now`);
@@ -135,55 +183,26 @@ async function main(argv: string[]): Promise<number> {
   };
   process.on("uncaughtException", fatal);
   process.on("unhandledRejection", fatal);
+}
 
+/** The supervised run: every process stopped on every way out. */
+async function execute(plan: Plan): Promise<number> {
+  const supervisor = new Supervisor({
+    graceS: plan.graceS,
+    pidFile: join(plan.runDir, "pids.json"),
+    log,
+  });
+  const ac = new AbortController();
+  let stopping: Promise<void> | null = null;
+  const stopAll = () => (stopping ??= supervisor.stopAll());
+  onStop(ac, stopAll);
   log(`run ${plan.runId}: logs in ${plan.runDir}`);
   for (const n of plan.notes) log(`note: ${n}`);
   try {
-    if (plan.dataset) {
-      const sample = findSampleDataset(ENTRY_ROOT);
-      if (!sample)
-        throw new Error(
-          "apps/swebench ships no sample dataset (sample.jsonl); --simulate needs it",
-        );
-      const minutes = plan.stopAfterMin ?? plan.window.endMin;
-      const lines = await writeRepeatedDataset(
-        sample,
-        plan.dataset.path,
-        repeatsNeeded(await countLines(sample), plan.workers, minutes),
-      );
-      log(`dataset: ${lines} instances (the sample, repeated) in ${plan.dataset.path}`);
-    }
+    await prepareDataset(plan);
     const outcomes = await runPlan(plan, { supervisor, signal: ac.signal, log });
     await stopAll();
-    const results = outcomes.map((x) => x.result);
-    const runNotes = outcomes.flatMap((x) => x.notes);
-    if (plan.mode === "simulated") {
-      runNotes.push(
-        `Simulated: engine-sim profile ${plan.preset.simProfile}, ${plan.workers} agents, time scale ${plan.timeScale}; ` +
-          "the clock starts with the first served call; the paper's numbers are for 8×H100 and its own agent count.",
-      );
-    }
-    const written = await writeReport(
-      plan.reportPath,
-      (plots) => buildReport(plan, results, plots),
-      {
-        thunderagent: plan.preset.paperStepsPerMin.thunderagent,
-        vllm: plan.preset.paperStepsPerMin.vllm,
-        workers: plan.preset.paperWorkers,
-      },
-      runNotes,
-    );
-    const out: string[] = [""];
-    for (const r of written.report.runs) {
-      out.push(
-        `${r.system === "thunderagent" ? "ThunderAgent (router)" : "vLLM (baseline)"}: ${r.steps_per_min.toFixed(1)} steps/min ` +
-          `(${r.steps_counted} steps in ${plan.mode === "simulated" ? "simulated " : ""}minutes ${plan.window.startMin}–${plan.window.endMin})`,
-      );
-    }
-    if (written.report.speedup !== null) out.push(`ratio: ${written.report.speedup.toFixed(2)}×`);
-    out.push(`report: ${written.json}`, `        ${written.markdown}`);
-    for (const p of written.plots) out.push(`plot:   ${p}`);
-    process.stdout.write(`${out.join("\n")}\n`);
+    await report(plan, outcomes);
     return 0;
   } catch (err) {
     if (err instanceof Interrupted) {
@@ -196,6 +215,14 @@ async function main(argv: string[]): Promise<number> {
     await stopAll();
     log("all processes stopped");
   }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const o = readOptions(argv);
+  if (typeof o === "number") return o;
+  const plan = await makePlan(o);
+  if (typeof plan === "number") return plan;
+  return execute(plan);
 }
 
 async function countLines(path: string): Promise<number> {

@@ -36,11 +36,16 @@ export interface Spawned {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+/**
+ * The orchestrator run in `cwd` as the caller's directory: the INIT_CWD that `pnpm test` put in
+ * this process's environment is left out (pass one in `env` to act as `pnpm reproduce` would).
+ */
 export function spawnMain(args: string[], env: NodeJS.ProcessEnv, cwd: string): Spawned {
+  const { INIT_CWD: _, ...inherited } = process.env;
   const child = spawn(
     process.execPath,
     ["--conditions=@thunderagent/source", "--import", `file://${TSX}`, MAIN, ...args],
-    { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] },
+    { cwd, env: { ...inherited, ...env }, stdio: ["ignore", "pipe", "pipe"] },
   );
   let out = "";
   child.stdout?.on("data", (d: Buffer) => (out += d.toString()));

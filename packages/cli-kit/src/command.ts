@@ -39,11 +39,13 @@ export function buildCommand(def: CliDefinition): BuiltCommand {
       writeErr: (s) => (output.err += s),
       outputError: () => {},
     });
+  if (def.usage !== undefined) command.usage(def.usage);
   const attributes = new Map<string, string>();
   for (const [flag, spec] of Object.entries(def.options)) {
     const env = optionEnv(def, flag, spec);
     const option = new Option(optionFlags(flag, spec), env ? `${spec.help} [$${env}]` : spec.help);
     if (spec.repeat && !spec.variadic) option.argParser(collect);
+    if (spec.group) option.helpGroup(spec.group);
     command.addOption(option);
     attributes.set(flag, option.attributeName());
   }

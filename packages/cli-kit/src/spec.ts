@@ -23,6 +23,8 @@ export interface OptionSpec {
    * definition has an `envPrefix`; `false` for none). A flag always wins over its variable.
    */
   readonly env?: string | false;
+  /** The heading this option is listed under in `--help` (default "Options:"). */
+  readonly group?: string;
   /** What a valid value is, for error lines: `an integer 0–65535` → `--port must be an integer 0–65535, got "x"`. */
   readonly expect?: string;
 }
@@ -38,6 +40,8 @@ export interface CliDefinition {
   /** The program's name, at the start of every error line and in `--help`. */
   readonly name: string;
   readonly summary: string;
+  /** The usage line after the name (default: commander's, `[options] <arg>`). */
+  readonly usage?: string;
   /** What `--version` prints (the package's version: `packageVersion(import.meta.url)`). */
   readonly version: string;
   readonly options: Readonly<Record<string, OptionSpec>>;
