@@ -1,15 +1,21 @@
 #!/usr/bin/env node
 /**
  * `thunderagent`: parse the command line and environment, build the app, listen, and shut down
- * gracefully on SIGINT/SIGTERM (stop accepting, 503 to waiting requests, finish the CSV, close the
- * pools, exit 0). A bad flag prints one line naming it and exits 2; --help and --version run nothing.
+ * gracefully on SIGINT/SIGTERM/SIGHUP or when the launcher asks (stop accepting, 503 to waiting
+ * requests, finish the CSV, close the pools, exit 0); past the drain deadline (DRAIN_MS) it exits
+ * 128 + the signal, and a second signal exits at once (cli-kit's installShutdown). Logs go through
+ * safeStdout: a stdout whose reader is gone cannot throw or hang the shutdown. A bad flag prints
+ * one line naming it and exits 2; --help and --version run nothing.
  * @module
  */
 import pino from "pino";
-import { reportUsageError } from "@thunderagent/cli-kit";
+import { installShutdown, reportUsageError, safeStdout } from "@thunderagent/cli-kit";
 import { buildApp } from "./app.js";
 import { readCommandLine, type ProxyConfig } from "./config.js";
 import { createRouter } from "./create-router.js";
+
+/** How long in-flight requests may take to finish after the first stop request. */
+const DRAIN_MS = 20_000;
 
 async function main(): Promise<number> {
   let config: ProxyConfig;
@@ -26,36 +32,37 @@ async function main(): Promise<number> {
     throw err;
   }
 
-  const logger = pino({
-    level: config.logLevel,
-    base: { service: "thunderagent" },
-    redact: ["req.headers.authorization", "headers.authorization", "apiKey", "backendApiKey"],
-  });
+  const logger = pino(
+    {
+      level: config.logLevel,
+      base: { service: "thunderagent" },
+      redact: ["req.headers.authorization", "headers.authorization", "apiKey", "backendApiKey"],
+    },
+    safeStdout(),
+  );
   const app = await buildApp({
     config,
     router: createRouter(config),
     logger,
   });
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, "shutting down");
-    app.close().then(
-      () => {
-        logger.info("stopped");
-        logger.flush();
-        process.exit(0);
-      },
-      (err: unknown) => {
-        logger.error({ err }, "shutdown failed");
-        process.exit(1);
-      },
-    );
-  };
-  process.on("SIGINT", () => stop("SIGINT"));
-  process.on("SIGTERM", () => stop("SIGTERM"));
+  const shutdown = installShutdown({
+    name: "thunderagent",
+    drainMs: DRAIN_MS,
+    onStop: ({ signal, from }) => {
+      logger.info({ signal, from }, "shutting down");
+      app.close().then(
+        () => {
+          logger.info("stopped");
+          shutdown.exit(0);
+        },
+        (err: unknown) => {
+          logger.error({ err }, "shutdown failed");
+          shutdown.exit(1);
+        },
+      );
+    },
+  });
 
   const address = await app.listen({ host: config.host, port: config.port });
   logger.info(

@@ -4,6 +4,8 @@
  * commander (argparse-style prefixes when asked, did-you-mean for unknown options, `--help` and
  * `--version` that run nothing), {@link validate} runs the app's zod schema and words its issues
  * as one plain line, and {@link resolveFromCaller} puts relative paths in the caller's directory.
+ * {@link installShutdown} is how every app ends on a signal (drain deadline, second signal, the
+ * launcher's stop requests, stdout/stderr that cannot throw or block).
  * @module
  */
 export { expandAbbreviations } from "./abbreviations.js";
@@ -18,6 +20,22 @@ export { parseCommandLine } from "./parse.js";
 export type { ParseContext, ParsedArgs, ParsedCommandLine, RawValue } from "./parse.js";
 export { camelCase, envVarName, optionEnv, optionKey } from "./spec.js";
 export type { ArgSpec, CliDefinition, OptionSpec } from "./spec.js";
+export {
+  LAUNCHER_MESSAGE,
+  guardStdio,
+  installShutdown,
+  nodeHost,
+  safeStdout,
+  safeWrite,
+  signalExitCode,
+} from "./shutdown.js";
+export type {
+  Shutdown,
+  ShutdownHost,
+  ShutdownOptions,
+  StopRequest,
+  StopSignal,
+} from "./shutdown.js";
 export { USAGE_EXIT_CODE, UsageError, reportUsageError, usageLine } from "./usage-error.js";
 export { validate } from "./validate.js";
 export { packageVersion } from "./version.js";

@@ -1,12 +1,18 @@
 /**
  * `pnpm engine-sim`: start the simulated vLLM server. Flags and `ENGINE_SIM_*` variables in
  * cli/args.ts; a bad one prints one line and exits 2; `--help`/`--version` start nothing.
+ * SIGINT/SIGTERM/SIGHUP (or the launcher's stop request) close the server and exit 0; past the
+ * drain deadline (DRAIN_MS) it exits 128 + the signal; a second signal exits at once (cli-kit's
+ * installShutdown). Logs go through safeStdout, so a stdout whose reader is gone cannot hang it.
  * @module
  */
-import { reportUsageError } from "@thunderagent/cli-kit";
+import { installShutdown, reportUsageError, safeStdout } from "@thunderagent/cli-kit";
 import { readCommandLine, type CliConfig } from "./cli/args.js";
 import { resolveServerOptions } from "./server/options.js";
 import { startEngineServer } from "./server/start-server.js";
+
+/** How long open requests may take to finish after the first stop request. */
+const DRAIN_MS = 10_000;
 
 async function main(argv: string[]): Promise<number> {
   let cli: CliConfig;
@@ -27,7 +33,7 @@ async function main(argv: string[]): Promise<number> {
     ...cli.server,
     host: cli.host,
     port: cli.port,
-    logger: { level: cli.logLevel },
+    logger: { level: cli.logLevel, stream: safeStdout() },
   }).catch((err: NodeJS.ErrnoException) => {
     process.stderr.write(`engine-sim: cannot listen on ${cli.host}:${cli.port}: ${err.message}\n`);
     return null;
@@ -47,9 +53,7 @@ async function main(argv: string[]): Promise<number> {
     `engine-sim listening on ${cli.host}:${server.port}`,
   );
   await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
+    installShutdown({ name: "engine-sim", drainMs: DRAIN_MS, onStop: () => resolve() });
   });
   await server.close();
   return 0;
