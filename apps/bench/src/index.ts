@@ -1,1 +1,2 @@
-export {};
+export { BenchError } from "./errors.js";
+export type { BenchErrorCode } from "./errors.js";

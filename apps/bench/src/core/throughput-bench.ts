@@ -6,6 +6,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { DEFAULT_ROUTER_OPTIONS, emptySnapshot, Router } from "@thunderagent/router-core";
+import { BenchError } from "../errors.js";
 
 export interface ThroughputResult {
   pairs: number;
@@ -44,7 +45,9 @@ export function runThroughputBench(pairs: number, rounds: number): ThroughputRes
         { requestId: id, programId: programs[i % 1000]!, payloadChars: 40_000 },
         now,
       );
-      if (d.kind !== "forward") throw new Error("a request had to wait in the throughput bench");
+      if (d.kind !== "forward") {
+        throw new BenchError("unexpected_wait", "a request had to wait in the throughput bench");
+      }
       r.complete(id, usage, now);
       now += 1e-5;
     }

@@ -8,6 +8,7 @@
 import { performance } from "node:perf_hooks";
 import process from "node:process";
 import { DEFAULT_ROUTER_OPTIONS, emptySnapshot, Router } from "@thunderagent/router-core";
+import { BenchError } from "../errors.js";
 import { contextTokens, mulberry32 } from "./prng.js";
 import { type Summary, summarize } from "./stats.js";
 
@@ -205,7 +206,10 @@ export function runTickBenchReplayed(o: TickBenchOptions, replays: number): Tick
   const first = runs[0]!;
   for (const r of runs) {
     if (JSON.stringify(r.work) !== JSON.stringify(first.work)) {
-      throw new Error("tick bench replays diverged: the run is not deterministic");
+      throw new BenchError(
+        "not_deterministic",
+        "tick bench replays diverged: the run is not deterministic",
+      );
     }
   }
   const minOf = (pick: (r: TickBenchResult) => number[]): number[] =>

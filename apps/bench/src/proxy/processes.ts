@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { freePort, stopChild, waitUntilHealthy } from "@thunderagent/engine-sim";
+import { BenchError } from "../errors.js";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..");
 
@@ -104,5 +105,7 @@ export function pin(pid: number, cpu: number): void {
   const r = spawnSync("taskset", ["-a", "-p", "-c", String(cpu), String(pid)], {
     encoding: "utf8",
   });
-  if (r.status !== 0) throw new Error(`taskset could not pin ${pid} to CPU ${cpu}: ${r.stderr}`);
+  if (r.status !== 0) {
+    throw new BenchError("pin_failed", `taskset could not pin ${pid} to CPU ${cpu}: ${r.stderr}`);
+  }
 }

@@ -10,6 +10,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { BenchError } from "../errors.js";
 import { cpuMicros } from "./processes.js";
 
 export interface WrkResult {
@@ -97,7 +98,8 @@ export async function runWrk(opts: {
     const code = await new Promise<number | null>((resolve) => proc.on("exit", resolve));
     clearInterval(sampler);
     const line = out.split("\n").find((l) => l.startsWith("WRKJSON "));
-    if (code !== 0 || !line) throw new Error(`wrk failed (exit ${code}): ${err || out}`);
+    if (code !== 0 || !line)
+      throw new BenchError("wrk_failed", `wrk failed (exit ${code}): ${err || out}`);
     const j = JSON.parse(line.slice(8)) as {
       requests: number;
       duration_us: number;

@@ -8,6 +8,7 @@
  * @module
  */
 import type { ResumedRequest, RouterPort } from "@thunderagent/router-core";
+import { BenchError } from "../errors.js";
 import type { SimEngineEvent, ScrapeSnapshot } from "./ports.js";
 import { applyScrapePolicy, type ScrapePolicy } from "./scrape-policy.js";
 
@@ -105,7 +106,7 @@ export class RouterGateway implements Gateway {
     const call = this.host.call(requestId);
     const backend = this.indexByUrl.get(url);
     if (!call || backend === undefined)
-      throw new Error(`router resumed unknown ${requestId}@${url}`);
+      throw new BenchError("unknown_request", `router resumed unknown ${requestId}@${url}`);
     shard.router.forwarded(requestId, now);
     this.host.forward(call, backend, now);
   }

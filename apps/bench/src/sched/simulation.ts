@@ -5,6 +5,7 @@
  * router's scheduler tick. When nothing runs, time jumps to the next event.
  * @module
  */
+import { BenchError } from "../errors.js";
 import { EventQueue } from "./event-queue.js";
 import type { Call, Gateway, GatewayHost, TickCounts } from "./gateway.js";
 import {
@@ -120,7 +121,9 @@ class Simulation implements GatewayHost {
 
   forward(call: Call, backend: number, now: number): void {
     const req = this.engineReqs.get(call.requestId);
-    if (!req) throw new Error(`forward of unknown request ${call.requestId}`);
+    if (!req) {
+      throw new BenchError("unknown_request", `forward of unknown request ${call.requestId}`);
+    }
     this.engineReqs.delete(call.requestId);
     call.forwardedAt = now;
     call.backend = backend;

@@ -4,6 +4,7 @@
  * @module
  */
 import { Worker } from "node:worker_threads";
+import { BenchError } from "../errors.js";
 import type { RunRow } from "./results.js";
 import { runJob } from "./run-job.js";
 import type { Job } from "./systems.js";
@@ -51,7 +52,9 @@ export async function runJobs(
       };
       worker.on("message", (msg: { id: number; row?: RunRow; error?: string }) => {
         if (msg.error !== undefined || !msg.row) {
-          reject(new Error(`simulation failed: ${msg.error ?? "no result"}`));
+          reject(
+            new BenchError("simulation_failed", `simulation failed: ${msg.error ?? "no result"}`),
+          );
           void worker.terminate();
           return;
         }

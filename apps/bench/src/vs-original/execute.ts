@@ -17,6 +17,7 @@ import {
   type Plan,
   type SystemOutcome,
 } from "@thunderagent/reproduce";
+import { BenchError } from "../errors.js";
 import { readWindowStats, type ProfileWindowStats } from "./profile-stats.js";
 import { RouterSampler, type RouterStateSummary } from "./router-sampler.js";
 import { ORIGINAL_PROCESS, type ScheduledRun, type VsSystem } from "./systems.js";
@@ -47,8 +48,11 @@ export interface RunRow {
 }
 
 /** The Python original's command failed before its router answered: exit code 2. */
-export class OriginalCmdError extends Error {
-  override readonly name = "OriginalCmdError";
+export class OriginalCmdError extends BenchError {
+  override readonly name: string = "OriginalCmdError";
+  constructor(message: string) {
+    super("original_failed", message);
+  }
 }
 
 /** The first line of a supervisor/health error and the last line of the log it quotes. */
@@ -90,7 +94,10 @@ export async function executeRun(
 ): Promise<RunRow> {
   const sys = plan.systems[0];
   if (!sys?.proxy || sys.stepSource.kind !== "profile-csv") {
-    throw new Error("the vs-original plan must be a router run with a profile CSV");
+    throw new BenchError(
+      "invalid_plan",
+      "the vs-original plan must be a router run with a profile CSV",
+    );
   }
   const supervisor = new Supervisor({
     graceS: ctx.graceS,
@@ -113,7 +120,7 @@ export async function executeRun(
     await prepareDataset(plan);
     await sampler.start();
     const [outcome] = await runPlan(plan, { supervisor, signal: ctx.signal, log });
-    if (!outcome) throw new Error("runPlan returned no outcome");
+    if (!outcome) throw new BenchError("no_outcome", "runPlan returned no outcome");
     return await rowOf(run, plan, sys.stepSource.path, outcome, sampler);
   } catch (err) {
     const isRouter =
@@ -142,7 +149,9 @@ export async function executeRun(
 async function prepareDataset(plan: Plan): Promise<void> {
   if (!plan.dataset) return;
   const sample = findSampleDataset();
-  if (!sample) throw new Error("apps/swebench ships no sample dataset (sample.jsonl)");
+  if (!sample) {
+    throw new BenchError("missing_dataset", "apps/swebench ships no sample dataset (sample.jsonl)");
+  }
   const minutes = plan.stopAfterMin ?? plan.window.endMin;
   await writeRepeatedDataset(
     sample,

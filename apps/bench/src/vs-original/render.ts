@@ -6,6 +6,7 @@
  * @module
  */
 import { readFile } from "node:fs/promises";
+import { BenchError } from "../errors.js";
 import type { RunRow } from "./execute.js";
 import { readWindowStats } from "./profile-stats.js";
 import type { SessionInfo } from "./summary.js";
@@ -20,7 +21,7 @@ export async function loadSession(path: string): Promise<RenderedSession> {
     rows?: RunRow[];
   } & Record<string, unknown>;
   if (!Array.isArray(doc.rows) || typeof doc.rounds !== "number" || !doc.window) {
-    throw new Error(`${path} is not a bench:vs-original rows file`);
+    throw new BenchError("invalid_rows", `${path} is not a bench:vs-original rows file`);
   }
   const rows = await Promise.all(
     doc.rows.map(async (r) => {
