@@ -90,7 +90,12 @@ export const INTEGRATION_TESTS: Record<string, readonly string[]> = {
     "test/plan.test.ts",
     "test/report.test.ts",
   ],
-  "apps/bench": ["src/proxy/paced.test.ts", "src/proxy/wrk.test.ts", "test/vs-original.test.ts"],
+  "apps/bench": [
+    "src/proxy/paced.test.ts",
+    "src/proxy/wrk.test.ts",
+    "test/cli.test.ts",
+    "test/vs-original.test.ts",
+  ],
   "apps/conformance": ["test/**/*.test.ts"],
 };
 

@@ -51,10 +51,12 @@ function run(
   timeoutMs = 120_000,
   onStderr?: (text: string, child: ReturnType<typeof spawn>) => void,
 ) {
+  // `cwd` is the caller's directory: the INIT_CWD that `pnpm test` set here is left out.
+  const { INIT_CWD: _, ...env } = process.env;
   const child = spawn(
     process.execPath,
     ["--conditions=@thunderagent/source", "--import", `file://${TSX}`, MAIN, ...args],
-    { cwd, stdio: ["ignore", "pipe", "pipe"] },
+    { cwd, env, stdio: ["ignore", "pipe", "pipe"] },
   );
   let stdout = "";
   let stderr = "";
@@ -235,17 +237,18 @@ describe.concurrent("the command", () => {
     const cwd = tempDir();
     const r = await run(["--help"], cwd);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/usage: pnpm bench:vs-original/);
+    expect(r.stdout).toMatch(/^Usage: bench:vs-original --original-cmd/);
     expect(r.stdout).toMatch(/\{scheduler_interval\}/);
     expect(existsSync(join(cwd, "logs"))).toBe(false);
-  }, 30_000);
+  }, 120_000);
 
-  it("a bad flag exits 2 with the message and the usage", async () => {
+  it("a bad flag exits 2 with one line and a suggestion", async () => {
     const r = await run(["--original-cmd", TEMPLATE, "--roundz", "3"], tempDir());
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^bench:vs-original: .*roundz/);
-    expect(r.stderr).toMatch(/usage:/);
-  }, 30_000);
+    expect(r.stderr).toBe(
+      "bench:vs-original: unknown option '--roundz'; did you mean --rounds? (see --help)\n",
+    );
+  }, 120_000);
 
   it("--dry-run prints the schedule and the three routers' commands", async () => {
     const cwd = tempDir();
@@ -257,7 +260,7 @@ describe.concurrent("the command", () => {
     );
     expect(r.stdout).toMatch(/apps\/proxy\/src\/main\.ts .* --policy original/);
     expect(existsSync(join(cwd, "logs"))).toBe(false);
-  }, 30_000);
+  }, 120_000);
 
   it("a program of --original-cmd that is missing: one line, exit 2, nothing started", async () => {
     const cwd = tempDir();
@@ -269,7 +272,7 @@ describe.concurrent("the command", () => {
     expect(r.stderr.trim()).toMatch(/^bench:vs-original: no-such-python3 not found on PATH/);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(existsSync(join(cwd, "logs"))).toBe(false);
-  }, 30_000);
+  }, 120_000);
 
   it("an --original-cmd that exits at once: one line naming it, exit 2", async () => {
     const cwd = tempDir();
@@ -297,7 +300,7 @@ describe.concurrent("the command", () => {
       /^bench:vs-original: the Python original's router \(--original-cmd\) failed before it answered .*: .*No module named fastapi \(log: .*proxy\.log\)$/,
     );
     expect(r.stderr).toMatch(/all processes stopped/);
-  }, 60_000);
+  }, 120_000);
 
   it("SIGTERM in the middle of a run stops every process it started", async () => {
     const cwd = tempDir();
@@ -340,7 +343,7 @@ describe.concurrent("the command", () => {
     ) as { children: Array<{ name: string; pid: number }> };
     expect(pids.children.map((c) => c.name)).toEqual(["engine-sim", "original-router", "runner"]);
     for (const c of pids.children) expect(alive(c.pid), c.name).toBe(false);
-  }, 60_000);
+  }, 120_000);
 });
 
 describe("one short comparison on real processes (our proxy as the 'original')", () => {

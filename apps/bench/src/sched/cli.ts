@@ -1,40 +1,90 @@
 /**
- * Command line of `pnpm bench:sched`, parsed with node:util parseArgs and validated with zod.
+ * Command line of `pnpm bench:sched`, parsed by cli-kit and validated with zod.
  * @module
  */
-import { parseArgs } from "node:util";
+import {
+  UsageError,
+  helpText,
+  packageVersion,
+  parseCommandLine,
+  validate,
+  type CliDefinition,
+  type OptionSpec,
+  type ParseContext,
+} from "@thunderagent/cli-kit";
 import { PROFILE_NAMES } from "@thunderagent/engine-sim/profiles";
 import { z } from "zod";
 import { SCRAPE_POLICIES } from "./scrape-policy.js";
 import { SYSTEMS } from "./systems.js";
 
-export const USAGE = `usage: pnpm bench:sched [options]
+export const SCHED_FLAGS = {
+  quick: { help: "GLM-4.6 at N = 24 and 96 only (≤ 60 s)" },
+  experiments: { help: "router-tr policy variants vs the paper's policy at GLM N = 24, 96" },
+  checks: { help: "further out-of-sample checks: fig. 6b, table 2, fig. 4b (OpenHands)" },
+  seeds: { value: "K", help: "repeat every point with K seeds and report the spread (default 1)" },
+  seed: { value: "S", help: "first seed (default 1)" },
+  workers: { value: "W", help: "worker threads (default 2)" },
+  json: { value: "PATH", path: true, help: "write result rows as JSON" },
+  "plots-dir": {
+    value: "DIR",
+    path: true,
+    help: 'where the SVG plots go (default docs/results, none with --quick; "" = no plots)',
+  },
+  profile: { value: "P", help: `only this profile (${PROFILE_NAMES.join(" | ")})` },
+  ns: { value: "24,96", help: "only these N" },
+  systems: { value: "a,b", help: `only these systems (${SYSTEMS.join(", ")})` },
+  "no-dp": { key: "dp", help: "skip the two-replica runs" },
+  workload: { value: "JSON", help: "workload parameter overrides (calibration)" },
+  engine: { value: "JSON", help: 'engine profile overrides, e.g. {"numGpuBlocks":70000}' },
+  "router-options": {
+    value: "JSON",
+    help: "extra RouterOptions for the router systems (policy experiments)",
+  },
+  "scrape-policy": {
+    value: "P",
+    help: `capacity-model proposal emulated on the scrape (${SCRAPE_POLICIES.join(", ")})`,
+  },
+  variant: { value: "NAME", help: "label for the variant in the tables" },
+  duration: { value: "S", help: "virtual seconds to simulate (default 4200 = minute 70)" },
+  "scheduler-interval": {
+    value: "S",
+    help: "seconds between router ticks and scrapes (default 5)",
+  },
+  scenario: {
+    value: "FILE",
+    help: "run a scenario file (JSON or YAML, docs/scenarios.md): its systems at each of its N",
+  },
+  matrix: {
+    value: "DIR,FILE",
+    help: "run every scenario of these directories/files (e.g. scenarios/) and print the matrix",
+  },
+  "with-systems": {
+    value: "FILE",
+    help: "systems (YAML/JSON list) added to every scenario of --scenario/--matrix",
+  },
+} as const satisfies Record<string, OptionSpec>;
 
-  --quick                 GLM-4.6 at N = 24 and 96 only (≤ 60 s)
-  --experiments           router-tr policy variants vs the paper's policy at GLM N = 24, 96
-  --checks                further out-of-sample checks: fig. 6b, table 2, fig. 4b (OpenHands)
-  --seeds K               repeat every point with K seeds and report the spread (default 1)
-  --seed S                first seed (default 1)
-  --workers W             worker threads (default 2)
-  --json PATH             write result rows as JSON
-  --plots-dir DIR         where the SVG plots go (default docs/results, none with --quick;
-                          "" = no plots)
-  --profile P             only this profile (${PROFILE_NAMES.join(" | ")})
-  --ns 24,96              only these N
-  --systems a,b           only these systems (${SYSTEMS.join(", ")})
-  --no-dp                 skip the two-replica runs
-  --workload JSON         workload parameter overrides (calibration)
-  --engine JSON           engine profile overrides, e.g. {"numGpuBlocks":70000}
-  --router-options JSON   extra RouterOptions for the router systems (policy experiments)
-  --scrape-policy P       capacity-model proposal emulated on the scrape (${SCRAPE_POLICIES.join(", ")})
-  --variant NAME          label for the variant in the tables
-  --duration S            virtual seconds to simulate (default 4200 = minute 70)
-  --scheduler-interval S  seconds between router ticks and scrapes (default 5)
-  -h, --help              this text`;
+export const SCHED_CLI: CliDefinition = {
+  name: "bench:sched",
+  summary:
+    "The scheduling benchmark: the paper's sweep in virtual time (engine-sim's model, router-core, N closed-loop agents); prints the tables and writes the JSON rows and SVG plots.",
+  get version() {
+    return packageVersion(import.meta.url);
+  },
+  options: SCHED_FLAGS,
+  epilog:
+    "A relative --json or --plots-dir is taken from the directory the command was run in (INIT_CWD\n" +
+    "under pnpm); the default plots directory is the repository's docs/results.",
+};
+
+/** The `--help` text. */
+export function usage(): string {
+  return helpText(SCHED_CLI);
+}
 
 const csvInts = z
   .string()
-  .regex(/^\d+(,\d+)*$/, "expected comma-separated integers")
+  .regex(/^\d+(,\d+)*$/, "must be comma-separated integers")
   .transform((s) => s.split(",").map(Number));
 const json = z.string().transform((s, ctx) => {
   try {
@@ -42,19 +92,19 @@ const json = z.string().transform((s, ctx) => {
     if (typeof v !== "object" || v === null || Array.isArray(v)) throw new Error("not an object");
     return v as Record<string, unknown>;
   } catch (e) {
-    ctx.addIssue({ code: "custom", message: `invalid JSON object: ${(e as Error).message}` });
+    ctx.addIssue({ code: "custom", message: `must be a JSON object (${(e as Error).message})` });
     return z.NEVER;
   }
 });
 const int = (min: number) => z.coerce.number().int().min(min);
 
 const Options = z.object({
-  quick: z.boolean(),
-  experiments: z.boolean(),
-  checks: z.boolean(),
-  seeds: int(1),
-  seed: int(0),
-  workers: int(1).max(64),
+  quick: z.boolean().default(false),
+  experiments: z.boolean().default(false),
+  checks: z.boolean().default(false),
+  seeds: int(1).default(1),
+  seed: int(0).default(1),
+  workers: int(1).max(64).default(2),
   json: z.string().min(1).optional(),
   plotsDir: z.string().optional(),
   profile: z.enum(PROFILE_NAMES).optional(),
@@ -64,7 +114,7 @@ const Options = z.object({
     .transform((s) => s.split(","))
     .pipe(z.array(z.enum(SYSTEMS)))
     .optional(),
-  dp: z.boolean(),
+  dp: z.boolean().default(true),
   workload: json.optional(),
   engine: json.optional(),
   routerOptions: json.optional(),
@@ -72,57 +122,26 @@ const Options = z.object({
   variant: z.string().min(1).optional(),
   duration: z.coerce.number().positive().optional(),
   schedulerInterval: z.coerce.number().positive().optional(),
-  help: z.boolean(),
+  scenario: z.string().min(1).optional(),
+  matrix: z.string().min(1).optional(),
+  withSystems: z.string().min(1).optional(),
 });
 export type CliOptions = z.infer<typeof Options>;
 
-export class UsageError extends Error {}
+export { UsageError };
 
-export function parseCli(argv: readonly string[]): CliOptions {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        quick: { type: "boolean", default: false },
-        experiments: { type: "boolean", default: false },
-        checks: { type: "boolean", default: false },
-        seeds: { type: "string", default: "1" },
-        seed: { type: "string", default: "1" },
-        workers: { type: "string", default: "2" },
-        json: { type: "string" },
-        "plots-dir": { type: "string" },
-        profile: { type: "string" },
-        ns: { type: "string" },
-        systems: { type: "string" },
-        "no-dp": { type: "boolean", default: false },
-        workload: { type: "string" },
-        engine: { type: "string" },
-        "router-options": { type: "string" },
-        "scrape-policy": { type: "string" },
-        variant: { type: "string" },
-        duration: { type: "string" },
-        "scheduler-interval": { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    }));
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const r = Options.safeParse({
-    ...values,
-    plotsDir: values["plots-dir"],
-    routerOptions: values["router-options"],
-    scrapePolicy: values["scrape-policy"],
-    schedulerInterval: values["scheduler-interval"],
-    dp: !values["no-dp"],
-  });
-  if (!r.success) {
-    throw new UsageError(
-      r.error.issues.map((i) => `--${i.path.join(".") || "?"}: ${i.message}`).join("\n"),
-    );
-  }
-  return r.data;
+export type SchedCommandLine = CliOptions | { kind: "help" | "version"; text: string };
+
+/** argv → the options, or the `--help`/`--version` text; throws {@link UsageError}. */
+export function readCommandLine(argv: readonly string[], ctx: ParseContext = {}): SchedCommandLine {
+  const parsed = parseCommandLine(SCHED_CLI, argv, ctx);
+  if (parsed.kind !== "run") return parsed;
+  return validate(SCHED_CLI, Options, parsed);
+}
+
+/** argv → the options (`--help`/`--version` are a usage error here). */
+export function parseCli(argv: readonly string[], ctx: ParseContext = {}): CliOptions {
+  const cl = readCommandLine(argv, ctx);
+  if ("kind" in cl) throw new UsageError(`--${cl.kind} asks for text, not options`);
+  return cl;
 }

@@ -8,7 +8,8 @@ import { performance } from "node:perf_hooks";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeFileAtomic } from "@thunderagent/swebench";
-import { USAGE, UsageError, parseCli, type CliOptions } from "./cli.js";
+import { reportUsageError } from "@thunderagent/cli-kit";
+import { readCommandLine, type CliOptions } from "./cli.js";
 import { writePlots } from "./plots.js";
 import { runJobs } from "./thread-pool.js";
 import { dpSummary, formatTargets, resultsTable, targetLines } from "./report.js";
@@ -19,6 +20,7 @@ import { fidelityRows, formatFidelity } from "./fidelity.js";
 import { jobLabel, sweepJobs, type Job } from "./systems.js";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");
+/** The default plots directory is the repository's; a path given on the command line is already absolute. */
 const fromRoot = (p: string) => (isAbsolute(p) ? p : join(repoRoot, p));
 
 export function selectJobs(o: CliOptions): Job[] {
@@ -43,17 +45,16 @@ export function selectJobs(o: CliOptions): Job[] {
 async function main(argv: readonly string[]): Promise<number> {
   let o: CliOptions;
   try {
-    o = parseCli(argv);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(`bench:sched: ${e.message}\n\n${USAGE}\n`);
-      return 2;
+    const cl = readCommandLine(argv);
+    if ("kind" in cl) {
+      process.stdout.write(cl.text);
+      return 0;
     }
+    o = cl;
+  } catch (e) {
+    const code = reportUsageError("bench:sched", e);
+    if (code !== undefined) return code;
     throw e;
-  }
-  if (o.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
   }
   if (o.checks) return runChecks(o);
   const jobs = selectJobs(o);

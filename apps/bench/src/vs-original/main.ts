@@ -2,17 +2,19 @@
  * `pnpm bench:vs-original --original-cmd "<template>"`: the differential run of the main job. The
  * Python original, our proxy in `--policy original` mode and our proxy's defaults each route
  * reproduce's simulated pipeline, interleaved round by round; steps/min and the window KV hit rate
- * of every run, then the verdict. Wiring only: parsing (options.ts), the schedule and plans
+ * of every run, then the verdict. Relative paths are the caller's (INIT_CWD under pnpm, else the
+ * cwd). Wiring only: parsing (options.ts), the schedule and plans
  * (systems.ts), one run (execute.ts), the numbers (summary.ts).
  * @module
  */
 import { cpus } from "node:os";
 import { resolve } from "node:path";
+import { callerCwd, reportUsageError } from "@thunderagent/cli-kit";
 import { PlanError, REPO_ROOT, formatPlan, type Plan } from "@thunderagent/reproduce";
 import { writeFileAtomic } from "@thunderagent/swebench";
 import { OriginalCmdError, executeRun, type RunRow } from "./execute.js";
 import { loadSession } from "./render.js";
-import { USAGE, UsageError, parseVsOptions, type VsOptions } from "./options.js";
+import { readVsCommandLine, type VsOptions } from "./options.js";
 import {
   buildDocument,
   renderMarkdown,
@@ -55,36 +57,31 @@ function formatSchedule(runs: readonly ScheduledRun[], plans: readonly Plan[]): 
   return out.join("\n");
 }
 
-async function main(argv: string[]): Promise<number> {
-  let o: VsOptions | "help";
+/** The options, or the exit code (`--help`/`--version` printed: 0; a usage error: 2). */
+function readOptions(argv: string[]): VsOptions | number {
   try {
-    o = parseVsOptions(argv);
+    const cl = readVsCommandLine(argv, { env: process.env });
+    if (!("kind" in cl)) return cl;
+    process.stdout.write(cl.text);
+    return 0;
   } catch (err) {
-    if (err instanceof UsageError) {
-      process.stderr.write(`${NAME}: ${err.message}\n\n${USAGE}\n`);
-      return 2;
-    }
+    const code = reportUsageError(NAME, err);
+    if (code !== undefined) return code;
     throw err;
   }
-  if (o === "help") {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  if (o.render !== null) return render(o);
-  const sessionId = `${o.preset}-${sessionStamp()}`;
-  const cwd = process.cwd();
-  const sessionDir = resolve(cwd, o.logsDir, sessionId);
-  const runs = schedule(o.rounds);
-  let plans: Plan[];
+}
+
+/** One reproduce plan per scheduled run, or the exit code when reproduce refuses one. */
+function planAll(o: VsOptions, runs: readonly ScheduledRun[], sessionDir: string): Plan[] | number {
   try {
-    plans = runs.map((r) =>
+    return runs.map((r) =>
       planRun(
         r,
         o.reproduce,
         o.originalCmd,
         {
           root: REPO_ROOT,
-          cwd,
+          cwd: callerCwd(),
           execPath: process.execPath,
           hfCli: null,
           hfHome: undefined,
@@ -100,26 +97,57 @@ async function main(argv: string[]): Promise<number> {
     }
     throw err;
   }
-  const firstOriginal = plans[runs.findIndex((r) => r.system === "python-original")] as Plan;
-  if (o.dryRun) {
-    const out = [formatSchedule(runs, plans), ""];
-    for (const sys of ["python-original", "ours-original-policy", "ours-default"] as const) {
-      const i = runs.findIndex((r) => r.system === sys);
-      out.push(`=== ${SYSTEM_LABEL[sys]} (round 1; later rounds differ only in their directories)`);
-      out.push(formatPlan(plans[i] as Plan), "");
-    }
-    process.stdout.write(`${out.join("\n")}\n`);
-    return 0;
-  }
-  const missing = missingPrograms(expandedOriginal(firstOriginal));
-  if (missing.length > 0) {
-    process.stderr.write(
-      `${NAME}: ${missing.join(", ")} not found${missing.some((m) => m.includes("/")) ? "" : " on PATH"} ` +
-        `(--original-cmd runs ${missing.length > 1 ? "them" : "it"}); install ${missing.length > 1 ? "them" : "it"} or give the full path\n`,
-    );
-    return 2;
-  }
+}
 
+/** `--dry-run`: the schedule, then the first round's plan of each system. */
+function printDryRun(runs: readonly ScheduledRun[], plans: readonly Plan[]): void {
+  const out = [formatSchedule(runs, plans), ""];
+  for (const sys of ["python-original", "ours-original-policy", "ours-default"] as const) {
+    const i = runs.findIndex((r) => r.system === sys);
+    out.push(`=== ${SYSTEM_LABEL[sys]} (round 1; later rounds differ only in their directories)`);
+    out.push(formatPlan(plans[i] as Plan), "");
+  }
+  process.stdout.write(`${out.join("\n")}\n`);
+}
+
+/** The programs the original's command starts, or a message naming those not installed. */
+function missingOriginal(firstOriginal: Plan): string | null {
+  const missing = missingPrograms(expandedOriginal(firstOriginal));
+  if (missing.length === 0) return null;
+  const them = missing.length > 1 ? "them" : "it";
+  return (
+    `${missing.join(", ")} not found${missing.some((m) => m.includes("/")) ? "" : " on PATH"} ` +
+    `(--original-cmd runs ${them}); install ${them} or give the full path`
+  );
+}
+
+function sessionInfo(
+  o: VsOptions,
+  sessionId: string,
+  sessionDir: string,
+  first: Plan,
+): SessionInfo {
+  return {
+    sessionId,
+    generatedAt: new Date().toISOString(),
+    preset: o.preset,
+    rounds: o.rounds,
+    window: { start_min: first.window.startMin, end_min: first.window.endMin },
+    timeScale: first.timeScale,
+    workers: first.workers,
+    command: `pnpm ${NAME} ${o.argv.map(shellQuote).join(" ")}`,
+    originalCmd: o.originalCmd,
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model.trim() ?? "unknown",
+      platform: `${process.platform}-${process.arch}, Node ${process.version}`,
+    },
+    sessionDir,
+  };
+}
+
+/** SIGINT/SIGTERM/SIGHUP abort the session (the run in progress stops what it started). */
+function abortOnSignals(): AbortController {
   const ac = new AbortController();
   const onSignal = (sig: NodeJS.Signals) => {
     if (ac.signal.aborted) return;
@@ -129,31 +157,22 @@ async function main(argv: string[]): Promise<number> {
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   process.on("SIGHUP", onSignal);
+  return ac;
+}
 
-  const machine = {
-    cpus: cpus().length,
-    cpuModel: cpus()[0]?.model.trim() ?? "unknown",
-    platform: `${process.platform}-${process.arch}, Node ${process.version}`,
-  };
-  const info: SessionInfo = {
-    sessionId,
-    generatedAt: new Date().toISOString(),
-    preset: o.preset,
-    rounds: o.rounds,
-    window: { start_min: firstOriginal.window.startMin, end_min: firstOriginal.window.endMin },
-    timeScale: firstOriginal.timeScale,
-    workers: firstOriginal.workers,
-    command: `pnpm ${NAME} ${o.argv.map(shellQuote).join(" ")}`,
-    originalCmd: o.originalCmd,
-    machine,
-    sessionDir,
-  };
-  const jsonPath = o.json ? resolve(cwd, o.json) : resolve(sessionDir, "rows.json");
+/** Every run in order, the rows saved after each; then the table, the verdict, the report. */
+async function runSession(
+  o: VsOptions,
+  runs: readonly ScheduledRun[],
+  plans: readonly Plan[],
+  info: SessionInfo,
+): Promise<number> {
+  const ac = abortOnSignals();
+  const jsonPath = o.json ?? resolve(info.sessionDir, "rows.json");
   const rows: RunRow[] = [];
   const save = (complete: boolean) =>
     writeFileAtomic(jsonPath, `${JSON.stringify(buildDocument(info, rows, complete), null, 2)}\n`);
-
-  log(`session ${sessionId}: ${runs.length} runs, logs in ${sessionDir}`);
+  log(`session ${info.sessionId}: ${runs.length} runs, logs in ${info.sessionDir}`);
   try {
     for (const [i, run] of runs.entries()) {
       if (ac.signal.aborted) throw ac.signal.reason;
@@ -169,17 +188,11 @@ async function main(argv: string[]): Promise<number> {
     }
     await save(true);
     const summaries = summarize(rows, o.rounds);
-    const out = [
-      "",
-      renderTable(summaries, o.rounds),
-      "",
-      verdictLine(verdict(summaries)),
-      `rows:   ${jsonPath}`,
-    ];
+    const out = ["", renderTable(summaries, o.rounds), "", verdictLine(verdict(summaries))];
+    out.push(`rows:   ${jsonPath}`);
     if (o.report) {
-      const md = resolve(cwd, o.report);
-      await writeFileAtomic(md, renderMarkdown(info, rows));
-      out.push(`report: ${md}`);
+      await writeFileAtomic(o.report, renderMarkdown(info, rows));
+      out.push(`report: ${o.report}`);
     }
     process.stdout.write(`${out.join("\n")}\n`);
     return 0;
@@ -189,23 +202,39 @@ async function main(argv: string[]): Promise<number> {
       const sig = err instanceof Interrupted ? err.signal : "SIGTERM";
       return sig === "SIGINT" ? 130 : sig === "SIGTERM" ? 143 : 129;
     }
-    const msg = err instanceof Error ? err.message : String(err);
-    if (err instanceof OriginalCmdError) {
-      process.stderr.write(`${NAME}: ${msg}\n`);
-      return 2;
-    }
-    process.stderr.write(`${NAME}: ${msg}\n`);
-    return 1;
+    process.stderr.write(`${NAME}: ${err instanceof Error ? err.message : String(err)}\n`);
+    return err instanceof OriginalCmdError ? 2 : 1;
   } finally {
     log("all processes stopped");
   }
 }
 
+async function main(argv: string[]): Promise<number> {
+  const o = readOptions(argv);
+  if (typeof o === "number") return o;
+  if (o.render !== null) return render(o);
+  const sessionId = `${o.preset}-${sessionStamp()}`;
+  const sessionDir = resolve(o.logsDir, sessionId);
+  const runs = schedule(o.rounds);
+  const plans = planAll(o, runs, sessionDir);
+  if (typeof plans === "number") return plans;
+  const firstOriginal = plans[runs.findIndex((r) => r.system === "python-original")] as Plan;
+  if (o.dryRun) {
+    printDryRun(runs, plans);
+    return 0;
+  }
+  const missing = missingOriginal(firstOriginal);
+  if (missing !== null) {
+    process.stderr.write(`${NAME}: ${missing}\n`);
+    return 2;
+  }
+  return runSession(o, runs, plans, sessionInfo(o, sessionId, sessionDir, firstOriginal));
+}
+
 async function render(o: VsOptions): Promise<number> {
-  const cwd = process.cwd();
   let session;
   try {
-    session = await loadSession(resolve(cwd, o.render ?? ""));
+    session = await loadSession(o.render ?? "");
   } catch (err) {
     process.stderr.write(`${NAME}: ${err instanceof Error ? err.message : String(err)}\n`);
     return 2;
@@ -214,14 +243,12 @@ async function render(o: VsOptions): Promise<number> {
   const summaries = summarize(rows, info.rounds);
   const out = ["", renderTable(summaries, info.rounds), "", verdictLine(verdict(summaries))];
   if (o.json) {
-    const path = resolve(cwd, o.json);
-    await writeFileAtomic(path, `${JSON.stringify(buildDocument(info, rows, true), null, 2)}\n`);
-    out.push(`rows:   ${path}`);
+    await writeFileAtomic(o.json, `${JSON.stringify(buildDocument(info, rows, true), null, 2)}\n`);
+    out.push(`rows:   ${o.json}`);
   }
   if (o.report) {
-    const md = resolve(cwd, o.report);
-    await writeFileAtomic(md, renderMarkdown(info, rows));
-    out.push(`report: ${md}`);
+    await writeFileAtomic(o.report, renderMarkdown(info, rows));
+    out.push(`report: ${o.report}`);
   }
   process.stdout.write(`${out.join("\n")}\n`);
   return 0;

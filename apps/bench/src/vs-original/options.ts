@@ -1,10 +1,22 @@
 /**
- * The command line of `pnpm bench:vs-original`: node:util's parseArgs, then the run-shaping flags
- * are handed to reproduce's own parser (so a window, a port or a worker count is validated exactly
- * as `pnpm reproduce --simulate` validates it).
+ * The command line of `pnpm bench:vs-original` (cli-kit), then the run-shaping flags are handed to
+ * reproduce's own parser (so a window, a port or a worker count is validated exactly as
+ * `pnpm reproduce --simulate` validates it).
  * @module
  */
-import { parseArgs } from "node:util";
+import {
+  UsageError,
+  camelCase,
+  helpText,
+  packageVersion,
+  parseCommandLine,
+  resolveFromCaller,
+  validate,
+  type CliDefinition,
+  type OptionSpec,
+  type ParseContext,
+} from "@thunderagent/cli-kit";
+import { z } from "zod";
 import {
   PRESET_NAMES,
   UsageError as ReproduceUsageError,
@@ -15,9 +27,7 @@ import {
 } from "@thunderagent/reproduce";
 import { PLACEHOLDERS, checkTemplate } from "./template.js";
 
-export class UsageError extends Error {
-  override readonly name = "UsageError";
-}
+export { UsageError };
 
 export interface VsOptions {
   readonly originalCmd: string;
@@ -30,7 +40,7 @@ export interface VsOptions {
   readonly json: string | null;
   /** Markdown report path; null = none. */
   readonly report: string | null;
-  /** Logs root: each run gets `<logs>/<session>/<round>-<system>/`. */
+  /** Logs root (absolute): each run gets `<logs>/<session>/<round>-<system>/`. */
   readonly logsDir: string;
   /** reproduce's options for one simulated router run (window, ports, workers, …). */
   readonly reproduce: ReproduceOptions;
@@ -38,137 +48,172 @@ export interface VsOptions {
   readonly argv: readonly string[];
 }
 
-const FLAGS = {
-  "original-cmd": { type: "string" },
-  render: { type: "string" },
-  preset: { type: "string" },
-  rounds: { type: "string" },
-  "dry-run": { type: "boolean" },
-  json: { type: "string" },
-  report: { type: "string" },
-  "logs-dir": { type: "string" },
-  output: { type: "string", short: "o" },
-  window: { type: "string" },
-  duration: { type: "string" },
-  "time-scale": { type: "string" },
-  workers: { type: "string", short: "w" },
-  "vllm-port": { type: "string" },
-  "proxy-port": { type: "string" },
-  host: { type: "string" },
-  grace: { type: "string" },
-  help: { type: "boolean", short: "h" },
-} as const;
+/** Flags passed through to reproduce's parser unchanged (what they mean there). */
+const PASS_THROUGH = {
+  output: { value: "DIR", short: "o", help: "the runners' output root" },
+  window: { value: "A:B", help: "measurement window in simulated minutes (10:70)" },
+  duration: { value: "MIN", help: "stop each run after MIN minutes" },
+  "time-scale": { value: "X", help: "real seconds per simulated second" },
+  workers: { value: "N", short: "w", help: "agents per run" },
+  "vllm-port": { value: "P", help: "engine-sim's port" },
+  "proxy-port": { value: "P", help: "the router's port" },
+  host: { value: "H", help: "listen address of the engine and the router" },
+  grace: { value: "S", help: "seconds between SIGTERM and SIGKILL when stopping" },
+} as const satisfies Record<string, OptionSpec>;
 
-/** Flags passed through to reproduce's parser unchanged. */
-const PASS_THROUGH = [
-  "output",
-  "window",
-  "duration",
-  "time-scale",
-  "workers",
-  "vllm-port",
-  "proxy-port",
-  "host",
-  "grace",
-] as const;
+export const VS_FLAGS = {
+  "original-cmd": { value: "CMD", help: "the Python original's command line (see below)" },
+  preset: { value: "NAME", help: `${PRESET_NAMES.join(" | ")} (glm4.6)` },
+  rounds: {
+    value: "K",
+    help: "rounds; round r runs the three systems rotated by r (3)",
+    expect: "a whole number ≥ 1",
+  },
+  "dry-run": { help: "print the schedule and every command, run nothing" },
+  render: {
+    value: "ROWS.json",
+    path: true,
+    help: "run nothing: print the table and verdict of an earlier session's rows (the profile statistics recomputed from its CSVs when they still exist) and write --report / --json from them",
+  },
+  json: {
+    value: "PATH",
+    path: true,
+    help: "the rows (JSON, rewritten atomically after each run; default <session>/rows.json)",
+  },
+  report: {
+    value: "PATH",
+    path: true,
+    help: "also write a markdown report there (e.g. docs/results/vs-original.md)",
+  },
+  "logs-dir": {
+    value: "DIR",
+    path: true,
+    help: "logs root (./logs/vs-original); every run in <DIR>/<session>/<round>-<system>/",
+  },
+  ...Object.fromEntries(
+    Object.entries(PASS_THROUGH).map(([flag, spec]) => [
+      flag,
+      { ...spec, group: "Passed to reproduce --simulate:" },
+    ]),
+  ),
+} as Record<string, OptionSpec>;
 
-export const USAGE = `usage: pnpm bench:vs-original --original-cmd "<command template>" [flags]
-
-Runs reproduce's simulated pipeline (engine-sim with the preset's profile, 24 agents on the sample
+export const VS_CLI: CliDefinition = {
+  name: "bench:vs-original",
+  usage: '--original-cmd "<command template>" [options]',
+  summary: `Runs reproduce's simulated pipeline (engine-sim with the preset's profile, 24 agents on the sample
 dataset in local sandboxes, time-compressed) with three routers, interleaved round by round:
   python-original        the --original-cmd template (the Python ThunderAgent)
   ours-original-policy   this repository's proxy with --policy original
   ours-default           this repository's proxy with its defaults
 and prints steps/min per round, mean, min-max and the window KV hit rate of each, then
-"original-policy mode within the Python original's spread: PASS|FAIL".
-
-  --original-cmd CMD   the Python original's command line, run with /bin/sh -c; placeholders:
+"original-policy mode within the Python original's spread: PASS|FAIL".`,
+  get version() {
+    return packageVersion(import.meta.url);
+  },
+  options: VS_FLAGS,
+  epilog: `--original-cmd is run with /bin/sh -c; placeholders:
 ${Object.entries(PLACEHOLDERS)
-  .map(([k, v]) => `                         {${k}}  ${v}`)
+  .map(([k, v]) => `  {${k}}  ${v}`)
   .join("\n")}
-                       ({port}, {backends} and {profile_dir} are required)
-  --preset NAME        ${PRESET_NAMES.join(" | ")} (glm4.6)
-  --rounds K           rounds; round r runs the three systems rotated by r (3)
-  --dry-run            print the schedule and every command, run nothing
-  --render ROWS.json   run nothing: print the table and verdict of an earlier session's rows
-                       (the profile statistics recomputed from its CSVs when they still exist)
-                       and write --report / --json from them
-  --json PATH          the rows (JSON, rewritten atomically after each run; default <session>/rows.json)
-  --report PATH        also write a markdown report there (e.g. docs/results/vs-original.md)
-  --logs-dir DIR       logs root (./logs/vs-original); every run in <DIR>/<session>/<round>-<system>/
-
- passed to reproduce --simulate: --window A:B (10:70) --duration MIN --time-scale X -w|--workers N
-   -o|--output DIR --vllm-port P --proxy-port P --host H --grace S
+  ({port}, {backends} and {profile_dir} are required)
 
 example (the Python original checked out in /tmp/ta-original, Debian's python3 with fastapi,
 uvicorn and httpx):
   pnpm bench:vs-original --original-cmd "cd /tmp/ta-original && /usr/bin/python3 -m ThunderAgent \\
     --host {host} --port {port} --backends {backends} --router tr --metrics --profile \\
     --profile-dir {profile_dir} --scheduler-interval {scheduler_interval} \\
-    --metrics-interval {metrics_interval} --log-level warning"`;
+    --metrics-interval {metrics_interval} --log-level warning"`,
+};
 
-/** Parses argv (without node and the script); throws UsageError naming the flag. */
-export function parseVsOptions(argv: readonly string[]): VsOptions | "help" {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...argv], options: FLAGS, allowPositionals: false, strict: true });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  const v = parsed.values;
-  if (v.help) return "help";
-  const preset = v.preset ?? "glm4.6";
-  if (!isPresetName(preset)) {
-    throw new UsageError(`--preset: expected one of ${PRESET_NAMES.join(", ")}, got ${preset}`);
-  }
-  const roundsRaw = v.rounds ?? "3";
-  const rounds = Number(roundsRaw);
-  if (!/^\d+$/.test(roundsRaw) || !Number.isInteger(rounds) || rounds < 1) {
-    throw new UsageError(`--rounds: expected a whole number ≥ 1, got ${roundsRaw}`);
-  }
-  if (v.render !== undefined) {
-    return {
-      originalCmd: v["original-cmd"] ?? "",
-      render: v.render,
-      preset,
-      rounds,
-      dryRun: false,
-      json: v.json ?? null,
-      report: v.report ?? null,
-      logsDir: v["logs-dir"] ?? "./logs/vs-original",
-      reproduce: parseReproduceOptions([preset, "--simulate"]) as ReproduceOptions,
-      argv: [...argv],
-    };
-  }
-  if (v["original-cmd"] === undefined) {
-    throw new UsageError("--original-cmd is required (the Python original's command template)");
-  }
-  const problems = checkTemplate(v["original-cmd"]);
-  if (problems.length > 0) throw new UsageError(problems.join("; "));
+/** The `--help` text. */
+export function usage(): string {
+  return helpText(VS_CLI);
+}
 
+const VsSchema = z.object({
+  originalCmd: z.string().min(1).optional(),
+  render: z.string().min(1).optional(),
+  preset: z
+    .custom<PresetName>((v) => typeof v === "string" && isPresetName(v), {
+      message: `must be one of ${PRESET_NAMES.join(", ")}`,
+    })
+    .default("glm4.6"),
+  rounds: z.coerce.number().int().min(1).default(3),
+  dryRun: z.boolean().default(false),
+  json: z.string().min(1).optional(),
+  report: z.string().min(1).optional(),
+  logsDir: z.string().min(1).optional(),
+});
+
+/** The pass-through flags as reproduce's argv: `<preset> --simulate --window 1:2 …`. */
+function reproduceArgv(preset: PresetName, values: Readonly<Record<string, unknown>>): string[] {
   const rest: string[] = [preset, "--simulate"];
-  for (const flag of PASS_THROUGH) {
-    const val = v[flag];
-    if (val !== undefined) rest.push(`--${flag}`, val);
+  for (const flag of Object.keys(PASS_THROUGH)) {
+    const val = values[camelCase(flag)];
+    if (typeof val === "string") rest.push(`--${flag}`, val);
   }
-  let reproduce: ReproduceOptions | "help";
+  return rest;
+}
+
+function parseReproduce(argv: readonly string[]): ReproduceOptions {
   try {
-    reproduce = parseReproduceOptions(rest);
+    const o = parseReproduceOptions(argv);
+    if (o === "help") throw new UsageError("unexpected --help"); // not reachable
+    return o;
   } catch (err) {
     if (err instanceof ReproduceUsageError) throw new UsageError(err.message);
     throw err;
   }
-  if (reproduce === "help") throw new UsageError("unexpected --help"); // not reachable
-  return {
-    originalCmd: v["original-cmd"],
-    render: null,
-    preset,
-    rounds,
-    dryRun: v["dry-run"] ?? false,
+}
+
+/**
+ * Parses argv (without node and the script); throws UsageError naming the flag. Path options
+ * come back absolute (from the caller's directory: INIT_CWD under pnpm, else the cwd).
+ */
+export function readVsCommandLine(
+  argv: readonly string[],
+  ctx: ParseContext = {},
+): VsOptions | { kind: "help" | "version"; text: string } {
+  const parsed = parseCommandLine(VS_CLI, argv, ctx);
+  if (parsed.kind !== "run") return parsed;
+  const v = validate(VS_CLI, VsSchema, parsed);
+  const common = {
+    preset: v.preset,
+    rounds: v.rounds,
     json: v.json ?? null,
     report: v.report ?? null,
-    logsDir: v["logs-dir"] ?? "./logs/vs-original",
-    reproduce,
+    logsDir: v.logsDir ?? resolveFromCaller("./logs/vs-original", ctx.env, ctx.cwd),
     argv: [...argv],
   };
+  if (v.render !== undefined) {
+    return {
+      ...common,
+      originalCmd: v.originalCmd ?? "",
+      render: v.render,
+      dryRun: false,
+      reproduce: parseReproduce([v.preset, "--simulate"]),
+    };
+  }
+  if (v.originalCmd === undefined) {
+    throw new UsageError("--original-cmd is required (the Python original's command template)");
+  }
+  const problems = checkTemplate(v.originalCmd);
+  if (problems.length > 0) throw new UsageError(problems.join("; "));
+  return {
+    ...common,
+    originalCmd: v.originalCmd,
+    render: null,
+    dryRun: v.dryRun,
+    reproduce: parseReproduce(reproduceArgv(v.preset, parsed.values)),
+  };
+}
+
+/** {@link readVsCommandLine}, with "help" for `--help`/`--version`. */
+export function parseVsOptions(
+  argv: readonly string[],
+  ctx: ParseContext = {},
+): VsOptions | "help" {
+  const cl = readVsCommandLine(argv, ctx);
+  return "kind" in cl ? "help" : cl;
 }
