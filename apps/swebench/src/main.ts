@@ -1,19 +1,23 @@
 /**
  * `pnpm swebench`: the runner's process. Parses the flags, runs the batch, prints the summary.
- * SIGINT/SIGTERM: the first one stops the run cleanly (nothing new starts, running agents are
- * interrupted, containers removed, preds.json valid; a second run continues where this one
- * stopped); a second signal sweeps this run's leftovers (the environment class's: docker removes
- * its containers) and exits at once.
+ * SIGINT/SIGTERM/SIGHUP (or the launcher's stop request, as SIGHUP when the launcher is gone): the
+ * first one stops the run cleanly (nothing new starts, running agents are interrupted, containers
+ * removed, preds.json valid; a second run continues where this one stopped), within DRAIN_MS or it
+ * exits anyway; a second signal sweeps this run's leftovers (the environment class's: docker
+ * removes its containers, at most 5 s) and exits (cli-kit's installShutdown).
  * Exit codes: 0 done, 1 failure, 2 usage error (one line: a bad flag, a missing config or dataset
- * file), 130/143 stopped by SIGINT/SIGTERM. Flags in cli-options.ts; relative paths are taken from
- * the caller's directory (INIT_CWD under pnpm).
+ * file), 130/143/129 stopped by SIGINT/SIGTERM/SIGHUP. Flags in cli-options.ts; relative paths are
+ * taken from the caller's directory (INIT_CWD under pnpm).
  */
 import { randomUUID } from "node:crypto";
-import { usageLine } from "@thunderagent/cli-kit";
+import { installShutdown, signalExitCode, usageLine } from "@thunderagent/cli-kit";
 import { checkSubset, readCommandLine } from "./cli-options.js";
 import { SwebenchError, isUsageError } from "./errors.js";
 import { formatSummary, runBatch, sweepRunLeftovers } from "./run/run-batch.js";
 import { resolveConfig } from "./run/resolve-config.js";
+
+/** How long the interrupted agents and their cleanup may take after the first stop request. */
+const DRAIN_MS = 25_000;
 
 async function main(argv: readonly string[]): Promise<number> {
   let cli;
@@ -42,25 +46,24 @@ async function main(argv: readonly string[]): Promise<number> {
   const controller = new AbortController();
   const runId = randomUUID();
   let stopSignal: NodeJS.Signals | null = null;
-  const onSignal = (sig: NodeJS.Signals) => {
-    if (stopSignal) {
+  installShutdown({
+    name: "swebench",
+    drainMs: DRAIN_MS,
+    onStop: ({ signal }) => {
+      stopSignal = signal;
       process.stderr.write(
-        `\n[swebench] second ${sig}: removing this run's leftovers and exiting\n`,
+        `\n[swebench] ${signal}: stopping (no new instances; interrupting running agents)…\n`,
       );
-      const code = sig === "SIGINT" ? 130 : 143;
-      const cleanup = sweepRunLeftovers(config, runId);
-      const deadline = new Promise((r) => setTimeout(r, 5000).unref());
-      void Promise.race([cleanup, deadline]).then(() => process.exit(code));
-      return;
-    }
-    stopSignal = sig;
-    process.stderr.write(
-      `\n[swebench] ${sig}: stopping (no new instances; interrupting running agents)…\n`,
-    );
-    controller.abort(new Error(`stopped by ${sig}`));
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+      controller.abort(new Error(`stopped by ${signal}`));
+    },
+    onSecondSignal: (signal) => {
+      process.stderr.write(
+        `\n[swebench] second ${signal}: removing this run's leftovers and exiting\n`,
+      );
+      return sweepRunLeftovers(config, runId);
+    },
+    secondSignalMs: 5_000,
+  });
 
   const summary = await runBatch({
     subset: cli.subset,
@@ -76,7 +79,7 @@ async function main(argv: readonly string[]): Promise<number> {
     signal: controller.signal,
   });
   process.stdout.write(`${formatSummary(summary)}\n`);
-  if (stopSignal) return stopSignal === "SIGINT" ? 130 : 143;
+  if (stopSignal) return signalExitCode(stopSignal);
   return 0;
 }
 
