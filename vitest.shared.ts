@@ -66,6 +66,7 @@ export const INTEGRATION_TESTS: Record<string, readonly string[]> = {
     "test/errors.test.ts",
     "test/lifecycle.test.ts",
     "test/logging.test.ts",
+    "test/policy-scenarios.test.ts",
     "test/profile-writer.test.ts",
     "test/scheduling.test.ts",
     "test/signals.test.ts",

@@ -18,9 +18,12 @@ import {
   DEFAULT_ROUTER_OPTIONS,
   MARK_REASONING_MODES,
   ORIGINAL_THUNDERAGENT_OPTIONS,
+  RESTORE_NEEDS,
+  RESUME_PLACEMENTS,
   SHARED_CREDIT_MODES,
+  TOKEN_ESTIMATES,
 } from "@thunderagent/router-core";
-import { PROXY_CLI } from "./flags.js";
+import { PROXY_CLI, RESTORE_ORDERS } from "./flags.js";
 
 export { FLAGS, envName, usage } from "./flags.js";
 
@@ -53,62 +56,124 @@ const seconds = z.coerce.number().positive();
 
 const bool = flagBool;
 
-/** What the proxy runs with, after parsing; every field has its default here. */
-export const ProxyConfig = z.strictObject({
-  host: z.string().min(1).default("0.0.0.0"),
-  port: z.coerce.number().int().min(0).max(65535).default(8300),
-  logLevel: z
-    .string()
-    .trim()
-    .toLowerCase()
-    .transform((s) => (s === "warning" ? "warn" : s === "critical" ? "fatal" : s))
-    .pipe(z.enum(LOG_LEVELS))
-    .default("info"),
-  backends: z
-    .union([z.string(), z.array(z.string())])
-    .transform((v) =>
-      (Array.isArray(v) ? v : v.split(",")).map((s) => s.trim()).filter((s) => s.length > 0),
-    )
-    .pipe(z.array(url).min(1, "needs at least one URL"))
-    .refine((list) => new Set(list).size === list.length, { message: "must be distinct URLs" })
-    .default(["http://localhost:8000"]),
-  backendType: z.enum(BACKEND_TYPE_NAMES).default("vllm"),
-  router: RouterMode.default("tr"),
-  profile: bool.default(false),
-  profileDir: z.string().min(1).default("/tmp/thunderagent_profiles"),
-  metrics: bool.default(false),
-  metricsInterval: seconds.default(5),
-  schedulerInterval: seconds.default(5),
-  actingTokenWeight: z.coerce.number().nonnegative().default(1),
-  useActingTokenDecay: bool.default(false),
-  actingDecayBase: z.coerce.number().gt(1, "must be > 1").default(2),
-  // ours
-  // A policy preset (router-core's defaults, or the Python original's policy); the three flags
-  // after it override single settings of the preset (null = the preset's value).
-  policy: z.enum(POLICY_PRESETS).default("default"),
-  bufferPerProgram: z.coerce.number().int().nonnegative().nullable().default(null),
-  sharedCredit: z.enum(SHARED_CREDIT_MODES).nullable().default(null),
-  markReasoning: z.enum(MARK_REASONING_MODES).nullable().default(null),
-  bodyLimit: z
+/**
+ * A policy setting that router-core turns off with null: `off` (or `none`) → "off", else a
+ * number that passes `ok`. In the config, null is "not given" (the preset's value).
+ */
+function offOr(ok: (n: number) => boolean, what: string) {
+  return z
     .union([z.number(), z.string()])
     .transform((v, ctx) => {
-      const n = typeof v === "number" ? v : parseByteSize(v);
-      if (n === undefined || !Number.isFinite(n) || n <= 0) {
-        ctx.addIssue({ code: "custom", message: "must be a size such as 67108864 or 64MiB" });
-        return z.NEVER;
-      }
-      return n;
+      const text = typeof v === "string" ? v.trim().toLowerCase() : null;
+      if (text === "off" || text === "none") return "off" as const;
+      const n = text === null ? v : text === "" ? NaN : Number(text);
+      if (typeof n === "number" && Number.isFinite(n) && ok(n)) return n;
+      ctx.addIssue({ code: "custom", message: `must be ${what} or off` });
+      return z.NEVER;
     })
-    .default(64 * 1024 * 1024),
-  dockerGc: bool.default(false),
-  apiKey: z.string().min(1).nullable().default(null),
-  backendApiKey: z.string().min(1).nullable().default(null),
-  upstreamTimeout: seconds.nullable().default(null),
-  connectTimeout: seconds.default(10),
-  forceResumeTimeout: seconds.default(1800),
-  abandonTimeout: seconds.default(1800),
-  healthInterval: seconds.default(5),
-});
+    .nullable()
+    .default(null);
+}
+const offSeconds = () => offOr((n) => n > 0, "a number of seconds > 0");
+const offFraction = () => offOr((n) => n >= 0 && n <= 1, "a fraction 0–1");
+
+/** Scheduling policy v2 (router-core's "Policy options"): null = the --policy preset's value. */
+const policyV2 = {
+  resumePlacement: z.enum(RESUME_PLACEMENTS).nullable().default(null),
+  resumeMoveAfter: offSeconds(),
+  resumeMoveHeadroom: offOr((n) => n >= 1, "a ratio ≥ 1"),
+  restoreBoostAfter: offSeconds(),
+  actingLease: offSeconds(),
+  kvUsageSmoothing: offSeconds(),
+  kvHighWatermark: offFraction(),
+  kvPauseTarget: offFraction(),
+  kvLowWatermark: offFraction(),
+  gateQueuedBackends: bool.nullable().default(null),
+  tokenEstimate: z.enum(TOKEN_ESTIMATES).nullable().default(null),
+  restoreNeed: z.enum(RESTORE_NEEDS).nullable().default(null),
+  restoreOrder: z.enum(RESTORE_ORDERS).nullable().default(null),
+  victimPenalty: z.coerce.number().nonnegative().nullable().default(null),
+  victimMemory: seconds.nullable().default(null),
+};
+
+type Watermarks = Partial<Record<"kvHighWatermark" | "kvPauseTarget" | "kvLowWatermark", unknown>>;
+
+/** The low watermark and the pause target cannot be above the high one (when all are given). */
+function checkWatermarks(c: Watermarks, ctx: z.RefinementCtx): void {
+  const high = c.kvHighWatermark;
+  if (typeof high !== "number") return;
+  for (const key of ["kvLowWatermark", "kvPauseTarget"] as const) {
+    const v = c[key];
+    if (typeof v === "number" && v > high) {
+      ctx.addIssue({
+        code: "custom",
+        path: [key],
+        message: `must be ≤ --kv-high-watermark (${high})`,
+      });
+    }
+  }
+}
+
+/** What the proxy runs with, after parsing; every field has its default here. */
+export const ProxyConfig = z
+  .strictObject({
+    host: z.string().min(1).default("0.0.0.0"),
+    port: z.coerce.number().int().min(0).max(65535).default(8300),
+    logLevel: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .transform((s) => (s === "warning" ? "warn" : s === "critical" ? "fatal" : s))
+      .pipe(z.enum(LOG_LEVELS))
+      .default("info"),
+    backends: z
+      .union([z.string(), z.array(z.string())])
+      .transform((v) =>
+        (Array.isArray(v) ? v : v.split(",")).map((s) => s.trim()).filter((s) => s.length > 0),
+      )
+      .pipe(z.array(url).min(1, "needs at least one URL"))
+      .refine((list) => new Set(list).size === list.length, { message: "must be distinct URLs" })
+      .default(["http://localhost:8000"]),
+    backendType: z.enum(BACKEND_TYPE_NAMES).default("vllm"),
+    router: RouterMode.default("tr"),
+    profile: bool.default(false),
+    profileDir: z.string().min(1).default("/tmp/thunderagent_profiles"),
+    metrics: bool.default(false),
+    metricsInterval: seconds.default(5),
+    schedulerInterval: seconds.default(5),
+    actingTokenWeight: z.coerce.number().nonnegative().default(1),
+    useActingTokenDecay: bool.default(false),
+    actingDecayBase: z.coerce.number().gt(1, "must be > 1").default(2),
+    // ours
+    // A policy preset (router-core's defaults, or the Python original's policy); the flags after
+    // it override single settings of the preset (null = the preset's value; "off" = null in
+    // router-core, the setting switched off).
+    policy: z.enum(POLICY_PRESETS).default("default"),
+    bufferPerProgram: z.coerce.number().int().nonnegative().nullable().default(null),
+    sharedCredit: z.enum(SHARED_CREDIT_MODES).nullable().default(null),
+    markReasoning: z.enum(MARK_REASONING_MODES).nullable().default(null),
+    ...policyV2,
+    bodyLimit: z
+      .union([z.number(), z.string()])
+      .transform((v, ctx) => {
+        const n = typeof v === "number" ? v : parseByteSize(v);
+        if (n === undefined || !Number.isFinite(n) || n <= 0) {
+          ctx.addIssue({ code: "custom", message: "must be a size such as 67108864 or 64MiB" });
+          return z.NEVER;
+        }
+        return n;
+      })
+      .default(64 * 1024 * 1024),
+    dockerGc: bool.default(false),
+    apiKey: z.string().min(1).nullable().default(null),
+    backendApiKey: z.string().min(1).nullable().default(null),
+    upstreamTimeout: seconds.nullable().default(null),
+    connectTimeout: seconds.default(10),
+    forceResumeTimeout: seconds.default(1800),
+    abandonTimeout: seconds.default(1800),
+    healthInterval: seconds.default(5),
+  })
+  .superRefine(checkWatermarks);
 export type ProxyConfig = Readonly<z.output<typeof ProxyConfig>>;
 
 /** Thrown for a bad command line or environment; `main` prints it and exits 2. */

@@ -17,10 +17,97 @@ import {
   DEFAULT_ROUTER_OPTIONS as OURS,
   MARK_REASONING_MODES,
   ORIGINAL_THUNDERAGENT_OPTIONS as ORIGINAL,
+  RESTORE_NEEDS,
+  RESUME_PLACEMENTS,
   SHARED_CREDIT_MODES,
+  TOKEN_ESTIMATES,
+  type RestoreOrder,
+  type RouterOptions,
 } from "@thunderagent/router-core";
 
+const RESTORE_ORDER_SET: Record<RestoreOrder, true> = {
+  current: true,
+  "at-pause": true,
+  "least-service": true,
+};
+/** router-core's `RestoreOrder` values (it exports the type only). */
+export const RESTORE_ORDERS = Object.keys(RESTORE_ORDER_SET) as RestoreOrder[];
+
 const SECONDS = "a number of seconds > 0";
+
+/** `(policy's: 600; original: 100)`: a preset-overriding flag's values in both presets. */
+function presets(key: keyof RouterOptions): string {
+  const shown = (v: unknown) => (v === null || v === false ? "off" : v === true ? "on" : String(v));
+  return `(policy's: ${shown(OURS[key])}; original: ${shown(ORIGINAL[key])})`;
+}
+
+/**
+ * The scheduling policy v2 options (router-core README, "Policy options"): each overrides its
+ * setting of the --policy preset; those whose router-core value may be null take `off`.
+ */
+const POLICY_V2_FLAGS = {
+  "resume-placement": {
+    value: "WHERE",
+    help: `${RESUME_PLACEMENTS.join("|")}: where a paused program resumes ${presets("resumePlacement")}`,
+  },
+  "resume-move-after": {
+    value: "S|off",
+    help: `origin-first: move off a full origin after waiting S seconds ${presets("resumeMoveAfterS")}`,
+  },
+  "resume-move-headroom": {
+    value: "R|off",
+    help: `origin-first: move at once to a backend with room ≥ R × the need ${presets("resumeMoveHeadroom")}`,
+  },
+  "restore-boost-after": {
+    value: "S|off",
+    help: `programs paused S seconds are restored first ${presets("restoreBoostAfterS")}`,
+  },
+  "acting-lease": {
+    value: "S|off",
+    help: `an acting program idle S seconds stops reserving its tokens ${presets("actingLeaseS")}`,
+  },
+  "kv-usage-smoothing": {
+    value: "S|off",
+    help: `time constant of the KV-usage EWMA, seconds ${presets("kvUsageSmoothingS")}`,
+  },
+  "kv-high-watermark": {
+    value: "F|off",
+    help: `KV usage 0–1 at which reasoning programs are marked ${presets("kvHighWatermark")}`,
+  },
+  "kv-pause-target": {
+    value: "F|off",
+    help: `KV usage 0–1 the high watermark marks down to (off: the low one) ${presets("kvPauseTarget")}`,
+  },
+  "kv-low-watermark": {
+    value: "F|off",
+    help: `no admissions or restores onto a backend above this KV usage ${presets("kvLowWatermark")}`,
+  },
+  "gate-queued-backends": {
+    help: `no admissions or restores onto a backend with queued requests ${presets("gateQueuedBackends")}`,
+  },
+  "token-estimate": {
+    value: "WHOSE",
+    help: `${TOKEN_ESTIMATES.join("|")} chars-per-token ratio ${presets("tokenEstimate")}`,
+  },
+  "restore-need": {
+    value: "NEED",
+    help: `${RESTORE_NEEDS.join("|")}: room a paused acting program needs ${presets("restoreNeed")}`,
+  },
+  "restore-order": {
+    value: "ORDER",
+    help: `${RESTORE_ORDERS.join("|")}: order within a restore group ${presets("restoreOrder")}`,
+  },
+  "victim-penalty": {
+    value: "P",
+    help: `pause order × (1 + P × recent pauses), 0 = off ${presets("victimPenalty")}`,
+    expect: "a number ≥ 0",
+  },
+  "victim-memory": {
+    value: "S",
+    help: `time constant, seconds, of a program's recent pauses ${presets("victimMemoryS")}`,
+    expect: SECONDS,
+  },
+} as const satisfies Record<string, OptionSpec>;
 
 /** Flag → its spec; the parsed value's key is the flag in camelCase (a ProxyConfig key). */
 export const FLAGS = {
@@ -52,7 +139,7 @@ export const FLAGS = {
   "acting-decay-base": { value: "X", help: "x of the decay (2)", expect: "a number > 1" },
   policy: {
     value: "P",
-    help: "default|original: router-core's defaults or the Python original's policy (default)",
+    help: "default|original: router-core's defaults or the Python original's policy (default); the flags below override one setting each",
   },
   "buffer-per-program": {
     value: "TOKENS",
@@ -67,6 +154,7 @@ export const FLAGS = {
     value: "WHICH",
     help: `${MARK_REASONING_MODES.join("|")} (policy's: ${OURS.markReasoning}; original: ${ORIGINAL.markReasoning})`,
   },
+  ...POLICY_V2_FLAGS,
   "body-limit": { value: "SIZE", help: "largest request body: bytes, 64MiB, 512k… (64MiB)" },
   "docker-gc": { help: "remove a program's docker_ids on release" },
   "api-key": { value: "KEY", help: "require Authorization: Bearer <KEY> (not on /health)" },

@@ -3,6 +3,7 @@
  * @module
  */
 import type { ProxyContext } from "../context.js";
+import type { RouterStats } from "../router-port.js";
 import { histogramSamples, type MetricFamily, type Sample } from "./exposition.js";
 
 const P = "thunderagent_";
@@ -20,7 +21,7 @@ function gauge(name: string, help: string, samples: Sample[] | number): MetricFa
   };
 }
 
-type Stats = ReturnType<ProxyContext["router"]["stats"]>;
+type Stats = RouterStats;
 type BackendStats = Stats["backends"][number];
 
 /** One gauge per backend: name, help, and what it reads (null: no sample for that backend). */
@@ -34,13 +35,28 @@ const PER_BACKEND_GAUGES: ReadonlyArray<
   ["backend_reasoning_tokens", "Tokens of reasoning programs.", (b) => b.reasoningTokens],
   ["backend_acting_tokens", "Tokens of acting programs.", (b) => b.actingTokens],
   ["backend_healthy", "1 when the backend is healthy.", (b) => (b.healthy ? 1 : 0)],
+  [
+    "backend_kv_usage_signal",
+    "KV-cache usage 0-1 the scheduler reads (smoothed with --kv-usage-smoothing); none before a scrape.",
+    (b) => b.kvUsageSignal,
+  ],
 ];
 
+/**
+ * The Router's stats at scrape time: router-core's `Router.stats(now)` measures the waits then
+ * (the port declares `stats()`, which the real Router implements with an optional `now`).
+ */
+function statsAt(ctx: ProxyContext): Stats {
+  const router: { stats(now?: number): Stats } = ctx.router;
+  return router.stats(ctx.now());
+}
+
 export function collectFamilies(ctx: ProxyContext): MetricFamily[] {
-  const s = ctx.router.stats();
+  const s = statsAt(ctx);
   return [
     ...programFamilies(s),
     ...schedulerFamilies(s),
+    ...policyFamilies(s),
     ...backendFamilies(s),
     pauseHistogram(s),
     ...proxyFamilies(ctx),
@@ -117,6 +133,32 @@ function schedulerFamilies(s: Stats): MetricFamily[] {
     gauge("pending_requests", "Requests waiting for their program's restore.", s.pendingRequests),
     gauge("inflight_backend_requests", "Requests in the backends.", s.inFlightRequests),
     gauge("chars_per_token", "Calibrated characters per token.", s.charsPerToken),
+  ];
+}
+
+/** What the scheduling policy v2 options act on (router-core README, "Policy options"). */
+function policyFamilies(s: Stats): MetricFamily[] {
+  return [
+    counter(
+      "origin_resumes_total",
+      "Restores (or forced resumes) onto the backend the program was paused from.",
+      s.originResumes,
+    ),
+    counter(
+      "lease_expiries_total",
+      "Acting programs whose lease expired (--acting-lease): their tokens stopped counting.",
+      s.leaseExpiries,
+    ),
+    gauge(
+      "longest_wait_seconds",
+      "Seconds the oldest request waiting for its program's restore has waited (0 when none).",
+      s.longestWaitS,
+    ),
+    gauge(
+      "longest_paused_seconds",
+      "Seconds the longest-paused program has been paused (0 when none).",
+      s.longestPausedS,
+    ),
   ];
 }
 
