@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `pnpm conformance:record` and `pnpm conformance:check`.
+ * `pnpm conformance:record` and `pnpm conformance:check` (options in cli.ts; `--help`).
  *
  *   record --original <checkout> [--python python3]   golden traces from the Python original
  *   record --router-cmd "<template>" --label <name>   golden traces from any router command
@@ -10,7 +10,8 @@
  * @module
  */
 import { join } from "node:path";
-import { parseArgs } from "node:util";
+import { reportUsageError } from "@thunderagent/cli-kit";
+import { readConformanceCommandLine, type ConformanceOptions } from "./cli.js";
 import {
   GOLDEN_DIR,
   ORIGINAL_COMMIT,
@@ -24,11 +25,6 @@ import { runScenario } from "./runner.js";
 import { loadScenarios, type Scenario } from "./scenario.js";
 import { compareTraces, readTrace, writeTrace, type Trace } from "./trace.js";
 
-const USAGE = `usage: conformance record --original <checkout> [--python python3]
-       conformance record --router-cmd "<template>" --label <name> [--commit <sha>]
-       conformance check [--router-cmd "<template>"]
-options: --scenario <name> (repeatable) --scheduler-interval <s> --metrics-interval <s>`;
-
 function selected(names: string[] | undefined): Scenario[] {
   const all = loadScenarios(SCENARIO_DIR);
   if (!names || names.length === 0) return all;
@@ -39,63 +35,58 @@ function selected(names: string[] | undefined): Scenario[] {
   return all.filter((s) => names.includes(s.name));
 }
 
-async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      original: { type: "string" },
-      python: { type: "string", default: "python3" },
-      "router-cmd": { type: "string" },
-      label: { type: "string" },
-      commit: { type: "string" },
-      scenario: { type: "string", multiple: true },
-      "scheduler-interval": { type: "string", default: "0.2" },
-      "metrics-interval": { type: "string", default: "0.1" },
-    },
-  });
-  const mode = positionals[0];
-  if (mode !== "record" && mode !== "check") {
-    process.stderr.write(`${USAGE}\n`);
-    return 2;
-  }
-  const settings = {
-    schedulerInterval: Number(values["scheduler-interval"]),
-    metricsInterval: Number(values["metrics-interval"]),
-  };
-  let command: string;
-  let recordedFrom: Trace["recordedFrom"];
+/** The router command to run and what the traces say it was. */
+function routerOf(o: ConformanceOptions): { command: string; recordedFrom: Trace["recordedFrom"] } {
   const date = new Date().toISOString();
-  if (values.original !== undefined) {
-    command = pythonOriginalCommand(values.original, values.python);
-    recordedFrom = {
-      router: "ThunderAgent (Python original, python -m ThunderAgent)",
-      commit: values.commit ?? ORIGINAL_COMMIT,
-      date,
-      command: pythonOriginalCommand("<checkout>", values.python),
+  if (o.original !== undefined) {
+    return {
+      command: pythonOriginalCommand(o.original, o.python),
+      recordedFrom: {
+        router: "ThunderAgent (Python original, python -m ThunderAgent)",
+        commit: o.commit ?? ORIGINAL_COMMIT,
+        date,
+        command: pythonOriginalCommand("<checkout>", o.python),
+      },
     };
-  } else if (values["router-cmd"] !== undefined) {
-    command = values["router-cmd"];
-    recordedFrom = {
-      router: values.label ?? "custom",
-      commit: values.commit ?? null,
-      date,
+  }
+  if (o.routerCmd !== undefined) {
+    const command = o.routerCmd;
+    return {
       command,
+      recordedFrom: { router: o.label ?? "custom", commit: o.commit ?? null, date, command },
     };
-  } else if (mode === "check") {
-    command = oursCommand();
-    recordedFrom = {
+  }
+  // check without --router-cmd (record without either is refused by the parser)
+  return {
+    command: oursCommand(),
+    recordedFrom: {
       router: "thunderagent-ts --policy original",
       commit: null,
       date,
       command: "ours",
-    };
-  } else {
-    process.stderr.write(`record needs --original or --router-cmd\n${USAGE}\n`);
-    return 2;
+    },
+  };
+}
+
+async function main(argv: string[]): Promise<number> {
+  let o: ConformanceOptions;
+  try {
+    const cl = readConformanceCommandLine(argv, { env: process.env });
+    if ("kind" in cl) {
+      process.stdout.write(cl.text);
+      return 0;
+    }
+    o = cl;
+  } catch (err) {
+    const code = reportUsageError("conformance", err);
+    if (code !== undefined) return code;
+    throw err;
   }
+  const mode = o.mode;
+  const settings = { schedulerInterval: o.schedulerInterval, metricsInterval: o.metricsInterval };
+  const { command, recordedFrom } = routerOf(o);
   let failed = 0;
-  for (const scenario of selected(values.scenario)) {
+  for (const scenario of selected(o.scenario)) {
     const trace = await runScenario(scenario, {
       ...settings,
       command,
