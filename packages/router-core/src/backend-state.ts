@@ -6,6 +6,7 @@
  * @module
  */
 import { BackendPrograms } from "./backend-programs.js";
+import { RouterCoreError } from "./errors.js";
 import { reservedTokens } from "./policy/acting-lease.js";
 import { smoothKvUsage } from "./policy/kv-signal.js";
 import type { Program } from "./program.js";
@@ -98,7 +99,9 @@ export class BackendState {
   /** Registers `p` and adds its current tokens/status/mark to the sums. */
   attach(p: Program): void {
     const acc = p.account;
-    if (acc.attached) throw new Error(`program ${p.id} is already attached`);
+    if (acc.attached) {
+      throw new RouterCoreError("already_attached", `program ${p.id} is already attached`);
+    }
     const acting = p.status === "acting";
     const tokens = reservedTokens(p);
     this.addSums(tokens, acting, p.markedForPause, 1);

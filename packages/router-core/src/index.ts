@@ -6,6 +6,8 @@
 export { Router } from "./router.js";
 export type { ProgramSnapshot } from "./router.js";
 export type { RouterPort } from "./router-port.js";
+export { RouterCoreError } from "./errors.js";
+export type { RouterCoreErrorCode } from "./errors.js";
 export {
   DEFAULT_ROUTER_OPTIONS,
   MARK_REASONING_MODES,

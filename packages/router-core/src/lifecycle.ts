@@ -4,6 +4,7 @@
  * from the backend scan at admission (O(backends)).
  * @module
  */
+import { RouterCoreError } from "./errors.js";
 import { renewLease } from "./policy/acting-lease.js";
 import { recordService } from "./policy/attained-service.js";
 import { observeUsage, requestTokens } from "./policy/program-estimate.js";
@@ -14,7 +15,10 @@ import type { ArriveDecision, ArriveInput, StepProfileRow, Usage } from "./types
 
 export function arrive(s: RouterState, input: ArriveInput, now: number): ArriveDecision {
   if (s.requests.has(input.requestId)) {
-    throw new Error(`router-core: request id ${input.requestId} is already in use`);
+    throw new RouterCoreError(
+      "duplicate_request",
+      `router-core: request id ${input.requestId} is already in use`,
+    );
   }
   s.counters.requests++;
   const p = s.getOrCreateProgram(input.programId, now);

@@ -5,6 +5,7 @@
  * @module
  */
 import { BackendState } from "./backend-state.js";
+import { RouterCoreError } from "./errors.js";
 import { activeTokens, type CapacityParams, remainingCapacity } from "./capacity.js";
 import { Histogram, PAUSE_TIME_BUCKETS } from "./histogram.js";
 import { ProgramQueue } from "./program-queue.js";
@@ -91,7 +92,9 @@ export class RouterState {
   };
 
   constructor(opts: RouterOptions, backends: readonly string[]) {
-    if (backends.length === 0) throw new Error("router-core: at least one backend is required");
+    if (backends.length === 0) {
+      throw new RouterCoreError("no_backends", "router-core: at least one backend is required");
+    }
     this.opts = opts;
     this.mode = routerModePolicy(opts.mode);
     this.cap = {
@@ -129,7 +132,7 @@ export class RouterState {
 
   attach(p: Program, url: string): void {
     const b = this.backends.get(url);
-    if (!b) throw new Error(`router-core: unknown backend ${url}`);
+    if (!b) throw new RouterCoreError("unknown_backend", `router-core: unknown backend ${url}`);
     this.detach(p);
     p.backend = url;
     b.attach(p);

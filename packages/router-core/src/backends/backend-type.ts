@@ -5,6 +5,7 @@
  * (the proxy's backend monitor, reproduce's engine meter); nothing here does I/O.
  * @module
  */
+import { RouterCoreError } from "../errors.js";
 import type { BackendSnapshot } from "../types.js";
 
 /** One path the caller fetches per scrape, relative to the backend's root URL. */
@@ -55,6 +56,6 @@ export interface BackendType {
 /** The body of a required fetch (the caller guarantees it is there). */
 export function requiredBody(bodies: FetchedBodies, path: string): string {
   const body = bodies[path];
-  if (typeof body !== "string") throw new Error(`no body for ${path}`);
+  if (typeof body !== "string") throw new RouterCoreError("missing_body", `no body for ${path}`);
   return body;
 }

@@ -5,6 +5,7 @@
  */
 import type { RouterMode } from "@thunderagent/protocol";
 import { defaultMode } from "./default-mode.js";
+import { RouterCoreError } from "../errors.js";
 import type { ModePolicy } from "./mode-policy.js";
 import { trMode } from "./tr-mode.js";
 
@@ -16,7 +17,7 @@ export const ROUTER_MODE_POLICIES = {
 /** The mode's policy; throws on a name that is not registered (a caller without the types). */
 export function routerModePolicy(mode: RouterMode): ModePolicy {
   if (!Object.hasOwn(ROUTER_MODE_POLICIES, mode)) {
-    throw new Error(`router-core: unknown router mode ${String(mode)}`);
+    throw new RouterCoreError("unknown_mode", `router-core: unknown router mode ${String(mode)}`);
   }
   return ROUTER_MODE_POLICIES[mode];
 }
