@@ -48,21 +48,21 @@ describe("thunderagent CLI", () => {
     expect(env.err()).toBe(
       'thunderagent: --port (from THUNDERAGENT_PORT) must be an integer 0–65535, got "not-a-port" (see --help)\n',
     );
-  }, 60_000);
+  }, 150_000);
 
   it("--help and --version print and exit 0, whatever else is on the line", async () => {
     const help = run(["--port", "nope", "--help"]);
+    const version = run(["--version"]);
     expect(await help.exited).toBe(0);
     expect(help.out()).toMatch(/^Usage: thunderagent \[options\]/);
     expect(help.out()).toContain("[$THUNDERAGENT_SCHEDULER_INTERVAL]");
     expect(help.err()).toBe("");
-    const version = run(["--version"]);
     expect(await version.exited).toBe(0);
     const pkg = JSON.parse(readFileSync(join(here, "..", "package.json"), "utf8")) as {
       version: string;
     };
     expect(version.out()).toBe(`${pkg.version}\n`);
-  }, 60_000);
+  }, 150_000);
 
   it("takes unique prefixes as argparse does; ambiguous and unknown flags are one line", async () => {
     // --metrics-int is --metrics-interval: its value is then checked as that flag's.
@@ -81,7 +81,7 @@ describe("thunderagent CLI", () => {
     expect(unknown.err()).toBe(
       "thunderagent: unknown option '--bakends'; did you mean --backends? (see --help)\n",
     );
-  }, 60_000);
+  }, 150_000);
 
   it("serves, then on SIGTERM finishes the CSV, closes and exits 0", async () => {
     const dir = mkdtempSync(join(tmpdir(), "ta-cli-"));

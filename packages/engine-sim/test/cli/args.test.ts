@@ -115,7 +115,7 @@ describe("the engine-sim process", () => {
       ["--conditions=@thunderagent/source", "--import", tsx, main, ...args],
       {
         encoding: "utf8",
-        timeout: 55_000,
+        timeout: 120_000,
         env: { ...process.env, ...env },
       },
     );
@@ -131,7 +131,7 @@ describe("the engine-sim process", () => {
     expect(typo.stderr).toBe(
       "engine-sim: unknown option '--time-scal'; did you mean --time-scale? (see --help)\n",
     );
-  }, 60_000);
+  }, 280_000);
 
   it("--help and --version print and exit 0 without listening", () => {
     const help = run(["--port", "1", "--help"]);
@@ -147,7 +147,7 @@ describe("the engine-sim process", () => {
       version: string;
     };
     expect(version.stdout).toBe(`${pkg.version}\n`);
-  }, 60_000);
+  }, 280_000);
 
   it("serves with settings from ENGINE_SIM_*, a flag beating its variable", async () => {
     const child = spawn(
@@ -187,5 +187,5 @@ describe("the engine-sim process", () => {
     } finally {
       child.kill("SIGTERM");
     }
-  }, 60_000);
+  }, 280_000);
 });
