@@ -91,6 +91,7 @@ export const INTEGRATION_TESTS: Record<string, readonly string[]> = {
     "test/pipeline.test.ts",
     "test/plan.test.ts",
     "test/report.test.ts",
+    "test/signals.test.ts",
   ],
   "apps/bench": [
     "src/proxy/paced.test.ts",

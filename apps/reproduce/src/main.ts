@@ -6,7 +6,13 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { callerCwd, reportUsageError, resolveFromCaller } from "@thunderagent/cli-kit";
+import {
+  callerCwd,
+  installShutdown,
+  reportUsageError,
+  resolveFromCaller,
+  signalExitCode,
+} from "@thunderagent/cli-kit";
 import { REPO_ROOT, findHfCli, findSampleDataset, makeRunId } from "./facts.js";
 import { GpuCheckError, assignGpus, queryGpus } from "./gpu-check.js";
 import { readCommandLine, type Options } from "./options.js";
@@ -28,6 +34,9 @@ class Interrupted extends Error {
 }
 
 const log = (line: string) => process.stderr.write(`[reproduce] ${line}\n`);
+
+/** After the grace period: the SIGKILLs, the wait for the last exits (supervisor.stopAll). */
+const STOP_MARGIN_S = 20;
 
 async function gpuSets(o: Options, notes: string[]): Promise<number[][] | null> {
   if (o.simulate || o.backends) return null;
@@ -164,19 +173,30 @@ async function report(plan: Plan, outcomes: readonly SystemOutcome[]): Promise<v
   process.stdout.write(`${out.join("\n")}\n`);
 }
 
-/** SIGINT/SIGTERM/SIGHUP abort the run; an unexpected error stops everything and exits 1. */
-function onStop(ac: AbortController, stopAll: () => Promise<void>): void {
-  const onSignal = (sig: NodeJS.Signals) => {
-    if (ac.signal.aborted) {
-      log(`${sig} again: stopping now`);
-      return;
-    }
-    log(`${sig}: stopping everything this run started`);
-    ac.abort(new Interrupted(sig));
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
-  process.on("SIGHUP", onSignal);
+/**
+ * SIGINT/SIGTERM/SIGHUP (or the launcher's stop request) abort the run: every child group gets
+ * SIGTERM, then SIGKILL after the grace period; past that and a margin the process exits anyway.
+ * A second signal SIGKILLs every child group and exits at once (cli-kit's installShutdown). An
+ * unexpected error stops everything and exits 1.
+ */
+function onStop(
+  ac: AbortController,
+  supervisor: Supervisor,
+  stopAll: () => Promise<void>,
+  graceS: number,
+): void {
+  installShutdown({
+    name: "reproduce",
+    drainMs: (graceS + STOP_MARGIN_S) * 1000,
+    onStop: ({ signal }) => {
+      log(`${signal}: stopping everything this run started`);
+      ac.abort(new Interrupted(signal));
+    },
+    onSecondSignal: (signal) => {
+      log(`${signal} again: killing every process this run started, exiting`);
+      supervisor.killNow();
+    },
+  });
   const fatal = (err: unknown) => {
     log(`unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     void stopAll().finally(() => process.exit(1));
@@ -195,7 +215,7 @@ async function execute(plan: Plan): Promise<number> {
   const ac = new AbortController();
   let stopping: Promise<void> | null = null;
   const stopAll = () => (stopping ??= supervisor.stopAll());
-  onStop(ac, stopAll);
+  onStop(ac, supervisor, stopAll, plan.graceS);
   log(`run ${plan.runId}: logs in ${plan.runDir}`);
   for (const n of plan.notes) log(`note: ${n}`);
   try {
@@ -207,7 +227,7 @@ async function execute(plan: Plan): Promise<number> {
   } catch (err) {
     if (err instanceof Interrupted) {
       await stopAll();
-      return err.signal === "SIGINT" ? 130 : err.signal === "SIGTERM" ? 143 : 129;
+      return signalExitCode(err.signal);
     }
     process.stderr.write(`reproduce: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;

@@ -4,7 +4,7 @@
  * runner that finished) fails the run. `stopAll` stops everything on every exit path: SIGTERM to
  * each group, SIGKILL after the grace period, and it returns only when no member is left. A
  * detached reaper holds a pipe to the orchestrator and kills the groups should the orchestrator
- * itself die without cleaning up (SIGKILL).
+ * itself die without cleaning up (SIGKILL). `killNow` is the second signal's: SIGKILL at once.
  * @module
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -221,6 +221,28 @@ export class Supervisor {
       this.reaper.stdin?.end();
       this.reaper = null;
     }
+  }
+
+  /**
+   * SIGKILL, now, to every child's group and every descendant that left it (a second signal: the
+   * orchestrator exits next); the reaper is told they are gone and ends too.
+   */
+  killNow(): void {
+    this.stopping = true;
+    for (const c of this.children) {
+      c.expected = true;
+      if (c.pid <= 0) continue;
+      for (const pid of [...descendants(c.pid), -c.pid]) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          /* gone */
+        }
+      }
+      this.tellReaper(`-${c.pid}`);
+    }
+    this.reaper?.stdin?.end();
+    this.reaper = null;
   }
 
   /** Escalating SIGTERM → SIGKILL, sent to each group and to every descendant that left it. */
