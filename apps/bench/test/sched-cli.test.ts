@@ -7,7 +7,7 @@ import { aggregate } from "../src/sched/results.js";
 import { formatTargets, targetLines } from "../src/sched/report.js";
 import { fidelityRows, fidelityTable, formatFidelity } from "../src/sched/fidelity.js";
 import { applyScrapePolicy } from "../src/sched/scrape-policy.js";
-import { sweepJobs } from "../src/sched/systems.js";
+import { sweepJobs } from "../src/sched/sweeps.js";
 
 function row(n: number, seed: number, spm: number, variant: string | null = null): RunRow {
   return {
@@ -33,6 +33,21 @@ function row(n: number, seed: number, spm: number, variant: string | null = null
     stepsPerMinute: [],
     memory: null,
     engineSteps: 1,
+    scenario: null,
+    systemName: null,
+    sloS: 10,
+    goodputPerMin: spm,
+    goodputShare: 1,
+    stepP50S: 1,
+    stepP99S: 1,
+    longestWaitS: 0,
+    programsCounted: 1,
+    pauseGini: 0,
+    routerPauses: 0,
+    resumesMoved: 0,
+    originResumes: 0,
+    leaseExpiries: 0,
+    booksGap: 0,
     wallS: 0,
   };
 }

@@ -7,7 +7,7 @@
  * (one per backend) programs are pinned round-robin: sticky per-backend routing.
  * @module
  */
-import type { ResumedRequest, RouterPort } from "@thunderagent/router-core";
+import type { ResumedRequest, Router, RouterPort } from "@thunderagent/router-core";
 import { BenchError } from "../errors.js";
 import type { SimEngineEvent, ScrapeSnapshot } from "./ports.js";
 import { applyScrapePolicy, type ScrapePolicy } from "./scrape-policy.js";
@@ -20,6 +20,23 @@ export interface Call {
   arrivedAt: number;
   forwardedAt: number;
   backend: number;
+  /** When the engine produced its first token (null until then). */
+  firstTokenAt: number | null;
+}
+
+/** The router as the simulation drives it: the port, plus a program's pause count. */
+export type SimRouter = RouterPort & Pick<Router, "program">;
+
+/** router-core's own counters at the end of a run, summed over the routers. */
+export interface RouterTotals {
+  pauses: number;
+  restores: number;
+  /** Resumes (restores or forced) onto another backend than the one paused from. */
+  migrations: number;
+  /** Resumes onto the backend paused from. */
+  originResumes: number;
+  forcedResumes: number;
+  leaseExpiries: number;
 }
 
 export interface GatewayHost {
@@ -44,6 +61,15 @@ export interface Gateway {
   /** Scheduler interval in seconds, or null when nothing ticks. */
   readonly tickIntervalS: number | null;
   tick(now: number): TickCounts;
+  /** How often the router paused this program so far (null without a router). */
+  pauseCount(programId: string, serial: number): number | null;
+  /** router-core's counters (null without a router). */
+  totals(): RouterTotals | null;
+  /**
+   * The largest gap seen at a tick, over backends, between the reasoning programs on the router's
+   * books and the requests in the engine (running + waiting); null without a router.
+   */
+  readonly booksGap: number | null;
 }
 
 export class DirectGateway implements Gateway {
@@ -62,10 +88,20 @@ export class DirectGateway implements Gateway {
   tick(): TickCounts {
     return { paused: 0, marked: 0, restored: 0, migrated: 0, forced: 0 };
   }
+
+  pauseCount(): null {
+    return null;
+  }
+
+  totals(): null {
+    return null;
+  }
+
+  readonly booksGap = null;
 }
 
 interface RouterShard {
-  router: RouterPort;
+  router: SimRouter;
   /** Indices into host.backendUrls this router owns. */
   backends: number[];
 }
@@ -73,6 +109,7 @@ interface RouterShard {
 export class RouterGateway implements Gateway {
   private readonly indexByUrl = new Map<string, number>();
   private readonly shardOfRequest = new Map<string, RouterShard>();
+  booksGap = 0;
 
   constructor(
     private readonly host: GatewayHost,
@@ -154,17 +191,54 @@ export class RouterGateway implements Gateway {
     this.forwardAll(shard, res.resumed, now);
   }
 
-  private scrapeInto(shard: RouterShard, now: number): void {
-    for (const b of shard.backends) {
-      const snap = applyScrapePolicy(this.scrapePolicy, this.host.scrape(b));
-      shard.router.updateBackend(this.host.backendUrls[b]!, snap, now);
+  private scrapeInto(shard: RouterShard, now: number): ScrapeSnapshot[] {
+    return shard.backends.map((b) => {
+      const snap = this.host.scrape(b);
+      shard.router.updateBackend(
+        this.host.backendUrls[b]!,
+        applyScrapePolicy(this.scrapePolicy, snap),
+        now,
+      );
+      return snap;
+    });
+  }
+
+  /** Reasoning programs on the books vs requests in the engine, per backend, at this instant. */
+  private compareBooks(shard: RouterShard, snaps: readonly ScrapeSnapshot[]): void {
+    const books = shard.router.stats().backends;
+    shard.backends.forEach((b, k) => {
+      const url = this.host.backendUrls[b]!;
+      const onBooks = books.find((x) => x.url === url)?.programs.reasoning ?? 0;
+      const snap = snaps[k]!;
+      const gap = Math.abs(onBooks - (snap.numRequestsRunning + snap.numRequestsWaiting));
+      if (gap > this.booksGap) this.booksGap = gap;
+    });
+  }
+
+  pauseCount(programId: string, serial: number): number | null {
+    return this.shardFor(serial).router.program(programId)?.pauseCount ?? 0;
+  }
+
+  totals(): RouterTotals {
+    const t: RouterTotals = {
+      pauses: 0,
+      restores: 0,
+      migrations: 0,
+      originResumes: 0,
+      forcedResumes: 0,
+      leaseExpiries: 0,
+    };
+    for (const s of this.shards) {
+      const st = s.router.stats();
+      for (const k of Object.keys(t) as Array<keyof RouterTotals>) t[k] += st[k];
     }
+    return t;
   }
 
   tick(now: number): TickCounts {
     const counts: TickCounts = { paused: 0, marked: 0, restored: 0, migrated: 0, forced: 0 };
     for (const shard of this.shards) {
-      this.scrapeInto(shard, now);
+      this.compareBooks(shard, this.scrapeInto(shard, now));
       const res = shard.router.tick(now);
       counts.paused += res.paused.length;
       counts.marked += res.marked.length;

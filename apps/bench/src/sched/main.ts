@@ -12,12 +12,13 @@ import { reportUsageError } from "@thunderagent/cli-kit";
 import { readCommandLine, type CliOptions } from "./cli.js";
 import { writePlots } from "./plots.js";
 import { runJobs } from "./thread-pool.js";
-import { dpSummary, formatTargets, resultsTable, targetLines } from "./report.js";
+import { dpSummary, formatTargets, measuresTable, resultsTable, targetLines } from "./report.js";
 import { experimentJobs, verdictTable, verdicts } from "./experiments.js";
 import { aggregate } from "./results.js";
 import { checkResults, checks, checksTable } from "./checks.js";
 import { fidelityRows, formatFidelity } from "./fidelity.js";
-import { jobLabel, sweepJobs, type Job } from "./systems.js";
+import { sweepJobs } from "./sweeps.js";
+import { jobLabel, type Job } from "./systems.js";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");
 /** The default plots directory is the repository's; a path given on the command line is already absolute. */
@@ -76,6 +77,8 @@ async function main(argv: readonly string[]): Promise<number> {
     "## Scheduling benchmark (virtual time, steps/min over minutes 10–70)",
     "",
     resultsTable(agg),
+    "",
+    measuresTable(agg),
     "",
     dpSummary(agg),
     "",

@@ -11,6 +11,7 @@
  * @module
  */
 import type { ScrapeSnapshot } from "./ports.js";
+import { gini, goodSteps, percentile, type TimedStep } from "./stats.js";
 
 export interface Window {
   startS: number;
@@ -45,21 +46,60 @@ export class RunMetrics {
   private readonly perMinute: number[] = [];
   private startCounters: CounterTotals | null = null;
   private endCounters: CounterTotals | null = null;
+  private readonly latencies: number[] = [];
+  private readonly timed: TimedStep[] = [];
+  private readonly pauseCounts: number[] = [];
+  private longestWait = 0;
   programsFinished = 0;
 
-  constructor(readonly window: Window) {}
+  /** `sloS`: the goodput SLO on first token − sent (scenario field `sloS`). */
+  constructor(
+    readonly window: Window,
+    readonly sloS = DEFAULT_SLO_S,
+  ) {}
 
-  /** One LLM call finished at `now`; `arrivedAt` is when the agent sent it. */
-  stepCompleted(now: number, arrivedAt: number, forwardedAt: number): void {
+  /**
+   * One LLM call finished at `now`; `arrivedAt` is when the agent sent it, `forwardedAt` when the
+   * router let it through to the engine, `firstTokenAt` when its first token came.
+   */
+  stepCompleted(now: number, arrivedAt: number, forwardedAt: number, firstTokenAt = now): void {
     const minute = Math.floor(now / 60);
     while (this.perMinute.length <= minute) this.perMinute.push(0);
     this.perMinute[minute] = (this.perMinute[minute] ?? 0) + 1;
     if (now < this.window.startS || now >= this.window.endS) return;
     this.stepsInWindow++;
     this.latencySum += now - arrivedAt;
+    this.latencies.push(now - arrivedAt);
+    this.timed.push({ arrivedAt, firstTokenAt });
     const pause = forwardedAt - arrivedAt;
     this.pauseSum += pause;
     if (pause > 1e-9) this.pausedSteps++;
+  }
+
+  /** A request waited `waitS` in the router (at its forward, or still waiting at the end). */
+  noteWait(waitS: number): void {
+    if (waitS > this.longestWait) this.longestWait = waitS;
+  }
+
+  /** A program's pause count, once per program (when it ends, or at the end of the run). */
+  notePauses(count: number): void {
+    this.pauseCounts.push(count);
+  }
+
+  /** The measures added for the scenario matrix (step latency, goodput, waits, fairness). */
+  extra(): ExtraSummary {
+    const minutes = (this.window.endS - this.window.startS) / 60;
+    const good = goodSteps(this.timed, this.sloS);
+    return {
+      sloS: this.sloS,
+      goodputPerMin: good / minutes,
+      goodputShare: this.timed.length > 0 ? good / this.timed.length : 0,
+      stepP50S: percentile(this.latencies, 50),
+      stepP99S: percentile(this.latencies, 99),
+      longestWaitS: this.longestWait,
+      programsCounted: this.pauseCounts.length,
+      pauseGini: gini(this.pauseCounts),
+    };
   }
 
   markWindowStart(c: CounterTotals): void {
@@ -93,6 +133,27 @@ export class RunMetrics {
       stepsPerMinute: [...this.perMinute],
     };
   }
+}
+
+/** Default goodput SLO, seconds from sending a call to its first token. */
+export const DEFAULT_SLO_S = 10;
+
+export interface ExtraSummary {
+  /** The goodput SLO, seconds (first token − sent). */
+  sloS: number;
+  /** Window steps whose first token came within the SLO, per minute. */
+  goodputPerMin: number;
+  /** The same as a share of the window's steps. */
+  goodputShare: number;
+  /** Step latency (sent → last token, pause included) over the window's steps: p50 and p99. */
+  stepP50S: number;
+  stepP99S: number;
+  /** The longest any request waited in the router (forwarded, or still waiting at the end). */
+  longestWaitS: number;
+  /** Programs whose pauses were counted (every program that reached the router). */
+  programsCounted: number;
+  /** Gini coefficient of the pause counts across those programs (0: equal). */
+  pauseGini: number;
 }
 
 export interface WindowSummary {

@@ -37,6 +37,25 @@ export function resultsTable(rows: readonly AggRow[]): string {
   return lines.join("\n");
 }
 
+/**
+ * The scenario measures of each row: goodput under the SLO, step latency p50/p99, the longest wait,
+ * router-core's pauses and their Gini across programs, resumes that changed backend, and the
+ * largest gap between the router's reasoning programs and the engine's requests.
+ */
+export function measuresTable(rows: readonly AggRow[]): string {
+  const lines = [
+    "| scenario | profile | N | system | steps/min | goodput/min (SLO s) | step p50 s | step p99 s | longest wait s | pauses | pause Gini | resumes moved / on origin | books vs engine max |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+  ];
+  const opt = (x: number | null, f: (x: number) => string) => (x === null ? "–" : f(x));
+  for (const r of rows) {
+    lines.push(
+      `| ${r.scenario ?? ""} | ${r.profile} | ${r.n} | ${r.system} | ${f1(r.steps_per_min)} | ${f1(r.goodput_per_min)} (${r.slo_s}) | ${r.step_p50_s.toFixed(2)} | ${r.step_p99_s.toFixed(2)} | ${f1(r.longest_wait_s)} | ${opt(r.router_pauses, f0)} | ${r.pause_gini.toFixed(3)} | ${opt(r.resumes_moved, f0)} / ${opt(r.origin_resumes, f0)} | ${opt(r.books_gap_max, f0)} |`,
+    );
+  }
+  return lines.join("\n");
+}
+
 export interface TargetLine {
   pass: boolean;
   /** Printed as INFO (with the would-be verdict), not a target. */

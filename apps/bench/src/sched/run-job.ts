@@ -14,8 +14,8 @@ import {
   Router,
   parseVllmMetrics,
   type RouterOptions,
-  type RouterPort,
 } from "@thunderagent/router-core";
+import type { SimRouter } from "./gateway.js";
 import type { ScrapeSnapshot, SimEngine, SimEngineEvent, SimEngineRequest } from "./ports.js";
 import type { RunRow } from "./results.js";
 import { simulateJob, type SimDeps } from "./simulate-job.js";
@@ -54,13 +54,12 @@ export class EngineAdapter implements SimEngine {
 export const REAL_DEPS: SimDeps = {
   makeEngine(profile, overrides, continuum) {
     const config = engineConfig(profile, {
-      ...(overrides?.numGpuBlocks !== undefined ? { numGpuBlocks: overrides.numGpuBlocks } : {}),
-      ...(overrides?.timing ? { timing: overrides.timing } : {}),
+      ...overrides,
       continuum: continuum ? { ...CONTINUUM_DEFAULTS } : null,
     });
     return new EngineAdapter(new EngineModel(config));
   },
-  makeRouter(system, backendUrls, extra): RouterPort {
+  makeRouter(system, backendUrls, extra): SimRouter {
     const options: RouterOptions = {
       ...DEFAULT_ROUTER_OPTIONS,
       mode: system === "router-default" ? "default" : "tr",

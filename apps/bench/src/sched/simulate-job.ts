@@ -6,7 +6,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { DirectGateway, RouterGateway, type Gateway, type GatewayHost } from "./gateway.js";
-import type { RouterPort } from "@thunderagent/router-core";
+import type { SimRouter } from "./gateway.js";
 import type { SimEngine } from "./ports.js";
 import type { RunRow } from "./results.js";
 import { runSimulation } from "./simulation.js";
@@ -26,7 +26,7 @@ export interface SimDeps {
     system: Exclude<SystemName, "vllm" | "continuum">,
     backendUrls: string[],
     extraOptions: Record<string, unknown> | undefined,
-  ): RouterPort;
+  ): SimRouter;
 }
 
 export function backendUrl(i: number): string {
@@ -68,7 +68,12 @@ export function simulateJob(job: Job, deps: SimDeps): RunRow {
     gateway: makeGateway,
     ...(job.durationS !== undefined ? { durationS: job.durationS } : {}),
     ...(job.window ? { window: job.window } : {}),
+    ...(job.scripts ? { scripts: job.scripts } : {}),
+    ...(job.clients ? { clients: job.clients } : {}),
+    ...(job.arrival ? { arrival: job.arrival } : {}),
+    ...(job.sloS !== undefined ? { sloS: job.sloS } : {}),
   });
+  const totals = res.routerTotals;
   return {
     profile: job.profile,
     n: job.n,
@@ -76,6 +81,8 @@ export function simulateJob(job: Job, deps: SimDeps): RunRow {
     backends: job.backends,
     routing: job.routing,
     variant: job.variant ?? null,
+    scenario: job.scenario ?? null,
+    systemName: job.systemName ?? null,
     seed: job.seed,
     stepsPerMin: res.stepsPerMin,
     kvHitRate: res.kvHitRate,
@@ -92,6 +99,12 @@ export function simulateJob(job: Job, deps: SimDeps): RunRow {
     stepsPerMinute: res.stepsPerMinute,
     memory: job.keepMemory ? res.memory : null,
     engineSteps: res.engineSteps,
+    ...res.extra,
+    routerPauses: totals?.pauses ?? null,
+    resumesMoved: totals?.migrations ?? null,
+    originResumes: totals?.originResumes ?? null,
+    leaseExpiries: totals?.leaseExpiries ?? null,
+    booksGap: res.booksGap,
     wallS: (performance.now() - t0) / 1000,
   };
 }

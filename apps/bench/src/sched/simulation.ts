@@ -5,71 +5,24 @@
  * router's scheduler tick. When nothing runs, time jumps to the next event.
  * @module
  */
+import { DEFAULT_CLIENTS, GroupBarrier, startTimes, type ClientSpec } from "./clients.js";
 import { BenchError } from "../errors.js";
 import { EventQueue } from "./event-queue.js";
 import type { Call, Gateway, GatewayHost, TickCounts } from "./gateway.js";
+import { PAPER_WINDOW, RunMetrics, sumCounters } from "./metrics.js";
+import type { ScrapeSnapshot, SimEngineEvent, SimEngineRequest } from "./ports.js";
 import {
-  PAPER_WINDOW,
-  RunMetrics,
-  sumCounters,
-  type Window,
-  type WindowSummary,
-} from "./metrics.js";
-import type { ScrapeSnapshot, SimEngine, SimEngineEvent, SimEngineRequest } from "./ports.js";
+  newAgent,
+  type Agent,
+  type Ev,
+  type MemorySample,
+  type SimulationResult,
+  type SimulationSetup,
+} from "./simulation-types.js";
 import { ProgramContext, TokenSource, freshIds } from "./token-context.js";
-import { InstancePool, type InstanceScript, type WorkloadParams } from "./workload.js";
+import { InstancePool } from "./workload.js";
 
-export interface SimulationSetup {
-  n: number;
-  seed: number;
-  workload: WorkloadParams;
-  engines: SimEngine[];
-  backendUrls: string[];
-  /** Builds the gateway once the host (this simulation) exists. */
-  gateway: (host: GatewayHost) => Gateway;
-  window?: Window;
-  /** Virtual seconds to simulate (default: the window's end). */
-  durationS?: number;
-  /** Memory samples every this many seconds (default 10). */
-  sampleEveryS?: number;
-}
-
-export interface MemorySample {
-  t: number;
-  /** Engine kv_cache_usage_perc per backend (evictable cache counts as free). */
-  kvUsage: number[];
-  /** Context tokens of live programs last served by each backend, ÷ a nominal capacity. */
-  heldTokens: number[];
-}
-
-export interface SimulationResult extends WindowSummary {
-  programsStarted: number;
-  programsFinished: number;
-  router: TickCounts;
-  memory: MemorySample[];
-  eventsProcessed: number;
-  engineSteps: number;
-}
-
-type Ev =
-  | { kind: "step"; backend: number; events: readonly SimEngineEvent[] }
-  | { kind: "agent"; agent: Agent }
-  | { kind: "tick" }
-  | { kind: "sample" }
-  | { kind: "mark"; edge: "start" | "end" };
-
-interface Agent {
-  index: number;
-  serial: number;
-  programId: string;
-  script: InstanceScript;
-  ctx: ProgramContext | null;
-  step: number;
-  phase: "env" | "llm" | "tool";
-  backend: number;
-  /** The reply's ids while a call is in flight (reusable-output workloads). */
-  replyIds: Uint32Array | null;
-}
+export type { MemorySample, SimulationResult, SimulationSetup } from "./simulation-types.js";
 
 export function runSimulation(setup: SimulationSetup): SimulationResult {
   return new Simulation(setup).run();
@@ -99,15 +52,19 @@ class Simulation implements GatewayHost {
   };
   private engineSteps = 0;
   private eventsProcessed = 0;
+  private readonly clients: ClientSpec;
+  private readonly barrier: GroupBarrier;
 
   constructor(private readonly setup: SimulationSetup) {
     this.backendUrls = setup.backendUrls;
     this.busy = setup.engines.map(() => false);
     this.delivering = setup.engines.map(() => false);
     this.heldByBackend = setup.engines.map(() => 0);
-    this.pool = new InstancePool(setup.workload, setup.seed);
+    this.pool = new InstancePool(setup.workload, setup.seed, setup.scripts);
     this.tokens = new TokenSource(setup.workload.sharedPrefixTokens);
-    this.metrics = new RunMetrics(setup.window ?? PAPER_WINDOW);
+    this.metrics = new RunMetrics(setup.window ?? PAPER_WINDOW, setup.sloS);
+    this.clients = setup.clients ?? DEFAULT_CLIENTS;
+    this.barrier = new GroupBarrier(setup.n, this.clients.groupSize);
     this.gateway = setup.gateway(this);
   }
 
@@ -127,6 +84,7 @@ class Simulation implements GatewayHost {
     this.engineReqs.delete(call.requestId);
     call.forwardedAt = now;
     call.backend = backend;
+    this.metrics.noteWait(now - call.arrivedAt);
     const agent = this.callAgent.get(call.requestId);
     if (agent && agent.backend !== backend) {
       const len = agent.ctx?.length ?? 0;
@@ -160,26 +118,13 @@ class Simulation implements GatewayHost {
     this.queue.push(window.startS, { kind: "mark", edge: "start" });
     this.queue.push(Math.min(window.endS, end), { kind: "mark", edge: "end" });
     this.queue.push(0, { kind: "sample" });
-    for (let i = 0; i < this.setup.n; i++) {
-      const agent: Agent = {
-        index: i,
-        serial: -1,
-        programId: "",
-        script: { index: 0, envStartS: 0, initialPromptTokens: 0, steps: [] },
-        ctx: null,
-        step: 0,
-        phase: "env",
-        backend: -1,
-        replyIds: null,
-      };
-      this.agents.push(agent);
-      this.startProgram(agent, 0);
-    }
+    this.startAgents();
     while (this.queue.size > 0 && this.queue.peekTime() <= end) {
       const ev = this.queue.pop()!;
       this.eventsProcessed++;
       this.handle(ev.item, ev.time, every);
     }
+    this.finish(end);
     const summary = this.metrics.summary();
     return {
       ...summary,
@@ -189,7 +134,36 @@ class Simulation implements GatewayHost {
       memory: this.memory,
       eventsProcessed: this.eventsProcessed,
       engineSteps: this.engineSteps,
+      extra: this.metrics.extra(),
+      routerTotals: this.gateway.totals(),
+      booksGap: this.gateway.booksGap,
     };
+  }
+
+  /** The agents, each starting its first program at its arrival time. */
+  private startAgents(): void {
+    const starts = startTimes(this.setup.n, this.setup.arrival);
+    for (let i = 0; i < this.setup.n; i++) {
+      const agent = newAgent(i);
+      this.agents.push(agent);
+      const t = starts[i]!;
+      if (t > 0) this.queue.push(t, { kind: "arrive", agent });
+      else this.startProgram(agent, 0);
+    }
+  }
+
+  /** End of the run: requests still waiting count their wait so far; live programs their pauses. */
+  private finish(end: number): void {
+    for (const id of this.engineReqs.keys()) {
+      const call = this.calls.get(id);
+      if (call) this.metrics.noteWait(end - call.arrivedAt);
+    }
+    for (const a of this.agents) if (a.ctx) this.countPauses(a);
+  }
+
+  private countPauses(agent: Agent): void {
+    const n = this.gateway.pauseCount(agent.programId, agent.serial);
+    if (n !== null) this.metrics.notePauses(n);
   }
 
   private handle(ev: Ev, t: number, every: number): void {
@@ -203,6 +177,9 @@ class Simulation implements GatewayHost {
         break;
       case "agent":
         this.agentTimer(ev.agent, t);
+        break;
+      case "arrive":
+        this.startProgram(ev.agent, t);
         break;
       case "tick": {
         const c = this.gateway.tick(t);
@@ -238,13 +215,17 @@ class Simulation implements GatewayHost {
 
   private engineEvent(e: SimEngineEvent, t: number): void {
     this.gateway.engineEvent(e, t);
+    if (e.type === "first_token") {
+      const c = this.calls.get(e.id);
+      if (c && c.firstTokenAt === null) c.firstTokenAt = t;
+    }
     if (e.type !== "finished") return;
     const call = this.calls.get(e.id);
     const agent = this.callAgent.get(e.id);
     this.calls.delete(e.id);
     this.callAgent.delete(e.id);
     if (!call || !agent) return;
-    this.metrics.stepCompleted(t, call.arrivedAt, call.forwardedAt);
+    this.metrics.stepCompleted(t, call.arrivedAt, call.forwardedAt, call.firstTokenAt ?? t);
     const step = agent.script.steps[agent.step]!;
     if (agent.replyIds) {
       const ids = agent.replyIds.subarray(0, Math.min(agent.replyIds.length, e.completionTokens));
@@ -284,15 +265,21 @@ class Simulation implements GatewayHost {
     // A tool call finished.
     const step = agent.script.steps[agent.step]!;
     if (agent.step + 1 >= agent.script.steps.length) {
-      if (agent.backend >= 0) this.heldByBackend[agent.backend]! -= agent.ctx?.length ?? 0;
-      this.metrics.programsFinished++;
-      this.gateway.release(agent.programId, agent.serial, t);
-      this.startProgram(agent, t);
+      this.programEnded(agent, t);
       return;
     }
     this.grow(agent, step.observationTokens);
     agent.step++;
     this.sendStep(agent, t);
+  }
+
+  private programEnded(agent: Agent, t: number): void {
+    if (agent.backend >= 0) this.heldByBackend[agent.backend]! -= agent.ctx?.length ?? 0;
+    this.metrics.programsFinished++;
+    this.countPauses(agent);
+    if (this.clients.release) this.gateway.release(agent.programId, agent.serial, t);
+    agent.ctx = null;
+    for (const i of this.barrier.ended(agent.index)) this.startProgram(this.agents[i]!, t);
   }
 
   private sendStep(agent: Agent, t: number): void {
@@ -310,7 +297,7 @@ class Simulation implements GatewayHost {
       // mini-swe-agent's vLLM client (the Continuum fork's and ThunderAgent's) sets is_last_step
       // from the step limit only, `n_calls + 1 >= step_limit`: a program that submits earlier
       // has no last step. The trajectories are truncated at the limit (`steps.max`).
-      isLastStep: agent.step + 1 >= w.steps.max,
+      isLastStep: agent.step + 1 >= agent.script.stepLimit,
     };
     if (w.outputReusable) {
       agent.replyIds = freshIds(this.tokens, step.outputTokens);
@@ -325,6 +312,7 @@ class Simulation implements GatewayHost {
       arrivedAt: t,
       forwardedAt: t,
       backend: -1,
+      firstTokenAt: null,
     };
     agent.phase = "llm";
     this.calls.set(requestId, call);

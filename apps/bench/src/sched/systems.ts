@@ -4,8 +4,9 @@
  * @module
  */
 import { ORIGINAL_THUNDERAGENT_OPTIONS } from "@thunderagent/router-core";
+import type { ArrivalSpec, ClientSpec } from "./clients.js";
 import type { ScrapePolicy } from "./scrape-policy.js";
-import type { ProfileName, WorkloadParams } from "./workload.js";
+import type { ProfileName, ScriptSpec, WorkloadParams } from "./workload.js";
 
 export const SYSTEMS = [
   "vllm",
@@ -19,9 +20,13 @@ export type SystemName = (typeof SYSTEMS)[number];
 /** Data-parallel routing: one router over all replicas, or one router (or pin) per replica. */
 export type DpRouting = "global" | "sticky";
 
-/** Overrides of the engine profile's numbers (calibration knobs). */
+/** Overrides of the engine profile's numbers (calibration knobs; a scenario's engine). */
 export interface EngineOverrides {
   numGpuBlocks?: number;
+  blockSize?: number;
+  maxNumBatchedTokens?: number;
+  maxNumSeqs?: number;
+  maxModelLen?: number;
   timing?: Partial<{
     prefillBaseUs: number;
     prefillPerKUs: number;
@@ -53,10 +58,19 @@ export interface Job {
   variant?: string;
   /** Keep the memory samples in the result (DP runs). */
   keepMemory?: boolean;
+  /** The scenario file's name (scenario runs and the matrix). */
+  scenario?: string;
+  /** The system's name in the scenario file (the matrix's column). */
+  systemName?: string;
+  /** A mix of workload classes or a recorded trace in place of the workload's generator. */
+  scripts?: ScriptSpec;
+  /** Releases and groups (default: releases, no groups). */
+  clients?: ClientSpec;
+  /** When the agents start (default: all at t = 0). */
+  arrival?: ArrivalSpec;
+  /** Goodput SLO on first token − sent, seconds (default 10). */
+  sloS?: number;
 }
-
-export const GLM_NS = [24, 48, 72, 96] as const;
-export const QWEN_NS = [144, 168, 192] as const;
 
 /**
  * router-tr with the original ThunderAgent's policy: router-core's ORIGINAL_THUNDERAGENT_OPTIONS
@@ -69,10 +83,6 @@ const { mode: _mode, profile: _profile, ...originalPolicy } = ORIGINAL_THUNDERAG
 export const ORIGINAL_POLICY_OPTIONS: Readonly<Record<string, unknown>> = Object.freeze({
   ...originalPolicy,
 });
-const ORIGINAL: Partial<Job> = {
-  variant: ORIGINAL_VARIANT,
-  routerOptions: { ...ORIGINAL_POLICY_OPTIONS },
-};
 
 export function job(
   profile: ProfileName,
@@ -84,27 +94,9 @@ export function job(
   return { profile, n, system, seed, backends: 1, routing: "global", ...extra };
 }
 
-/** The issue's sweep. `quick` is GLM N = 24 and 96 only. */
-export function sweepJobs(opts: { quick: boolean; seeds: number; firstSeed: number }): Job[] {
-  const jobs: Job[] = [];
-  for (let s = 0; s < opts.seeds; s++) {
-    const seed = opts.firstSeed + s;
-    const glm = opts.quick ? [24, 96] : GLM_NS;
-    for (const n of glm) for (const sys of SYSTEMS) jobs.push(job("glm4.6", n, sys, seed));
-    if (opts.quick) continue;
-    for (const n of QWEN_NS) for (const sys of SYSTEMS) jobs.push(job("qwen3-235b", n, sys, seed));
-    for (const n of GLM_NS) jobs.push(job("glm4.6", n, "router-tr", seed, ORIGINAL));
-    for (const n of QWEN_NS) jobs.push(job("qwen3-235b", n, "router-tr", seed, ORIGINAL));
-    const dp = { backends: 2, keepMemory: true } as const;
-    jobs.push(job("glm4.6", 192, "vllm", seed, { ...dp, routing: "sticky" }));
-    jobs.push(job("glm4.6", 192, "router-tr", seed, { ...dp, routing: "global" }));
-    jobs.push(job("glm4.6", 192, "router-tr", seed, { ...dp, routing: "sticky" }));
-  }
-  return jobs;
-}
-
 export function jobLabel(j: Job): string {
   const dp = j.backends > 1 ? ` dp${j.backends}-${j.routing}` : "";
   const v = j.variant ? ` [${j.variant}]` : "";
-  return `${j.profile} N=${j.n} ${j.system}${dp}${v} seed=${j.seed}`;
+  const sc = j.scenario ? `${j.scenario}: ` : "";
+  return `${sc}${j.profile} N=${j.n} ${j.system}${dp}${v} seed=${j.seed}`;
 }

@@ -37,7 +37,32 @@ export interface InstanceScript {
   envStartS: number;
   initialPromptTokens: number;
   steps: StepScript[];
+  /** The client's step limit: the call with this number is its last step (`is_last_step`). */
+  stepLimit: number;
 }
+
+/** One turn of a recorded session: tokens added to the context before the call, the call, the tool. */
+export interface TraceTurn {
+  /** Tokens appended to the context before this call (the first turn: the whole first prompt). */
+  input: number;
+  /** Tokens the call generates. */
+  output: number;
+  /** Of those, the tokens the next prompt repeats (default: output × (1 − thinkingFraction)). */
+  visible?: number;
+  /** Seconds the tool call after this turn takes. */
+  tool: number;
+}
+
+export interface TraceSession {
+  /** Environment start-up before the first call, seconds (default 0). */
+  startS?: number;
+  turns: TraceTurn[];
+}
+
+/** Where the instance scripts come from, besides the workload's own generator. */
+export type ScriptSpec =
+  | { kind: "mix"; classes: Array<{ weight: number; params: WorkloadParams }> }
+  | { kind: "trace"; sessions: TraceSession[] };
 
 interface Samplers {
   prompt: Lognormal;
@@ -93,7 +118,39 @@ export function sampleInstance(p: WorkloadParams, seed: number, index: number): 
     const toolTimeS = Math.min(raw, p.toolTimeS.max) + overhead;
     steps.push({ outputTokens, visibleTokens, observationTokens, toolTimeS, toolKey: tool.key });
   }
-  return { index, envStartS, initialPromptTokens, steps };
+  return { index, envStartS, initialPromptTokens, steps, stepLimit: p.steps.max };
+}
+
+/** Session `index` of a trace as a script: turn k's tool is followed by turn k + 1's input. */
+export function traceScript(
+  session: TraceSession,
+  index: number,
+  thinkingFraction: number,
+): InstanceScript {
+  const turns = session.turns;
+  const steps = turns.map((t, k) => ({
+    outputTokens: t.output,
+    visibleTokens: t.visible ?? Math.max(1, Math.round(t.output * (1 - thinkingFraction))),
+    observationTokens: turns[k + 1]?.input ?? 0,
+    toolTimeS: t.tool,
+    toolKey: "trace",
+  }));
+  return {
+    index,
+    envStartS: session.startS ?? 0,
+    initialPromptTokens: turns[0]?.input ?? 1,
+    steps,
+    stepLimit: Number.POSITIVE_INFINITY,
+  };
+}
+
+/** A mix: each instance's class is drawn from its own stream, then sampled with that class. */
+function sampleFrom(spec: ScriptSpec, p: WorkloadParams, seed: number, index: number) {
+  if (spec.kind === "trace") {
+    return traceScript(spec.sessions[index]!, index, p.thinkingFraction);
+  }
+  const k = new Rng(seed, 500_000 + index).weighted(spec.classes.map((c) => c.weight));
+  return sampleInstance(spec.classes[k]!.params, seed, index);
 }
 
 /** The pool for one seed: instance scripts are sampled lazily and cached. */
@@ -101,18 +158,25 @@ export class InstancePool {
   private readonly cache = new Map<number, InstanceScript>();
   private nextIndex = 0;
 
+  private readonly size: number;
+
   constructor(
     readonly params: WorkloadParams,
     readonly seed: number,
-  ) {}
+    readonly spec?: ScriptSpec,
+  ) {
+    this.size = spec?.kind === "trace" ? spec.sessions.length : params.poolSize;
+  }
 
   /** The next instance an idle agent picks up; `serial` is unique, the script repeats per pool. */
   take(): { serial: number; script: InstanceScript } {
     const serial = this.nextIndex++;
-    const index = serial % this.params.poolSize;
+    const index = serial % this.size;
     let script = this.cache.get(index);
     if (!script) {
-      script = sampleInstance(this.params, this.seed, index);
+      script = this.spec
+        ? sampleFrom(this.spec, this.params, this.seed, index)
+        : sampleInstance(this.params, this.seed, index);
       this.cache.set(index, script);
     }
     return { serial, script };
