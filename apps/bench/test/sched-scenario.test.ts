@@ -9,6 +9,7 @@ import {
   loadScenarios,
   parseScenario,
 } from "../src/sched/scenario-load.js";
+import { runScenarioMode } from "../src/sched/scenario-main.js";
 import { SCENARIOS_DIR, sweepJobs } from "../src/sched/sweeps.js";
 import { ORIGINAL_POLICY_OPTIONS } from "../src/sched/systems.js";
 
@@ -171,5 +172,17 @@ describe("a tiny scenario end to end", () => {
       expect(r.booksGap).toEqual(expect.any(Number));
     }
     expect(rows[3]!.leaseExpiries).toBeGreaterThan(0);
+  });
+
+  it("prints the table and writes nothing for a good file; one line and 2 for a bad one", async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t) };
+    const base = { seeds: 1, seed: 1, workers: 1 };
+    expect(await runScenarioMode({ ...base, scenario: fixture("bad-scenario.yaml") }, io)).toBe(2);
+    expect(err.join("")).toMatch(
+      /^bench:sched: .*bad-scenario\.yaml: workload\.params\.steps\.median: [^\n]*\n$/,
+    );
+    expect(out).toEqual([]);
   });
 });

@@ -13,6 +13,7 @@ import { readCommandLine, type CliOptions } from "./cli.js";
 import { writePlots } from "./plots.js";
 import { runJobs } from "./thread-pool.js";
 import { dpSummary, formatTargets, measuresTable, resultsTable, targetLines } from "./report.js";
+import { runScenarioMode } from "./scenario-main.js";
 import { experimentJobs, verdictTable, verdicts } from "./experiments.js";
 import { aggregate } from "./results.js";
 import { checkResults, checks, checksTable } from "./checks.js";
@@ -58,6 +59,10 @@ async function main(argv: readonly string[]): Promise<number> {
     throw e;
   }
   if (o.checks) return runChecks(o);
+  if (o.scenario !== undefined || o.matrix !== undefined) {
+    const write = (w: NodeJS.WriteStream) => (t: string) => void w.write(t);
+    return runScenarioMode(o, { out: write(process.stdout), err: write(process.stderr) });
+  }
   const jobs = selectJobs(o);
   if (jobs.length === 0) {
     process.stderr.write("bench:sched: the filters leave no run to do\n");
