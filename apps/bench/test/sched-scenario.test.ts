@@ -131,6 +131,26 @@ describe("scenario files: schema and loader", () => {
   });
 });
 
+describe("a recorded trace as the workload", () => {
+  it("replays the sessions turn by turn", () => {
+    const loaded = loadScenario(fixture("trace-scenario.yaml"));
+    expect(loaded.trace).toHaveLength(2);
+    const jobs = scenarioJobs(loaded, { seeds: 1, firstSeed: 1 });
+    expect(jobs[0]!.scripts?.kind).toBe("trace");
+    expect(jobs[0]!.arrival).toEqual({ pattern: "ramp", overS: 20 });
+    const [vllm, router] = jobs.map(runJob);
+    // 4 agents replaying 2- and 3-call sessions with 0.5–4 s tools: many programs end.
+    expect(vllm!.programsFinished).toBeGreaterThan(20);
+    expect(vllm!.stepsPerMin).toBeGreaterThan(10);
+    expect(router!.stepsPerMin).toBeCloseTo(vllm!.stepsPerMin, 6);
+  });
+
+  it("names the trace file and the field for a bad trace", () => {
+    const bad = { ...minimal, workload: { trace: { sessions: [{ turns: [{ input: 1 }] }] } } };
+    expect(errorOf(bad)).toMatch(/^x\.yaml: workload\.trace/);
+  });
+});
+
 describe("a tiny scenario end to end", () => {
   const loaded = loadScenario(fixture("tiny-scenario.yaml"));
   const rows = scenarioJobs(loaded, { seeds: 1, firstSeed: 1 }).map(runJob);
