@@ -9,6 +9,7 @@
  */
 import { backendType, type BackendTypeName } from "@thunderagent/router-core";
 import { request } from "undici";
+import { ReproduceError } from "./errors.js";
 import type { WindowCount } from "./window.js";
 
 export interface MeterSample {
@@ -59,7 +60,10 @@ export async function firstServedCall(
     const all = await Promise.all(urls.map((u) => scrape(u, type)));
     if (all.some((x) => x !== null && x.completed > 0)) return Date.now() / 1000;
     if (Date.now() > deadline) {
-      throw new Error(`no LLM call was served within ${timeoutS} s of starting the runner`);
+      throw new ReproduceError(
+        "no_served_call",
+        `no LLM call was served within ${timeoutS} s of starting the runner`,
+      );
     }
     await new Promise((r) => setTimeout(r, everyMs));
   }

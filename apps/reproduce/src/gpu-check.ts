@@ -4,6 +4,7 @@
  * @module
  */
 import { execa } from "execa";
+import { ReproduceError } from "./errors.js";
 
 export interface Gpu {
   readonly index: number;
@@ -11,8 +12,12 @@ export interface Gpu {
   readonly memoryMiB: number;
 }
 
-export class GpuCheckError extends Error {
-  override readonly name = "GpuCheckError";
+/** The machine cannot hold the run, or nvidia-smi failed (code `gpu_check`). */
+export class GpuCheckError extends ReproduceError {
+  override readonly name: string = "GpuCheckError";
+  constructor(message: string) {
+    super("gpu_check", message);
+  }
 }
 
 export const NVIDIA_SMI_ARGS = [

@@ -4,11 +4,19 @@
  * @module
  */
 import { request } from "undici";
+import { ReproduceError } from "./errors.js";
 import type { Child } from "./supervisor.js";
 import { tailLog } from "./supervisor.js";
 
-export class HealthTimeoutError extends Error {
-  override readonly name = "HealthTimeoutError";
+/**
+ * A server did not answer /health (code `health_failed`): its process exited first, or time ran
+ * out (then retryable).
+ */
+export class HealthTimeoutError extends ReproduceError {
+  override readonly name: string = "HealthTimeoutError";
+  constructor(message: string, options?: { retryable?: boolean }) {
+    super("health_failed", message, options);
+  }
 }
 
 export interface HealthWait {
@@ -41,7 +49,7 @@ export async function waitForHealth(w: HealthWait): Promise<number> {
   const deadline = started + w.timeoutS * 1000;
   const interval = w.intervalMs ?? 500;
   for (;;) {
-    if (w.signal?.aborted) throw w.signal.reason ?? new Error("aborted");
+    if (w.signal?.aborted) throw w.signal.reason ?? new ReproduceError("aborted", "aborted");
     if (w.child?.exit) {
       const e = w.child.exit;
       throw new HealthTimeoutError(
@@ -59,6 +67,7 @@ export async function waitForHealth(w: HealthWait): Promise<number> {
         : "";
       throw new HealthTimeoutError(
         `${w.name} did not answer ${w.url} with 200 within ${w.timeoutS} s${log}`,
+        { retryable: true },
       );
     }
     await new Promise<void>((resolve) => {

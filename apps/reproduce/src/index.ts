@@ -3,6 +3,8 @@
  * is `src/main.ts`; these are its parts, for scripts that want to plan, supervise or count alone.
  * @module
  */
+export { ReproduceError } from "./errors.js";
+export type { ReproduceErrorCode } from "./errors.js";
 export { PRESETS, PRESET_NAMES, isPresetName } from "./presets.js";
 export type { Preset, PresetName } from "./presets.js";
 export {

@@ -5,10 +5,15 @@
  */
 import type { ReproduceSystem, RouterMode } from "@thunderagent/protocol";
 import type { BackendTypeName } from "@thunderagent/router-core";
+import { ReproduceError } from "./errors.js";
 import type { Preset } from "./presets.js";
 
-export class PlanError extends Error {
-  override readonly name = "PlanError";
+/** The options do not make a runnable plan (code `invalid_plan`). */
+export class PlanError extends ReproduceError {
+  override readonly name: string = "PlanError";
+  constructor(message: string) {
+    super("invalid_plan", message);
+  }
 }
 
 export type Role = "download" | "engine" | "proxy" | "runner";

@@ -6,6 +6,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { writeFileAtomic } from "@thunderagent/swebench";
+import { ReproduceError } from "./errors.js";
 import type { Preset } from "./presets.js";
 
 /** Real seconds one simulated system run (warm-up + window) should take. */
@@ -120,10 +121,10 @@ function parseInstances(text: string, path: string): Array<Record<string, unknow
   const out: Array<Record<string, unknown>> = [];
   for (const row of rows) {
     if (typeof row !== "object" || row === null || !("instance_id" in row)) {
-      throw new Error(`${path}: every instance needs an instance_id`);
+      throw new ReproduceError("invalid_dataset", `${path}: every instance needs an instance_id`);
     }
     out.push(row as Record<string, unknown>);
   }
-  if (out.length === 0) throw new Error(`${path} holds no instance`);
+  if (out.length === 0) throw new ReproduceError("invalid_dataset", `${path} holds no instance`);
   return out;
 }

@@ -6,6 +6,7 @@
 import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { Trajectory, decodeStepProfileCsv } from "@thunderagent/protocol";
+import { ReproduceError } from "./errors.js";
 import type { StepCompletion } from "./window.js";
 
 export async function readProfileSteps(csvPath: string): Promise<StepCompletion[]> {
@@ -14,7 +15,8 @@ export async function readProfileSteps(csvPath: string): Promise<StepCompletion[
     text = await readFile(csvPath, "utf8");
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") {
-      throw new Error(
+      throw new ReproduceError(
+        "no_profile_csv",
         `the router wrote no ${csvPath}: was the proxy started with --profile --profile-dir, and did any step finish?`,
       );
     }

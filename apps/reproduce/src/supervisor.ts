@@ -11,6 +11,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync, renameSync } from "node:fs";
 import { dirname } from "node:path";
 import { execa } from "execa";
+import { ReproduceError } from "./errors.js";
 import type { ProcessSpec } from "./plan-types.js";
 import { descendants, groupMembers, isAlive } from "./proc-tree.js";
 
@@ -29,8 +30,12 @@ export interface Child {
   expected: boolean;
 }
 
-export class ChildFailedError extends Error {
-  override readonly name = "ChildFailedError";
+/** A process of the run exited when it should not have (code `child_failed`). */
+export class ChildFailedError extends ReproduceError {
+  override readonly name: string = "ChildFailedError";
+  constructor(message: string) {
+    super("child_failed", message);
+  }
 }
 
 export interface SupervisorOptions {
@@ -140,7 +145,9 @@ export class Supervisor {
 
   /** Starts a process in its own group with its output appended to its log file. */
   start(spec: ProcessSpec): Child {
-    if (this.stopping) throw new Error(`not starting ${spec.name}: the run is stopping`);
+    if (this.stopping) {
+      throw new ReproduceError("stopping", `not starting ${spec.name}: the run is stopping`);
+    }
     this.ensureReaper();
     mkdirSync(dirname(spec.logFile), { recursive: true });
     const sub = spawnLogged(spec);

@@ -4,6 +4,7 @@
  * simulated run a "minute" is a simulated minute, `minuteS` real seconds long.
  * @module
  */
+import { ReproduceError } from "./errors.js";
 
 /** One completed LLM call: when it finished (Unix s) and, when known, its prefix-cache hits. */
 export interface StepCompletion {
@@ -36,8 +37,10 @@ export function countWindow(
   window: Window,
   minuteS = 60,
 ): WindowCount {
-  if (!(window.endMin > window.startMin)) throw new Error("the window's end must follow its start");
-  if (!(minuteS > 0)) throw new Error("minuteS must be positive");
+  if (!(window.endMin > window.startMin)) {
+    throw new ReproduceError("invalid_window", "the window's end must follow its start");
+  }
+  if (!(minuteS > 0)) throw new ReproduceError("invalid_window", "minuteS must be positive");
   let counted = 0;
   let lastMinute = Math.ceil(window.endMin) - 1;
   const minutes: number[] = [];

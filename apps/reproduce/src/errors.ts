@@ -1,0 +1,43 @@
+/**
+ * reproduce's one error base: every error it throws on purpose (outside the command line, whose
+ * errors are cli-kit's `UsageError`) is a {@link ReproduceError} with a literal `code` and whether
+ * retrying may help, so callers (main.ts, bench:vs-original) tell errors apart by class or code,
+ * never by `name` or message text. The subclasses keep their names.
+ * @module
+ */
+
+export type ReproduceErrorCode =
+  /** The options do not make a runnable plan (PlanError). */
+  | "invalid_plan"
+  /** The machine's GPUs cannot hold the run, or nvidia-smi failed (GpuCheckError). */
+  | "gpu_check"
+  /** A process of the run exited when it should not have (ChildFailedError). */
+  | "child_failed"
+  /** A server did not answer /health: it exited first, or time ran out (HealthTimeoutError). */
+  | "health_failed"
+  /** A process asked to start after the run began stopping. */
+  | "stopping"
+  /** A wait given up because the run was aborted. */
+  | "aborted"
+  /** The router wrote no step profile CSV. */
+  | "no_profile_csv"
+  /** A counting window whose end does not follow its start, or a non-positive minute. */
+  | "invalid_window"
+  /** No engine served an LLM call in time after the runner started. */
+  | "no_served_call"
+  /** A dataset file with no instance, or an instance without an instance_id. */
+  | "invalid_dataset";
+
+export class ReproduceError extends Error {
+  override readonly name: string = "ReproduceError";
+  /** Whether the same call may succeed if tried again (a server that was slow to start). */
+  readonly retryable: boolean;
+  constructor(
+    readonly code: ReproduceErrorCode,
+    message: string,
+    options?: { cause?: unknown; retryable?: boolean },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.retryable = options?.retryable ?? false;
+  }
+}
