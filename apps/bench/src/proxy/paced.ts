@@ -64,6 +64,12 @@ export async function runPaced(opts: {
     const wait = t0 + next * interval - performance.now();
     await new Promise((r) => setTimeout(r, Math.max(0, Math.min(wait, 1))));
   }
+  // A stalled loop must not drop what fell due before the end: send it late (its latency still
+  // counts from its due time), so a run always issues rate × duration requests.
+  for (let due = t0 + next * interval; due < end; due = t0 + next * interval) {
+    send(due, bodies[next % bodies.length]!);
+    next++;
+  }
   await Promise.all(inFlight);
   await pool.close();
   return {
