@@ -39,6 +39,7 @@ export function sharedProject(name: string, overrides: TestUserConfig = {}) {
  * listens, connects, spawns or makes a temp directory, so a misfiled test shows up at once.
  */
 export const INTEGRATION_TESTS: Record<string, readonly string[]> = {
+  "packages/cli-kit": ["test/shutdown-process.test.ts"],
   "packages/protocol": [],
   "packages/router-core": [],
   "packages/engine-sim": [
