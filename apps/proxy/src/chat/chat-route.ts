@@ -44,7 +44,7 @@ async function handleChat(
   request: FastifyRequest,
   reply: FastifyReply,
 ): Promise<void> {
-  const prepared = prepareChatRequest(request.body);
+  const prepared = prepareChatRequest(request.body, request.headers);
   const requestId = ids.claim(request.id);
   const { programId } = prepared;
   // Every later line about the request (errors, "request done") carries the program too.
