@@ -47,6 +47,7 @@ export const INTEGRATION_TESTS: Record<string, readonly string[]> = {
     "test/cli/cli-openai.test.ts",
     "test/cli/signals.test.ts",
     "test/server/abort-continuum.test.ts",
+    "test/server/api-formats.test.ts",
     "test/server/errors.test.ts",
     "test/server/metrics.test.ts",
     "test/server/openai-client.test.ts",

@@ -48,7 +48,16 @@ export type { DecodeStepProfilesOptions } from "./step-profile.js";
 export { hashString, lognormal, mulberry32, normal } from "./random.js";
 export { Prediction, Predictions, SweBenchInstance, sweBenchImageName } from "./swebench.js";
 export { ExitStatus, StepTiming, Trajectory, TrajectoryMessage } from "./trajectory.js";
-export { ChatUsage, PromptTokensDetails } from "./usage.js";
+export { AnthropicUsage, ChatUsage, PromptTokensDetails, ResponsesUsage } from "./usage.js";
+export {
+  AnthropicContentBlock,
+  AnthropicMessage,
+  AnthropicMessagesRequest,
+  CompletionRequest,
+  ResponsesInputItem,
+  ResponsesRequest,
+} from "./api-requests.js";
+export { AnthropicErrorBody, anthropicError, anthropicErrorType } from "./anthropic-error.js";
 export {
   MeasurementWindow,
   ReproduceReport,

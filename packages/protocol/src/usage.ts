@@ -19,3 +19,27 @@ export const ChatUsage = z.object({
   prompt_tokens_details: PromptTokensDetails.nullable().optional(),
 });
 export type ChatUsage = z.infer<typeof ChatUsage>;
+
+/** The Responses API's `usage` (non-streaming body, and `response.completed` when streaming). */
+export const ResponsesUsage = z.object({
+  input_tokens: z.number().int().nonnegative(),
+  input_tokens_details: PromptTokensDetails.nullable().optional(),
+  output_tokens: z.number().int().nonnegative(),
+  output_tokens_details: z.looseObject({}).nullable().optional(),
+  total_tokens: z.number().int().nonnegative(),
+});
+export type ResponsesUsage = z.infer<typeof ResponsesUsage>;
+
+/**
+ * Anthropic's `usage`. As Anthropic counts them, `input_tokens` excludes the prompt tokens read
+ * from the cache (`cache_read_input_tokens`) and written to it (`cache_creation_input_tokens`): the
+ * whole prompt is their sum. vLLM sends only `input_tokens`, the whole prompt. A stream's
+ * `message_start` carries the input side and `message_delta` the output side.
+ */
+export const AnthropicUsage = z.object({
+  input_tokens: z.number().int().nonnegative().optional(),
+  output_tokens: z.number().int().nonnegative().optional(),
+  cache_read_input_tokens: z.number().int().nonnegative().nullable().optional(),
+  cache_creation_input_tokens: z.number().int().nonnegative().nullable().optional(),
+});
+export type AnthropicUsage = z.infer<typeof AnthropicUsage>;

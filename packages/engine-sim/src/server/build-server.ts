@@ -1,5 +1,6 @@
 /**
- * The simulated vLLM server as a Fastify app (not listening): `/v1/chat/completions`, `/health`,
+ * The simulated vLLM server as a Fastify app (not listening): `/v1/chat/completions`,
+ * `/v1/completions`, `/v1/responses`, Anthropic's `/v1/messages`, `/health`,
  * `/ping`, `/version`, `/v1/models`, `/metrics`, and the simulator-only `/debug/last-requests`.
  * @module
  */
@@ -10,8 +11,10 @@ import { EngineModel } from "../model/engine-model.js";
 import { EngineSimError } from "../model/errors.js";
 import { ScriptedModel } from "../scripted/scripted-model.js";
 import { registerChatRoute } from "./chat-route.js";
+import { registerCompletionsRoute } from "./completions-route.js";
 import { EngineDriver } from "./driver.js";
 import { VllmHttpError } from "./errors.js";
+import { registerMessagesRoute } from "./messages-route.js";
 import { renderVllmMetrics } from "./metrics-text.js";
 import {
   resolveServerOptions,
@@ -19,6 +22,7 @@ import {
   type ResolvedServerOptions,
 } from "./options.js";
 import { RequestLog } from "./request-log.js";
+import { registerResponsesRoute } from "./responses-route.js";
 import { openAIError } from "@thunderagent/protocol";
 
 /** What a built server runs on (for tests and embedding). */
@@ -70,7 +74,11 @@ export function buildEngineServer(options: EngineServerOptions = {}): FastifyIns
   registerInfoRoutes(app, state, createdAt);
   registerDebugRoutes(app, state);
   registerTokenizeRoute(app, resolved);
-  registerChatRoute(app, { options: resolved, driver, scripted, requestLog });
+  const generation = { options: resolved, driver, scripted, requestLog };
+  registerChatRoute(app, generation);
+  registerCompletionsRoute(app, generation);
+  registerResponsesRoute(app, generation);
+  registerMessagesRoute(app, generation);
   return app;
 }
 
