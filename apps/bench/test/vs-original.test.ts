@@ -5,12 +5,13 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } fro
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { decodeStepProfileCsv } from "@thunderagent/protocol";
 import { readProfileSteps } from "@thunderagent/reproduce";
 import { describe, expect, it } from "vitest";
 import type { RunRow } from "../src/vs-original/execute.js";
 import { oneLine } from "../src/vs-original/execute.js";
 import { UsageError, parseVsOptions } from "../src/vs-original/options.js";
-import { parseProfileCsv, windowStats } from "../src/vs-original/profile-stats.js";
+import { windowStats } from "../src/vs-original/profile-stats.js";
 import { renderTable, summarize, verdict, verdictLine } from "../src/vs-original/summary.js";
 import { schedule } from "../src/vs-original/systems.js";
 import {
@@ -189,11 +190,22 @@ describe("the pieces", () => {
     const steps = await readProfileSteps(path); // reproduce's own reader, as the run counts
     expect(steps.map((s) => s.completedAt)).toEqual([1000.5, 1030, 1070]);
     expect(steps[0]?.kvHitRate).toBeNull();
-    const stats = windowStats(parseProfileCsv(csv), 1000, { startMin: 0, endMin: 1 }, 60);
+    const stats = windowStats(decodeStepProfileCsv(csv), 1000, { startMin: 0, endMin: 1 }, 60);
     expect(stats.steps).toBe(2);
     expect(stats.pausedSteps).toBe(1); // 0.0001 s is the original's forwarding delay, not a pause
     expect(stats.kvHitRateMean).toBeCloseTo(0.9);
     expect(stats.programs).toBe(1);
+  });
+
+  it("reads today's 11-column step_profiles.csv with the same parser", () => {
+    const csv =
+      "program_id,step_id,prefill_s,decode_s,pause_s,tool_call_s,prompt_tokens,completion_tokens,cached_tokens,kv_hit_rate,completed_at\n" +
+      "p1,1,0.1,0.2,1.5,0.3,1000,20,900,0.9,1030.0\n" +
+      '"p,2",1,0.2,0.2,0.0,0.0,1000,20,,,1070.0\n';
+    const stats = windowStats(decodeStepProfileCsv(csv), 1000, { startMin: 0, endMin: 2 }, 60);
+    expect(stats.steps).toBe(2);
+    expect(stats.programs).toBe(2);
+    expect(stats.kvHitRateMean).toBeCloseTo(0.9);
   });
 
   it("verdict: our mean inside the original's [min, max], widened by nothing", () => {

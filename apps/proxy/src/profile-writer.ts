@@ -2,9 +2,20 @@
  * `<profile-dir>/step_profiles.csv`: the header once (when the file is new or empty), then one row
  * per finished step, written with one `write(2)` as the step completes. A row is in the kernel
  * before the request's response ends, so a crash of the proxy loses nothing already written.
+ * A file left by an older router with another header (the 8-column layout) is moved aside to
+ * `step_profiles.<n>.old.csv` rather than appended to with rows it has no columns for.
  * @module
  */
-import { closeSync, fstatSync, mkdirSync, openSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  renameSync,
+  writeSync,
+} from "node:fs";
 import { join } from "node:path";
 import {
   STEP_PROFILE_HEADER,
@@ -14,14 +25,35 @@ import {
 
 export const STEP_PROFILES_FILE = "step_profiles.csv";
 
+/** The file's first bytes, as long as the header (empty when there is no file). */
+function headOf(path: string): string {
+  if (!existsSync(path)) return "";
+  const fd = openSync(path, "r");
+  try {
+    const buf = Buffer.alloc(STEP_PROFILE_HEADER.length);
+    return buf.toString("utf8", 0, readSync(fd, buf, 0, buf.length, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export class ProfileWriter {
   #fd: number | null;
   readonly path: string;
+  /** Where a file with another header was moved, or null. */
+  readonly movedAside: string | null = null;
   rowsWritten = 0;
 
   constructor(dir: string) {
     mkdirSync(dir, { recursive: true });
     this.path = join(dir, STEP_PROFILES_FILE);
+    const head = headOf(this.path);
+    if (head !== "" && head !== STEP_PROFILE_HEADER) {
+      let n = 1;
+      while (existsSync(join(dir, `step_profiles.${n}.old.csv`))) n++;
+      this.movedAside = join(dir, `step_profiles.${n}.old.csv`);
+      renameSync(this.path, this.movedAside);
+    }
     this.#fd = openSync(this.path, "a");
     if (fstatSync(this.#fd).size === 0) writeSync(this.#fd, STEP_PROFILE_HEADER);
   }

@@ -92,6 +92,9 @@ describe("ThunderAgent's REST shapes", () => {
     expect(Object.keys(profiles).sort()).toEqual(["agent-1", "agent-2"]);
     const one = ProgramProfileSummary.parse(JSON.parse((await get("/profiles/agent-2")).text));
     expect(one.step_count).toBe(1);
+    expect(one.avg_prompt_tokens).toBeGreaterThan(0);
+    expect(one.avg_completion_tokens).toBeGreaterThan(0);
+    expect(one.avg_cached_tokens).toBeNull();
     const missing = await get("/profiles/nobody");
     expect(missing.status).toBe(404);
     expect((JSON.parse(missing.text) as ErrorBody).error.message).toMatch(/nobody/);
@@ -107,7 +110,7 @@ describe("ThunderAgent's REST shapes", () => {
     const text = readFileSync(join(dir, "step_profiles.csv"), "utf8");
     expect(
       text.startsWith(
-        "program_id,step_id,prefill_s,decode_s,pause_s,tool_call_s,kv_hit_rate,completed_at\n",
+        "program_id,step_id,prefill_s,decode_s,pause_s,tool_call_s,prompt_tokens,completion_tokens,cached_tokens,kv_hit_rate,completed_at\n",
       ),
     ).toBe(true);
     const rows = decodeStepProfileCsv(text);
@@ -116,6 +119,13 @@ describe("ThunderAgent's REST shapes", () => {
       ["agent-1", 2],
       ["agent-2", 1],
     ]);
+    // engine-sim without --enable-prompt-tokens-details: cached tokens (and the hit rate) unknown.
+    for (const r of rows) {
+      expect(r.prompt_tokens).toBeGreaterThan(0);
+      expect(r.completion_tokens).toBeGreaterThan(0);
+      expect(r.cached_tokens).toBeNull();
+      expect(r.kv_hit_rate).toBeNull();
+    }
   });
 });
 

@@ -27,6 +27,13 @@ export const ProgramProfileSummary = z.strictObject({
   avg_pause_s: z.number().nonnegative(),
   avg_tool_call_s: z.number().nonnegative(),
   avg_kv_hit_rate: z.number().min(0).max(1).nullable(),
+  /**
+   * Token averages over the steps that reported the count; null when none did. Upstream added them
+   * in 2026 (absent from the Python original's older answers, hence optional); we always send them.
+   */
+  avg_prompt_tokens: z.number().nonnegative().nullable().optional(),
+  avg_completion_tokens: z.number().nonnegative().nullable().optional(),
+  avg_cached_tokens: z.number().nonnegative().nullable().optional(),
 });
 export type ProgramProfileSummary = z.infer<typeof ProgramProfileSummary>;
 

@@ -1,11 +1,18 @@
 /**
  * One finished step as the router profiles it, and its CSV form in `<profile-dir>/step_profiles.csv`
- * (the file steps/min is counted from). Seconds are rounded to 4 decimals and printed as Python
- * prints floats (`0.0`, `0.014`); `kv_hit_rate` is empty when unknown; `completed_at` is Unix seconds.
+ * (the file steps/min is counted from). The 11 columns of today's upstream ThunderAgent are written;
+ * the 8 columns it (and we) wrote before, without the token counts, are still read. Seconds are
+ * rounded to 4 decimals and printed as Python prints floats (`0.0`, `0.014`); token counts are
+ * integers; a value that is unknown is an empty field (`cached_tokens` when the engine did not
+ * report it, `kv_hit_rate` unless both prompt and cached tokens are known); `completed_at` is Unix
+ * seconds. This module is the one reader of the file: the proxy, reproduce and bench use it.
  * @module
  */
 import { z } from "zod";
+import { quoteCsvField, splitCsv } from "./csv.js";
 import { formatIssues } from "./validation.js";
+
+const tokens = z.number().int().nonnegative().nullable();
 
 export const StepProfileRow = z.strictObject({
   program_id: z.string().min(1),
@@ -14,12 +21,33 @@ export const StepProfileRow = z.strictObject({
   decode_s: z.number().nonnegative(),
   pause_s: z.number().nonnegative(),
   tool_call_s: z.number().nonnegative(),
+  /** Null when unknown (and in rows read from an 8-column file). */
+  prompt_tokens: tokens,
+  completion_tokens: tokens,
+  /** The engine's `prompt_tokens_details.cached_tokens`; null when it did not report it. */
+  cached_tokens: tokens,
   kv_hit_rate: z.number().min(0).max(1).nullable(),
   completed_at: z.number().nonnegative(),
 });
 export type StepProfileRow = z.infer<typeof StepProfileRow>;
 
+/** The columns written, in order (today's upstream layout). */
 export const STEP_PROFILE_COLUMNS = [
+  "program_id",
+  "step_id",
+  "prefill_s",
+  "decode_s",
+  "pause_s",
+  "tool_call_s",
+  "prompt_tokens",
+  "completion_tokens",
+  "cached_tokens",
+  "kv_hit_rate",
+  "completed_at",
+] as const satisfies ReadonlyArray<keyof StepProfileRow>;
+
+/** The columns before the token counts came in (the Python original up to early 2026, and ours). */
+export const LEGACY_STEP_PROFILE_COLUMNS = [
   "program_id",
   "step_id",
   "prefill_s",
@@ -28,9 +56,9 @@ export const STEP_PROFILE_COLUMNS = [
   "tool_call_s",
   "kv_hit_rate",
   "completed_at",
-] as const;
+] as const satisfies ReadonlyArray<keyof StepProfileRow>;
 
-/** The header line, with its newline. */
+/** The header line written, with its newline. */
 export const STEP_PROFILE_HEADER = `${STEP_PROFILE_COLUMNS.join(",")}\n`;
 
 /** A float the way Python's `str(round(x, 4))` prints it. */
@@ -39,81 +67,29 @@ export function formatSeconds(value: number): string {
   return Number.isInteger(rounded) ? `${rounded}.0` : String(rounded);
 }
 
-function quoteField(field: string): string {
-  return /[",\r\n]/.test(field) ? `"${field.replaceAll('"', '""')}"` : field;
-}
+const count = (n: number | null): string => (n === null ? "" : String(n));
 
-/** One CSV line, with its newline. */
+/** One CSV line in {@link STEP_PROFILE_COLUMNS} order, with its newline. */
 export function encodeStepProfileRow(row: StepProfileRow): string {
   return (
     [
-      quoteField(row.program_id),
+      quoteCsvField(row.program_id),
       String(row.step_id),
       formatSeconds(row.prefill_s),
       formatSeconds(row.decode_s),
       formatSeconds(row.pause_s),
       formatSeconds(row.tool_call_s),
+      count(row.prompt_tokens),
+      count(row.completion_tokens),
+      count(row.cached_tokens),
       row.kv_hit_rate === null ? "" : formatSeconds(row.kv_hit_rate),
       formatSeconds(row.completed_at),
     ].join(",") + "\n"
   );
 }
 
-/** Splits CSV text into records of fields (RFC 4180 quoting), each with its 1-based line number. */
-function splitCsv(text: string): Array<{ line: number; fields: string[]; terminated: boolean }> {
-  const records: Array<{ line: number; fields: string[]; terminated: boolean }> = [];
-  let fields: string[] = [];
-  let field = "";
-  let inQuotes = false;
-  let line = 1;
-  let startLine = 1;
-  let any = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (inQuotes) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else inQuotes = false;
-      } else {
-        if (ch === "\n") line++;
-        field += ch;
-      }
-      continue;
-    }
-    if (ch === '"') {
-      inQuotes = true;
-      any = true;
-    } else if (ch === ",") {
-      fields.push(field);
-      field = "";
-      any = true;
-    } else if (ch === "\n" || ch === "\r") {
-      if (ch === "\r" && text[i + 1] === "\n") i++;
-      if (any || field !== "") {
-        fields.push(field);
-        records.push({ line: startLine, fields, terminated: true });
-      }
-      fields = [];
-      field = "";
-      any = false;
-      line++;
-      startLine = line;
-    } else {
-      field += ch;
-      any = true;
-    }
-  }
-  if (any || field !== "") {
-    fields.push(field);
-    records.push({ line: startLine, fields, terminated: false });
-  }
-  return records;
-}
-
-function toNumber(raw: string): number | null {
-  if (raw.trim() === "") return null;
+function toNumber(raw: string | undefined): number | null {
+  if (raw === undefined || raw.trim() === "") return null;
   const n = Number(raw);
   return Number.isFinite(n) ? n : Number.NaN;
 }
@@ -126,7 +102,15 @@ export interface DecodeStepProfilesOptions {
   tolerateTruncatedTail?: boolean;
 }
 
-/** Parses a whole `step_profiles.csv`; throws an Error naming the line and field on bad input. */
+const LAYOUTS: ReadonlyArray<readonly string[]> = [
+  STEP_PROFILE_COLUMNS,
+  LEGACY_STEP_PROFILE_COLUMNS,
+];
+
+/**
+ * Parses a whole `step_profiles.csv` with either header (11 or 8 columns; LF or CRLF); throws an
+ * Error naming the line and field on bad input. Columns an 8-column file lacks are null.
+ */
 export function decodeStepProfileCsv(
   text: string,
   options: DecodeStepProfilesOptions = {},
@@ -135,16 +119,17 @@ export function decodeStepProfileCsv(
   const records = splitCsv(text);
   const header = records.shift();
   if (!header) return [];
-  if (header.fields.join(",") !== STEP_PROFILE_COLUMNS.join(",")) {
-    throw new Error(
-      `step_profiles.csv line ${header.line}: expected header "${STEP_PROFILE_COLUMNS.join(",")}", got "${header.fields.join(",")}"`,
-    );
+  const got = header.fields.join(",");
+  const columns = LAYOUTS.find((layout) => layout.join(",") === got);
+  if (!columns) {
+    const want = LAYOUTS.map((layout) => `"${layout.join(",")}"`).join(" or ");
+    throw new Error(`step_profiles.csv line ${header.line}: expected header ${want}, got "${got}"`);
   }
   const rows: StepProfileRow[] = [];
   for (const rec of records) {
     const isTail = rec === records[records.length - 1] && !rec.terminated;
     try {
-      rows.push(decodeFields(rec.fields, rec.line));
+      rows.push(decodeFields(columns, rec.fields, rec.line));
     } catch (err) {
       if (isTail && tolerate) break;
       throw err;
@@ -153,32 +138,17 @@ export function decodeStepProfileCsv(
   return rows;
 }
 
-function decodeFields(fields: string[], line: number): StepProfileRow {
-  if (fields.length !== STEP_PROFILE_COLUMNS.length) {
+function decodeFields(columns: readonly string[], fields: string[], line: number): StepProfileRow {
+  if (fields.length !== columns.length) {
     throw new Error(
-      `step_profiles.csv line ${line}: expected ${STEP_PROFILE_COLUMNS.length} fields, got ${fields.length}`,
+      `step_profiles.csv line ${line}: expected ${columns.length} fields, got ${fields.length}`,
     );
   }
-  const [programId, stepId, prefill, decode, pause, tool, hit, completed] = fields as [
-    string,
-    string,
-    string,
-    string,
-    string,
-    string,
-    string,
-    string,
-  ];
-  const candidate = {
-    program_id: programId,
-    step_id: toNumber(stepId),
-    prefill_s: toNumber(prefill),
-    decode_s: toNumber(decode),
-    pause_s: toNumber(pause),
-    tool_call_s: toNumber(tool),
-    kv_hit_rate: toNumber(hit),
-    completed_at: toNumber(completed),
-  };
+  const raw = new Map(columns.map((name, i) => [name, fields[i]]));
+  const candidate: Record<string, unknown> = { program_id: raw.get("program_id") };
+  for (const name of STEP_PROFILE_COLUMNS) {
+    if (name !== "program_id") candidate[name] = toNumber(raw.get(name));
+  }
   const res = StepProfileRow.safeParse(candidate);
   if (!res.success)
     throw new Error(`step_profiles.csv line ${line}: ${formatIssues(res.error.issues)}`);

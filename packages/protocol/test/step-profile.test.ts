@@ -8,12 +8,24 @@ import {
 } from "../src/index.js";
 
 const original =
-  "program_id,step_id,prefill_s,decode_s,pause_s,tool_call_s,kv_hit_rate,completed_at\n" +
-  "agent-1,1,0.0,0.0,0.0001,0.0,0.0,1795565338.059\n" +
-  "agent-1,2,0.0,0.0,0.0,0.014,0.0,1795565338.0757\n";
+  "program_id,step_id,prefill_s,decode_s,pause_s,tool_call_s,prompt_tokens,completion_tokens,cached_tokens,kv_hit_rate,completed_at\n" +
+  "agent-1,1,0.0,0.0,0.0001,0.0,1200,30,0,0.0,1795565338.059\n" +
+  "agent-1,2,0.0,0.0,0.0,0.014,1260,41,,,1795565338.0757\n";
+
+/** The 8-column layout the Python original wrote before the token counts. */
+const legacy =
+  "program_id,step_id,prefill_s,decode_s,pause_s,tool_call_s,kv_hit_rate,completed_at\r\n" +
+  "agent-1,1,0.0,0.0,0.0001,0.0,0.0,1795565338.059\r\n" +
+  '"a,b",2,0.0,0.0,0.0,0.014,,1795565338.0757\r\n';
 
 describe("step_profiles.csv", () => {
-  it("decodes the original's file and encodes it back byte for byte", () => {
+  it("writes today's upstream 11 columns", () => {
+    expect(STEP_PROFILE_HEADER).toBe(
+      "program_id,step_id,prefill_s,decode_s,pause_s,tool_call_s,prompt_tokens,completion_tokens,cached_tokens,kv_hit_rate,completed_at\n",
+    );
+  });
+
+  it("decodes the 11-column file and encodes it back byte for byte", () => {
     const rows = decodeStepProfileCsv(original);
     expect(rows).toHaveLength(2);
     expect(rows[0]).toEqual({
@@ -23,10 +35,30 @@ describe("step_profiles.csv", () => {
       decode_s: 0,
       pause_s: 0.0001,
       tool_call_s: 0,
+      prompt_tokens: 1200,
+      completion_tokens: 30,
+      cached_tokens: 0,
       kv_hit_rate: 0,
       completed_at: 1795565338.059,
     });
+    expect(rows[1]).toMatchObject({ prompt_tokens: 1260, cached_tokens: null, kv_hit_rate: null });
     expect(STEP_PROFILE_HEADER + rows.map(encodeStepProfileRow).join("")).toBe(original);
+  });
+
+  it("reads the old 8-column header (CRLF, quoted ids): token counts unknown", () => {
+    const rows = decodeStepProfileCsv(legacy);
+    expect(rows.map((r) => r.program_id)).toEqual(["agent-1", "a,b"]);
+    expect(rows[0]).toMatchObject({
+      pause_s: 0.0001,
+      prompt_tokens: null,
+      completion_tokens: null,
+      cached_tokens: null,
+      kv_hit_rate: 0,
+    });
+    expect(rows[1]?.kv_hit_rate).toBeNull();
+    expect(() => decodeStepProfileCsv(legacy + "p,1,0,0,0,0,1,2,3,,1\n")).toThrow(
+      /line 4: expected 8 fields, got 11/,
+    );
   });
 
   it("prints floats like Python and rounds to 4 decimals", () => {
@@ -45,6 +77,9 @@ describe("step_profiles.csv", () => {
         decode_s: 2.25,
         pause_s: 0,
         tool_call_s: 0.5,
+        prompt_tokens: null,
+        completion_tokens: 7,
+        cached_tokens: null,
         kv_hit_rate: null,
         completed_at: 1700000000.5,
       },
@@ -59,16 +94,18 @@ describe("step_profiles.csv", () => {
     const truncated = original + "agent-1,3,0.1,0.";
     expect(decodeStepProfileCsv(truncated)).toHaveLength(2);
     expect(() => decodeStepProfileCsv(truncated, { tolerateTruncatedTail: false })).toThrow(
-      /line 4: expected 8 fields, got 4/,
+      /line 4: expected 11 fields, got 4/,
     );
-    const bad = original.replace("agent-1,2,0.0", "agent-1,two,0.0") + "agent-1,3,0,0,0,0,,1\n";
+    const bad = original.replace("agent-1,2,0.0", "agent-1,two,0.0") + "agent-1,3,0,0,0,0,,,,,1\n";
     expect(() => decodeStepProfileCsv(bad)).toThrow(/line 3: step_id:/);
   });
 
   it("rejects a wrong header and negative durations", () => {
     expect(() => decodeStepProfileCsv("a,b\n")).toThrow(/expected header/);
-    const neg = STEP_PROFILE_HEADER + "p,1,-1,0,0,0,,1\n";
+    const neg = STEP_PROFILE_HEADER + "p,1,-1,0,0,0,,,,,1\n";
     expect(() => decodeStepProfileCsv(neg)).toThrow(/line 2: prefill_s:/);
+    const frac = STEP_PROFILE_HEADER + "p,1,0,0,0,0,1.5,,,,1\n";
+    expect(() => decodeStepProfileCsv(frac)).toThrow(/line 2: prompt_tokens:/);
   });
 
   it("an empty file has no rows", () => {
@@ -85,6 +122,9 @@ function baseRow(): StepProfileRow {
     decode_s: 0.5,
     pause_s: 0,
     tool_call_s: 0,
+    prompt_tokens: 100,
+    completion_tokens: 10,
+    cached_tokens: 50,
     kv_hit_rate: 0.5,
     completed_at: 1700000001,
   };

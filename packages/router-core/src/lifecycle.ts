@@ -116,6 +116,7 @@ export function complete(
         completedAt: now,
         toolCallS: rec.toolCallS,
         promptTokens: usage.promptTokens,
+        completionTokens: usage.completionTokens,
         cachedTokens: usage.cachedTokens,
       })
     : null;

@@ -172,6 +172,9 @@ describe("profile", () => {
       decode_s: 2,
       pause_s: 0.5,
       tool_call_s: 0,
+      prompt_tokens: 100,
+      completion_tokens: 200,
+      cached_tokens: 25,
       kv_hit_rate: 0.25,
       completed_at: 103,
     });
@@ -183,6 +186,7 @@ describe("profile", () => {
       tool_call_s: 4,
       prefill_s: 1,
       decode_s: 0,
+      cached_tokens: null,
       kv_hit_rate: null,
     });
     expect(r.profileView("p")).toEqual({
@@ -192,6 +196,9 @@ describe("profile", () => {
       avg_pause_s: 0.25,
       avg_tool_call_s: 2,
       avg_kv_hit_rate: 0.25,
+      avg_prompt_tokens: 100,
+      avg_completion_tokens: 200,
+      avg_cached_tokens: 25,
     });
     expect(r.profileView("nobody")).toBeUndefined();
   });

@@ -53,6 +53,9 @@ describe("views in ThunderAgent's JSON shapes", () => {
           avg_pause_s: 0,
           avg_tool_call_s: 0.007, // (0 + 0.014) / 2
           avg_kv_hit_rate: null,
+          avg_prompt_tokens: 20,
+          avg_completion_tokens: 5.5,
+          avg_cached_tokens: null,
         },
       },
     });
