@@ -18,14 +18,38 @@ export {
   isRecord,
   parseMiniConfig,
 } from "./config/mini-config.js";
-export type { RawConfig } from "./config/mini-config.js";
+export type { ParseConfigOptions, RawConfig } from "./config/mini-config.js";
+export {
+  V1_ACTION_REGEX,
+  V2_ACTION_REGEX,
+  V2_OBSERVATION_TEMPLATE,
+  detectDialect,
+} from "./config/config-dialect.js";
+export type { ActionMode, Dialect } from "./config/config-dialect.js";
+export { configWarnings, formatWarnings } from "./config/config-keys.js";
+export type { ConfigWarning } from "./config/config-keys.js";
+export { checkTemplates } from "./config/check-templates.js";
+export { templateVariables } from "./template/template-variables.js";
+export type { TemplateVariables } from "./template/template-variables.js";
+export {
+  BASH_TOOL,
+  compileActionRegex,
+  parseTextActions,
+  parseToolCallActions,
+} from "./agent/tool-actions.js";
+export type { Action, ParsedActions } from "./agent/tool-actions.js";
+export { V2_SUBMIT_MARKER } from "./agent/act.js";
 export {
   isOverrideSpec,
   mergeConfigs,
   overrideToConfig,
   parseConfigYaml,
 } from "./config/merge-config.js";
-export { DEFAULT_CONFIG_PATH, readDefaultConfigText } from "./config/default-config.js";
+export {
+  DEFAULT_CONFIG_PATH,
+  SHIPPED_CONFIGS,
+  readDefaultConfigText,
+} from "./config/default-config.js";
 export {
   TemplateSyntaxError,
   TemplateUndefinedError,
@@ -49,7 +73,15 @@ export type {
   StepKind,
 } from "./agent/run-agent.js";
 export { ContextLengthExceededError } from "./model/model.js";
-export type { ChatMessage, Model, ModelResponse, ModelUsage, QueryOptions } from "./model/model.js";
+export type {
+  ChatMessage,
+  Model,
+  ModelResponse,
+  ModelUsage,
+  QueryOptions,
+  ToolSpec,
+  WireToolCall,
+} from "./model/model.js";
 export { errorBodyMessage, matchContextLength } from "./model/context-length.js";
 export type { ContextLengthMatch } from "./model/context-length.js";
 export { backoffDelayS, exponentialRetryPolicy, isRetryable } from "./model/retry-policy.js";

@@ -33,11 +33,14 @@ export const SUBMIT_MARKERS = [
  * mini-swe-agent's `has_finished`: the output, left-stripped, has a submit marker as its first
  * line; the submission is the rest (lines kept with their endings). Null when not finished.
  */
-export function detectSubmission(output: string): string | null {
+export function detectSubmission(
+  output: string,
+  markers: readonly string[] = SUBMIT_MARKERS,
+): string | null {
   const text = output.replace(/^\s+/, "");
   if (text === "") return null;
   const lines = text.match(/[^\n\r]*(?:\r\n|\n|\r|$)/g)?.filter((l) => l !== "") ?? [];
   const first = lines[0];
-  if (first === undefined || !SUBMIT_MARKERS.includes(pythonStrip(first))) return null;
+  if (first === undefined || !markers.includes(pythonStrip(first))) return null;
   return lines.slice(1).join("");
 }

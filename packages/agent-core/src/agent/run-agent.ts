@@ -1,21 +1,17 @@
 /**
  * The agent loop with mini-swe-agent's semantics (`DefaultAgent.run`): render the system and
- * instance templates; then per step check the limits, query the model, extract exactly one
- * ```bash block (else the format-error message, and the loop goes on), execute it with the
- * per-command timeout (a timeout gives the timeout message, and the loop goes on), stop when the
- * output's first line is the submit marker (the rest is the submission), else render the
- * observation. Terminating conditions add their message as a last user message, as in Python.
+ * instance templates; then per step check the limits, query the model, read the actions (text:
+ * the config's `action_regex`; tool calling: the `bash` tool's calls — else the format-error
+ * message, and the loop goes on), run them (act.ts: observations, timeouts, submission per the
+ * config's layout, v1 or v2). Terminating conditions add their message as a last user message,
+ * as in Python.
  *
  * Pure apart from its ports: the model, the environment and the clock are injected.
  * @module
  */
 import type { StepTiming } from "@thunderagent/protocol";
 import type { AgentSection } from "../config/mini-config.js";
-import {
-  CommandTimeoutError,
-  type Environment,
-  type ExecResult,
-} from "../environment/environment.js";
+import type { Environment } from "../environment/environment.js";
 import {
   type ChatMessage,
   ContextLengthExceededError,
@@ -23,7 +19,14 @@ import {
   type ModelResponse,
 } from "../model/model.js";
 import { renderTemplate } from "../template/render-template.js";
-import { detectSubmission, parseAction } from "./parse-action.js";
+import { type ActContext, act } from "./act.js";
+import {
+  BASH_TOOL,
+  type ParsedActions,
+  compileActionRegex,
+  parseTextActions,
+  parseToolCallActions,
+} from "./tool-actions.js";
 import { unixNow } from "../clock.js";
 
 /** Exit statuses this loop produces; unexpected errors exit with the error's name. */
@@ -32,6 +35,8 @@ export const EXIT_STATUS = {
   limitsExceeded: "LimitsExceeded",
   contextLengthExceeded: "ContextLengthExceeded",
   interrupted: "Interrupted",
+  repeatedFormatError: "RepeatedFormatError",
+  timeExceeded: "TimeExceeded",
 } as const;
 
 export interface AgentMessage extends ChatMessage {
@@ -83,10 +88,13 @@ class Terminate {
 interface Run {
   readonly options: RunAgentOptions;
   readonly now: () => number;
+  readonly startedAt: number;
   readonly messages: AgentMessage[];
   readonly stepTimings: StepTiming[];
+  readonly actionRegex: RegExp;
+  formatErrorsInRow: number;
   render(template: string, vars?: Record<string, unknown>): string;
-  add(role: ChatMessage["role"], content: string): void;
+  add(message: ChatMessage): void;
 }
 
 export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
@@ -102,12 +110,12 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
   });
 
   try {
-    run.add("system", run.render(config.system_template));
-    run.add("user", run.render(config.instance_template));
+    run.add({ role: "system", content: run.render(config.system_template) });
+    run.add({ role: "user", content: run.render(config.instance_template) });
     for (let step = 1; ; step++) await runStep(run, step);
   } catch (error) {
     if (error instanceof Terminate) {
-      run.add("user", error.message);
+      run.add({ role: "user", content: error.message });
       return result(error.exitStatus, error.message);
     }
     const err = error instanceof Error ? error : new Error(String(error));
@@ -125,6 +133,7 @@ function startRun(options: RunAgentOptions): Run {
   const { config, model, env } = options;
   const now = options.now ?? unixNow;
   const messages: AgentMessage[] = [];
+  const startedAt = now();
   const baseVars = {
     ...config,
     ...env.templateVars(),
@@ -134,43 +143,94 @@ function startRun(options: RunAgentOptions): Run {
   return {
     options,
     now,
+    startedAt,
     messages,
     stepTimings: [],
+    actionRegex: compileActionRegex(config.action_regex),
+    formatErrorsInRow: 0,
     render: (template, vars = {}) =>
-      renderTemplate(template, { ...baseVars, ...model.templateVars(), ...vars }),
-    add: (role, content) => {
-      messages.push({ role, content, timestamp: now() });
+      renderTemplate(template, {
+        ...baseVars,
+        ...model.templateVars(),
+        elapsed_seconds: Math.floor(now() - startedAt),
+        ...vars,
+      }),
+    add: (message) => {
+      messages.push({ ...message, timestamp: now() });
     },
   };
 }
 
-/** One step: check the limits, query, parse, execute, observe. A run ends by a thrown Terminate. */
+/** One step: check the limits, query, parse, act. A run ends by a thrown Terminate. */
 async function runStep(run: Run, step: number): Promise<void> {
-  const { config, model, signal, onEvent } = run.options;
+  const { config, signal, onEvent } = run.options;
   if (signal?.aborted) throw new Terminate(EXIT_STATUS.interrupted, "");
   onEvent?.({ type: "step_start", step });
+  checkLimits(run);
+  const { response, timing } = await query(run, step);
+  const parsed = parseActions(run, response);
+  if (parsed.kind === "format_error") {
+    const vars = {
+      actions: parsed.actions,
+      error: parsed.error,
+      finish_reason: response.finishReason,
+    };
+    run.add({ role: "user", content: run.render(config.format_error_template, vars) });
+    onEvent?.({ type: "step_done", step, timing, kind: "format_error" });
+    run.formatErrorsInRow++;
+    const max = config.max_consecutive_format_errors;
+    if (max > 0 && run.formatErrorsInRow >= max) {
+      throw new Terminate(EXIT_STATUS.repeatedFormatError, "");
+    }
+    return;
+  }
+  run.formatErrorsInRow = 0;
+  const outcome = await act(actContext(run), parsed.actions, response.content, timing);
+  if (outcome.kind === "aborted") throw new Terminate(EXIT_STATUS.interrupted, "");
+  if (outcome.kind === "submitted") {
+    onEvent?.({ type: "step_done", step, timing, kind: "submitted" });
+    throw new Terminate(EXIT_STATUS.submitted, outcome.submission);
+  }
+  onEvent?.({
+    type: "step_done",
+    step,
+    timing,
+    kind: outcome.kind === "timeout" ? "timeout" : "action",
+  });
+}
+
+function checkLimits(run: Run): void {
+  const { config, model } = run.options;
   if (
     (config.step_limit > 0 && config.step_limit <= model.nCalls) ||
     (config.cost_limit > 0 && config.cost_limit <= model.cost)
   ) {
     throw new Terminate(EXIT_STATUS.limitsExceeded, "");
   }
-  const { response, timing } = await query(run, step);
-  const parsed = parseAction(response.content);
-  if (parsed.kind === "format_error") {
-    run.add("user", run.render(config.format_error_template, { actions: parsed.actions }));
-    onEvent?.({ type: "step_done", step, timing, kind: "format_error" });
-    return;
+  const wall = config.wall_time_limit_seconds;
+  if (wall > 0 && wall <= run.now() - run.startedAt) {
+    throw new Terminate(EXIT_STATUS.timeExceeded, "");
   }
-  const output = await execute(run, step, parsed.action, response.content, timing);
-  if (output === null) return;
-  const submission = detectSubmission(output.output);
-  if (submission !== null) {
-    onEvent?.({ type: "step_done", step, timing, kind: "submitted" });
-    throw new Terminate(EXIT_STATUS.submitted, submission);
-  }
-  run.add("user", run.render(config.action_observation_template, { output }));
-  onEvent?.({ type: "step_done", step, timing, kind: "action" });
+}
+
+function parseActions(run: Run, response: ModelResponse): ParsedActions {
+  return run.options.config.action_mode === "tool_calls"
+    ? parseToolCallActions(response.toolCalls)
+    : parseTextActions(response.content, run.actionRegex);
+}
+
+function actContext(run: Run): ActContext {
+  const { config, env, signal } = run.options;
+  return {
+    dialect: config.dialect,
+    observationTemplate: config.action_observation_template,
+    timeoutTemplate: config.dialect === "v1" ? config.timeout_template : null,
+    signal,
+    now: run.now,
+    render: run.render,
+    add: run.add,
+    execute: (command) => env.execute(command, signal ? { signal } : {}),
+  };
 }
 
 /** Queries the model with the messages so far; records the step's timing and the reply. */
@@ -182,10 +242,11 @@ async function query(
   const queryStart = run.now();
   let response: ModelResponse;
   try {
-    response = await model.query(
-      run.messages.map((m) => ({ role: m.role, content: m.content })),
-      signal ? { signal } : {},
-    );
+    const tools = run.options.config.action_mode === "tool_calls" ? [BASH_TOOL] : [];
+    response = await model.query(run.messages.map(withoutTimestamp), {
+      ...(signal ? { signal } : {}),
+      ...(tools.length > 0 ? { tools } : {}),
+    });
   } catch (error) {
     if (signal?.aborted) throw new Terminate(EXIT_STATUS.interrupted, "");
     if (error instanceof ContextLengthExceededError) {
@@ -206,37 +267,14 @@ async function query(
   };
   run.stepTimings.push(timing);
   run.options.onEvent?.({ type: "query_done", step, timing });
-  run.add("assistant", response.content);
+  run.add({
+    role: "assistant",
+    content: response.content,
+    ...(response.toolCalls.length > 0 ? { tool_calls: response.toolCalls } : {}),
+  });
   return { response, timing };
 }
 
-/**
- * Executes the action with the per-command timeout. Returns null when it timed out: the timeout
- * message is then the step's observation, and the loop goes on.
- */
-async function execute(
-  run: Run,
-  step: number,
-  action: string,
-  content: string,
-  timing: StepTiming,
-): Promise<ExecResult | null> {
-  const { config, env, signal } = run.options;
-  timing.tool_start = run.now();
-  let output: ExecResult;
-  try {
-    output = await env.execute(action, signal ? { signal } : {});
-  } catch (error) {
-    timing.tool_end = run.now();
-    if (signal?.aborted) throw new Terminate(EXIT_STATUS.interrupted, "");
-    if (error instanceof CommandTimeoutError) {
-      const vars = { action: { action, content }, output: error.output };
-      run.add("user", run.render(config.timeout_template, vars));
-      run.options.onEvent?.({ type: "step_done", step, timing, kind: "timeout" });
-      return null;
-    }
-    throw error;
-  }
-  timing.tool_end = run.now();
-  return output;
+function withoutTimestamp({ timestamp: _t, ...message }: AgentMessage): ChatMessage {
+  return message;
 }

@@ -5,7 +5,7 @@
  */
 import { parse as parseYaml } from "yaml";
 import { ConfigError } from "../errors.js";
-import { type RawConfig, isRecord } from "./mini-config.js";
+import { type RawConfig, isRecord } from "./raw-config.js";
 
 /** Parses one YAML config document (an empty document is `{}`). */
 export function parseConfigYaml(text: string, origin = "config"): RawConfig {

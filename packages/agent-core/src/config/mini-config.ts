@@ -7,6 +7,12 @@
 import { z } from "zod";
 import { EnvironmentClassName } from "../environment/registry.js";
 import { ConfigError } from "../errors.js";
+import { checkTemplates } from "./check-templates.js";
+import { V1_ACTION_REGEX, normalizeDialect } from "./config-dialect.js";
+import { type ConfigWarning, configWarnings, formatWarnings } from "./config-keys.js";
+import type { RawConfig } from "./raw-config.js";
+
+export { type RawConfig, isRecord } from "./raw-config.js";
 
 export const DEFAULT_TIMEOUT_TEMPLATE =
   "The last command <command>{{action['action']}}</command> timed out and has been killed.\n" +
@@ -22,7 +28,8 @@ export const AgentSection = z.looseObject({
         "To finish, the first line of the output of the shell command must be " +
         "'COMPLETE_TASK_AND_SUBMIT_FINAL_OUTPUT'.",
     ),
-  timeout_template: z.string().default(DEFAULT_TIMEOUT_TEMPLATE),
+  /** v1 only; null in v2, where a timeout is an observation with `exception_info`. */
+  timeout_template: z.string().nullable().default(DEFAULT_TIMEOUT_TEMPLATE),
   format_error_template: z
     .string()
     .default("Please always provide EXACTLY ONE action in triple backticks."),
@@ -31,6 +38,14 @@ export const AgentSection = z.looseObject({
   step_limit: z.number().int().nonnegative().default(0),
   /** 0 = no limit. */
   cost_limit: z.number().nonnegative().default(3),
+  /** 0 = no limit. */
+  wall_time_limit_seconds: z.number().nonnegative().default(0),
+  /** Format errors in a row that end the run (`RepeatedFormatError`); 0 = no limit (v1). */
+  max_consecutive_format_errors: z.number().int().nonnegative().default(0),
+  /** Set when the config loads (config-dialect.ts): the layout and how actions are read. */
+  dialect: z.enum(["v1", "v2"]).default("v1"),
+  action_mode: z.enum(["text", "tool_calls"]).default("text"),
+  action_regex: z.string().min(1).default(V1_ACTION_REGEX),
 });
 export type AgentSection = z.infer<typeof AgentSection>;
 
@@ -89,25 +104,29 @@ export const MiniConfig = z.looseObject({
 });
 export type MiniConfig = z.infer<typeof MiniConfig>;
 
-/** Raw, not yet validated config tree (what YAML files and overrides produce). */
-export type RawConfig = Record<string, unknown>;
-
-/**
- * Validates a raw config ({@link ConfigError} when it is invalid). mini-swe-agent 2.x keeps `action_observation_template` and
- * `format_error_template` under `model`; they are moved to `agent` when `agent` lacks them.
- */
-export function parseMiniConfig(raw: RawConfig): MiniConfig {
-  const agent = isRecord(raw["agent"]) ? { ...raw["agent"] } : {};
-  const model = isRecord(raw["model"]) ? { ...raw["model"] } : {};
-  for (const key of ["action_observation_template", "format_error_template"] as const) {
-    if (agent[key] === undefined && typeof model[key] === "string") agent[key] = model[key];
-    delete model[key];
-  }
-  const parsed = MiniConfig.safeParse({ ...raw, agent, model });
-  if (!parsed.success) throw new ConfigError(parsed.error.message, { cause: parsed.error });
-  return parsed.data;
+export interface ParseConfigOptions {
+  /** Unknown or misplaced keys are an error instead of a warning. */
+  strict?: boolean;
+  /** Receives the warnings (unknown, misplaced or ignored keys; inferred text mode). */
+  onWarning?: (warning: ConfigWarning) => void;
+  /** Template variables the caller passes to the agent on top of the built-in ones. */
+  extraVars?: readonly string[];
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+/**
+ * Validates a raw config ({@link ConfigError} when it is invalid): the layout (v1 or v2, see
+ * config-dialect.ts) is normalized into the `agent` section, the values are checked with zod, and
+ * every template is checked for variables the agent does not provide.
+ */
+export function parseMiniConfig(raw: RawConfig, options: ParseConfigOptions = {}): MiniConfig {
+  const warnings = configWarnings(raw);
+  if (options.strict && warnings.length > 0) {
+    throw new ConfigError(`unknown or misplaced config keys: ${formatWarnings(warnings)}`);
+  }
+  const normalized = normalizeDialect(raw, warnings);
+  for (const w of warnings) options.onWarning?.(w);
+  const parsed = MiniConfig.safeParse(normalized);
+  if (!parsed.success) throw new ConfigError(parsed.error.message, { cause: parsed.error });
+  checkTemplates(parsed.data, options.extraVars);
+  return parsed.data;
 }

@@ -6,10 +6,24 @@
  */
 import { AgentCoreError } from "../errors.js";
 
-export interface ChatMessage {
-  role: "system" | "user" | "assistant";
-  content: string;
+/** A tool call as the OpenAI chat API carries it on an assistant message. */
+export interface WireToolCall {
+  id: string;
+  type: "function";
+  function: { name: string; arguments: string };
 }
+
+export interface ChatMessage {
+  role: "system" | "user" | "assistant" | "tool";
+  content: string;
+  /** Assistant messages of tool-calling mode: the calls the model made. */
+  tool_calls?: WireToolCall[];
+  /** Tool messages: the call this is the result of. */
+  tool_call_id?: string;
+}
+
+/** A tool definition for the OpenAI tools API (`{type: "function", function: {...}}`). */
+export type ToolSpec = Readonly<Record<string, unknown>>;
 
 export interface ModelUsage {
   promptTokens: number | null;
@@ -19,6 +33,10 @@ export interface ModelUsage {
 
 export interface ModelResponse {
   content: string;
+  /** Tool calls of the reply (tool-calling mode; empty otherwise). */
+  toolCalls: WireToolCall[];
+  /** The choice's finish_reason when the server sent one. */
+  finishReason: string | null;
   /** Unix seconds: first content token (null without streaming) and end of the response. */
   firstToken: number | null;
   lastToken: number;
@@ -29,6 +47,8 @@ export interface ModelResponse {
 
 export interface QueryOptions {
   signal?: AbortSignal;
+  /** Tools offered to the model (tool-calling mode); none = text mode. */
+  tools?: readonly ToolSpec[];
 }
 
 export interface Model {

@@ -9,14 +9,14 @@
 import OpenAI from "openai";
 import type { ModelSection } from "../config/mini-config.js";
 import { matchContextLength } from "./context-length.js";
-import { readSseData } from "./sse-reader.js";
+import { readChatStream, toolCallsOf, usageOf } from "./chat-stream.js";
 import {
   type ChatMessage,
   ContextLengthExceededError,
   type Model,
   type ModelResponse,
-  type ModelUsage,
   type QueryOptions,
+  type ToolSpec,
 } from "./model.js";
 import { type NormalizedError, type RetryPolicy, exponentialRetryPolicy } from "./retry-policy.js";
 import { unixNow } from "../clock.js";
@@ -37,6 +37,8 @@ const OPENAI_PARAMS = new Set([
   "response_format",
   "logprobs",
   "top_logprobs",
+  "parallel_tool_calls",
+  "tool_choice",
 ]);
 
 export interface OpenAIModelOptions {
@@ -95,7 +97,10 @@ export class OpenAIModel implements Model {
     return { ...this.#config, n_model_calls: this.#nCalls, model_cost: 0 };
   }
 
-  buildRequest(messages: readonly ChatMessage[]): Record<string, unknown> {
+  buildRequest(
+    messages: readonly ChatMessage[],
+    tools: readonly ToolSpec[] = [],
+  ): Record<string, unknown> {
     const body: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(this.#config.model_kwargs)) {
       if (OPENAI_PARAMS.has(key) && value !== undefined) body[key] = value;
@@ -104,7 +109,12 @@ export class OpenAIModel implements Model {
       body["max_completion_tokens"] = this.#config.max_completion_tokens;
     }
     body["model"] = this.#config.model_name;
-    body["messages"] = messages.map((m) => ({ role: m.role, content: m.content }));
+    body["messages"] = messages.map(wireMessage);
+    if (tools.length > 0) body["tools"] = tools;
+    else {
+      delete body["parallel_tool_calls"];
+      delete body["tool_choice"];
+    }
     body["stream"] = this.#config.stream;
     if (this.#config.stream) body["stream_options"] = { include_usage: true };
     body["program_id"] = this.#programId;
@@ -115,7 +125,7 @@ export class OpenAIModel implements Model {
     messages: readonly ChatMessage[],
     options: QueryOptions = {},
   ): Promise<ModelResponse> {
-    const body = this.buildRequest(messages);
+    const body = this.buildRequest(messages, options.tools);
     for (let attempt = 1; ; attempt++) {
       try {
         const response = await this.#once(body, options.signal);
@@ -151,8 +161,11 @@ export class OpenAIModel implements Model {
         body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming,
         requestOptions,
       )) as OpenAI.ChatCompletion;
+      const choice = res.choices[0];
       return {
-        content: res.choices[0]?.message.content ?? "",
+        content: choice?.message.content ?? "",
+        toolCalls: toolCallsOf(choice?.message),
+        finishReason: choice?.finish_reason ?? null,
         firstToken: null,
         lastToken: this.#now(),
         usage: usageOf(res.usage),
@@ -163,33 +176,18 @@ export class OpenAIModel implements Model {
     const response = await this.#client.chat.completions
       .create(body as unknown as OpenAI.ChatCompletionCreateParamsStreaming, requestOptions)
       .asResponse();
-    const parts: string[] = [];
-    let firstToken: number | null = null;
-    let usage: ModelUsage | null = null;
-    let done = false;
-    for await (const data of readSseData(response.body)) {
-      // Keep reading after [DONE] so the body ends normally (the connection stays reusable).
-      if (done || data === "[DONE]") {
-        done = true;
-        continue;
-      }
-      const chunk = JSON.parse(data) as Partial<OpenAI.ChatCompletionChunk> & { error?: unknown };
-      if (chunk.error !== undefined && chunk.error !== null) {
-        // vLLM's mid-stream error event (HTTP 200 already sent).
-        const err = chunk.error as { message?: unknown };
-        const message = typeof err.message === "string" ? err.message : JSON.stringify(chunk.error);
-        throw new OpenAI.APIError(undefined, chunk.error as object, message, response.headers);
-      }
-      const delta = chunk.choices?.[0]?.delta;
-      if (delta?.content) {
-        if (firstToken === null) firstToken = this.#now();
-        parts.push(delta.content);
-      }
-      if (chunk.usage) usage = usageOf(chunk.usage);
-    }
+    const reply = await readChatStream(response, this.#now);
     const lastToken = this.#now();
-    return { content: parts.join(""), firstToken: firstToken ?? lastToken, lastToken, usage };
+    return { ...reply, firstToken: reply.firstToken ?? lastToken, lastToken };
   }
+}
+
+/** A message as the API takes it: tool calls and tool-call ids only where they are set. */
+function wireMessage(m: ChatMessage): Record<string, unknown> {
+  const out: Record<string, unknown> = { role: m.role, content: m.content };
+  if (m.tool_calls && m.tool_calls.length > 0) out["tool_calls"] = m.tool_calls;
+  if (m.tool_call_id !== undefined) out["tool_call_id"] = m.tool_call_id;
+  return out;
 }
 
 /**
@@ -221,15 +219,6 @@ export const nestLegacyErrorBodies: typeof fetch = async (input, init) => {
 /** `model_kwargs.api_base`/`base_url` (litellm style) win over `base_url`, as in the seed. */
 export function resolveBaseUrl(config: ModelSection): string {
   return config.model_kwargs.api_base ?? config.model_kwargs.base_url ?? config.base_url;
-}
-
-function usageOf(u: OpenAI.CompletionUsage | null | undefined): ModelUsage | null {
-  if (!u) return null;
-  return {
-    promptTokens: u.prompt_tokens ?? null,
-    completionTokens: u.completion_tokens ?? null,
-    cachedTokens: u.prompt_tokens_details?.cached_tokens ?? null,
-  };
 }
 
 function errorMessage(error: unknown): string {

@@ -3,4 +3,8 @@
  * @module
  */
 export { ScriptedAgentModel } from "./scripted-agent-model.js";
-export type { ScriptedAgentModelOptions, ScriptedReply } from "./scripted-agent-model.js";
+export type {
+  ScriptedAgentModelOptions,
+  ScriptedReply,
+  ScriptedToolReply,
+} from "./scripted-agent-model.js";
