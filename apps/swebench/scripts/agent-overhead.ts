@@ -95,7 +95,10 @@ const timings: StepTiming[][] = [];
 const out = mkdtempSync(join(tmpdir(), "ta-overhead-"));
 
 if (values.env === "local") {
-  const config = resolveConfig(["agent.step_limit=0"], { baseUrl, environmentClass: "local" });
+  const config = resolveConfig(["swebench.yaml", "agent.step_limit=0"], {
+    baseUrl,
+    environmentClass: "local",
+  });
   await runBatch({
     subset: "sample",
     split: "test",

@@ -5,7 +5,7 @@
  * @module
  */
 import { existsSync } from "node:fs";
-import { ENVIRONMENT_CLASS_NAMES, isOverrideSpec } from "@thunderagent/agent-core";
+import { ENVIRONMENT_CLASS_NAMES, SHIPPED_CONFIGS, isOverrideSpec } from "@thunderagent/agent-core";
 import {
   UsageError as CliUsageError,
   helpText,
@@ -46,8 +46,11 @@ export const SWEBENCH_FLAGS = {
     value: "SPEC",
     short: "c",
     repeat: true,
-    help: "YAML file or key.path=value; repeatable, merged in order (default: the seed's swebench.yaml)",
+    help:
+      "YAML file or key.path=value; repeatable, merged in order; giving -c drops the default " +
+      "(the seed's swebench.yaml; shipped: swebench.yaml, swebench-v2.yaml, swebench-v2-backticks.yaml)",
   },
+  strict: { help: "unknown or misplaced config keys are an error, not a warning" },
   model: { value: "NAME", short: "m", help: "model.model_name" },
   "environment-class": {
     value: "CLASS",
@@ -97,6 +100,7 @@ const Options = z.object({
   output: z.string({ error: "is required" }).min(1, "is required"),
   redoExisting: z.boolean().default(false),
   config: z.array(z.string().min(1)).default([]),
+  strict: z.boolean().default(false),
   model: z.string().min(1).optional(),
   environmentClass: z.enum(ENVIRONMENT_CLASS_NAMES).optional(),
   baseUrl: z.url("must be a URL").optional(),
@@ -119,7 +123,7 @@ function configSpecs(specs: readonly string[], env: Env, cwd: string): string[] 
     if (spec === "default") return spec;
     const abs = resolveFromCaller(spec, env, cwd);
     if (existsSync(abs)) return abs;
-    if (isOverrideSpec(spec) || spec === "swebench.yaml") return spec;
+    if (isOverrideSpec(spec) || spec in SHIPPED_CONFIGS) return spec;
     return abs;
   });
 }

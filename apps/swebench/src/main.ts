@@ -34,6 +34,8 @@ async function main(argv: readonly string[]): Promise<number> {
       model: cli.model,
       baseUrl: cli.baseUrl,
       environmentClass: cli.environmentClass,
+      strict: cli.strict,
+      onWarning: (w) => process.stderr.write(`swebench: config warning: ${w.path}: ${w.message}\n`),
     });
   } catch (error) {
     if (isUsageError(error)) {

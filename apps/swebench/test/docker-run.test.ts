@@ -72,10 +72,13 @@ describe.skipIf(unavailable !== null)("runner with the docker environment", () =
     server = await startAgentServer({ delayMs: 100 });
     const out = mkdtempSync(join(tmpdir(), "ta-docker-run-"));
     dirs.push(out);
-    const config = resolveConfig([`environment.image=${IMAGE}`, "environment.timeout=30"], {
-      baseUrl: server.url,
-      environmentClass: "docker",
-    });
+    const config = resolveConfig(
+      ["swebench.yaml", `environment.image=${IMAGE}`, "environment.timeout=30"],
+      {
+        baseUrl: server.url,
+        environmentClass: "docker",
+      },
+    );
     const base = {
       subset: "sample",
       split: "test",

@@ -38,7 +38,10 @@ async function engine(): Promise<StartedEngineServer> {
 async function runSample(baseUrl: string) {
   const out = mkdtempSync(join(tmpdir(), "ta-e2e-"));
   dirs.push(out);
-  const config = resolveConfig(["agent.step_limit=20"], { baseUrl, environmentClass: "local" });
+  const config = resolveConfig(["swebench.yaml", "agent.step_limit=20"], {
+    baseUrl,
+    environmentClass: "local",
+  });
   const summary = await runBatch({
     subset: "sample",
     split: "test",

@@ -28,7 +28,9 @@ describe("environment classes in the runner", () => {
     for (const key of keys) {
       const cli = parseCli(flags(key));
       expect(cli !== "help" && cli.environmentClass).toBe(key);
-      expect(resolveConfig([], { environmentClass: key }).environment.environment_class).toBe(key);
+      expect(
+        resolveConfig(["swebench.yaml"], { environmentClass: key }).environment.environment_class,
+      ).toBe(key);
     }
     expect(() => parseCli(flags("not-a-registered-class"))).toThrow(
       `--environment-class must be ${keys.join(" or ")}`,
@@ -37,7 +39,7 @@ describe("environment classes in the runner", () => {
   });
 
   it("sweeping a run's leftovers goes through the class (local: nothing to sweep)", async () => {
-    const config = resolveConfig([], { environmentClass: "local" });
+    const config = resolveConfig(["swebench.yaml"], { environmentClass: "local" });
     expect(await sweepRunLeftovers(config, "run-1")).toBe(0);
   });
 });

@@ -23,7 +23,7 @@ describe("runBatch on the sample dataset, local environment", () => {
   it("runs every instance with 3 workers: preds, trajectories, releases, summary", async () => {
     server = await startAgentServer();
     const out = tmp();
-    const config = resolveConfig(["model.api_key=sk-secret-123"], {
+    const config = resolveConfig(["swebench.yaml", "model.api_key=sk-secret-123"], {
       baseUrl: server.url,
       model: "scripted",
       environmentClass: "local",
@@ -75,7 +75,10 @@ describe("runBatch on the sample dataset, local environment", () => {
   it("skips instances already in preds.json unless --redo-existing; 404 on release is fine", async () => {
     server = await startAgentServer({ noRelease: true });
     const out = tmp();
-    const config = resolveConfig([], { baseUrl: server.url, environmentClass: "local" });
+    const config = resolveConfig(["swebench.yaml"], {
+      baseUrl: server.url,
+      environmentClass: "local",
+    });
     const base = {
       subset: "sample",
       split: "test",
@@ -97,7 +100,10 @@ describe("runBatch on the sample dataset, local environment", () => {
   it("a stop signal starts nothing new, interrupts running agents, keeps preds.json valid", async () => {
     server = await startAgentServer({ delayMs: 150 });
     const out = tmp();
-    const config = resolveConfig([], { baseUrl: server.url, environmentClass: "local" });
+    const config = resolveConfig(["swebench.yaml"], {
+      baseUrl: server.url,
+      environmentClass: "local",
+    });
     const ac = new AbortController();
     const run = runBatch({
       subset: "sample",

@@ -1,13 +1,18 @@
 /**
  * `-c/--config` specs to one validated config: YAML files and `key.path=value` pairs, merged in
- * order. When only overrides are given, they apply on top of the default config (the seed's
- * swebench.yaml); `swebench.yaml`/`default` name the shipped file. `-m`, `--base-url` and
- * `--environment-class` are applied last.
+ * order. As upstream, giving `-c` at all drops the default config (the seed's swebench.yaml):
+ * `-c swebench.yaml -c agent.step_limit=10` keeps it, `-c agent.step_limit=10` alone does not
+ * (a warning says so). Shipped names when no such file exists here: `swebench.yaml`/`default`
+ * (v1), `swebench-v2.yaml` (v2, tool calling), `swebench-v2-backticks.yaml` (v2, text mode).
+ * `-m`, `--base-url` and `--environment-class` are applied last. Unknown or misplaced keys are
+ * warnings (errors with `strict`).
  * @module
  */
 import { existsSync, readFileSync } from "node:fs";
 import {
+  type ConfigWarning,
   DEFAULT_CONFIG_PATH,
+  SHIPPED_CONFIGS,
   type EnvironmentClassName,
   type MiniConfig,
   type RawConfig,
@@ -23,13 +28,14 @@ export interface ConfigOverrides {
   model?: string | undefined;
   baseUrl?: string | undefined;
   environmentClass?: EnvironmentClassName | undefined;
+  /** Unknown or misplaced keys are an error. */
+  strict?: boolean | undefined;
+  onWarning?: ((warning: ConfigWarning) => void) | undefined;
 }
 
 function readLayer(spec: string): RawConfig {
-  const path =
-    spec === "default" || (spec === "swebench.yaml" && !existsSync(spec))
-      ? DEFAULT_CONFIG_PATH
-      : spec;
+  const shipped = spec === "default" ? DEFAULT_CONFIG_PATH : SHIPPED_CONFIGS[spec];
+  const path = shipped !== undefined && !existsSync(spec) ? shipped : spec;
   if (!existsSync(path))
     throw new SwebenchError("config_not_found", `config file not found: ${spec}`);
   return parseConfigYaml(readFileSync(path, "utf8"), path);
@@ -41,7 +47,15 @@ export function resolveConfig(
 ): MiniConfig {
   const layers: RawConfig[] = [];
   const hasFile = specs.some((s) => !isOverrideSpec(s) || existsSync(s));
-  if (!hasFile) layers.push(readLayer("default"));
+  if (specs.length === 0) layers.push(readLayer("default"));
+  else if (!hasFile) {
+    overrides.onWarning?.({
+      path: "-c",
+      message:
+        "only key=value overrides given: -c drops the default swebench.yaml, so the agent's " +
+        "bare defaults apply (add -c swebench.yaml to keep it)",
+    });
+  }
   for (const spec of specs) {
     layers.push(
       isOverrideSpec(spec) && !existsSync(spec) ? overrideToConfig(spec) : readLayer(spec),
@@ -63,5 +77,8 @@ export function resolveConfig(
       delete kwargs["base_url"];
     }
   }
-  return parseMiniConfig(merged);
+  return parseMiniConfig(merged, {
+    ...(overrides.strict ? { strict: true } : {}),
+    ...(overrides.onWarning ? { onWarning: overrides.onWarning } : {}),
+  });
 }
