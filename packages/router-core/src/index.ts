@@ -8,12 +8,9 @@ export type { ProgramSnapshot } from "./router.js";
 export type { RouterPort } from "./router-port.js";
 export { RouterCoreError } from "./errors.js";
 export type { RouterCoreErrorCode } from "./errors.js";
-export {
-  DEFAULT_ROUTER_OPTIONS,
-  MARK_REASONING_MODES,
-  ORIGINAL_THUNDERAGENT_OPTIONS,
-  SHARED_CREDIT_MODES,
-} from "./types.js";
+export { DEFAULT_ROUTER_OPTIONS, ORIGINAL_THUNDERAGENT_OPTIONS } from "./options.js";
+export type { RouterOptions } from "./options.js";
+export { MARK_REASONING_MODES, SHARED_CREDIT_MODES } from "./types.js";
 export type {
   ActingDecay,
   ArriveDecision,
@@ -28,7 +25,6 @@ export type {
   ReleaseResult,
   ResumedRequest,
   RouterMode,
-  RouterOptions,
   StepProfileRow,
   TickResult,
   Usage,

@@ -49,6 +49,8 @@ export interface Program extends QueueLinks, BackendLinks {
   /** Last arrive/complete/fail/release-relevant event, for the abandon timeout. */
   lastActivity: number;
   pausedAt: number | null;
+  /** When it last went onto a backend (admitted or restored); null before. */
+  residentSince: number | null;
   /** Its tokens when it was last paused (RestoreOrder "at-pause"). */
   pausedTokens: number;
   /** When its previous response ended (tool time of the next step starts there). */
@@ -97,6 +99,7 @@ export function createProgram(
     dockerIds: new Set(),
     lastActivity: now,
     pausedAt: null,
+    residentSince: null,
     pausedTokens: 0,
     lastResponseEnd: null,
     profile,

@@ -18,9 +18,14 @@ import { planRestoreWith, type RestoreSpec, type Room } from "./restore-policy.j
 import type { RouterState } from "./router-state.js";
 import type { TickResult } from "./types.js";
 
-export function restorePaused(s: RouterState, now: number, result: TickResult): void {
+export function restorePaused(
+  s: RouterState,
+  now: number,
+  result: TickResult,
+  held: ReadonlySet<string> = new Set(),
+): void {
   if (s.queue.size === 0) return;
-  const placements = planRestoreWith(s.queue.toArray(), restoreSpec(s, now));
+  const placements = planRestoreWith(s.queue.toArray(), restoreSpec(s, now, held));
   for (const { item: p, backend } of placements) {
     const from = p.originBackend;
     s.restore(p, backend, now, false, result.resumed);
@@ -28,14 +33,14 @@ export function restorePaused(s: RouterState, now: number, result: TickResult): 
   }
 }
 
-/** The backends that take restores now, with their remaining capacity. */
-function restoreRooms(s: RouterState, now: number): Room[] {
+/** The backends that take restores now (none `held` by the wait guard), with their room. */
+function restoreRooms(s: RouterState, now: number, held: ReadonlySet<string>): Room[] {
   const decay = s.opts.useActingTokenDecay;
   const skipUnknown = s.opts.unknownCapacity === "no-restores";
   const gated = !gateOff(s.opts);
   const rooms: Room[] = [];
   for (const b of s.backendList) {
-    if (!b.healthy) continue;
+    if (!b.healthy || held.has(b.url)) continue;
     if (skipUnknown && b.capacity === null) continue;
     if (gated && !takesPrograms(b, s.opts)) continue;
     rooms.push({
@@ -47,7 +52,7 @@ function restoreRooms(s: RouterState, now: number): Room[] {
   return rooms;
 }
 
-function restoreSpec(s: RouterState, now: number): RestoreSpec<Program> {
+function restoreSpec(s: RouterState, now: number, held: ReadonlySet<string>): RestoreSpec<Program> {
   const o = s.opts;
   const tokensOf =
     o.restoreNeed === "next-step"
@@ -73,7 +78,7 @@ function restoreSpec(s: RouterState, now: number): RestoreSpec<Program> {
   return {
     tokensOf,
     ...ranking,
-    rooms: restoreRooms(s, now),
+    rooms: restoreRooms(s, now, held),
     bufferPerProgram: o.bufferPerProgram,
     ...(choose ? { choose } : {}),
   };

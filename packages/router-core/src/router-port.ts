@@ -13,12 +13,12 @@ import type {
   ProfilesResponse,
 } from "@thunderagent/protocol";
 import type { RouterStats } from "./stats.js";
+import type { RouterOptions } from "./options.js";
 import type {
   ArriveDecision,
   ArriveInput,
   BackendSnapshot,
   ReleaseResult,
-  RouterOptions,
   StepProfileRow,
   TickResult,
   Usage,

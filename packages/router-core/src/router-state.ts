@@ -16,7 +16,8 @@ import { notePause } from "./policy/victim-penalty.js";
 import { routerModePolicy } from "./modes/registry.js";
 import { ProfileAccumulator } from "./step-profile.js";
 import { TokenEstimator } from "./token-estimator.js";
-import type { ResumedRequest, RouterOptions } from "./types.js";
+import type { RouterOptions } from "./options.js";
+import type { ResumedRequest } from "./types.js";
 
 /** Monotonic counters (Prometheus `_total` series). */
 export interface RouterCounters {
@@ -48,6 +49,9 @@ export interface RouterCounters {
   originResumes: number;
   /** Acting programs whose lease expired (policy/acting-lease.ts). */
   leaseExpiries: number;
+  /** Acting programs the wait guard swapped out, and overdue programs it brought in. */
+  guardSwaps: number;
+  guardRestores: number;
 }
 
 export class RouterState {
@@ -89,6 +93,8 @@ export class RouterState {
     queuedNew: 0,
     originResumes: 0,
     leaseExpiries: 0,
+    guardSwaps: 0,
+    guardRestores: 0,
   };
 
   constructor(opts: RouterOptions, backends: readonly string[]) {
@@ -182,6 +188,7 @@ export class RouterState {
     this.queue.delete(p);
     p.state = "active";
     p.pausedAt = null;
+    p.residentSince = now;
     const from = p.originBackend;
     p.originBackend = null;
     this.attach(p, url);

@@ -17,13 +17,13 @@ import type { RouterPort } from "./router-port.js";
 import { RouterState } from "./router-state.js";
 import { type RouterStats, routerStats } from "./stats.js";
 import { tick } from "./tick.js";
+import type { RouterOptions } from "./options.js";
 import type {
   ArriveDecision,
   ArriveInput,
   BackendSnapshot,
   ReleaseResult,
   ResumedRequest,
-  RouterOptions,
   StepProfileRow,
   TickResult,
   Usage,

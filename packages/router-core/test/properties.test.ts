@@ -111,6 +111,8 @@ const optionsArb: fc.Arbitrary<RouterOptions> = fc.record({
   resumeMoveAfterS: fc.constantFrom(null, 0, 30),
   resumeMoveHeadroom: fc.constantFrom(null, 1.2),
   restoreBoostAfterS: fc.constantFrom(null, 0, 60),
+  waitGuardAfterS: fc.constantFrom(null, null, 0, 30),
+  waitGuardQuantumS: fc.constantFrom(0, 60),
   actingLeaseS: fc.constantFrom(null, 0, 30, 300),
   kvUsageSmoothingS: fc.constantFrom(null, 0, 10),
   kvHighWatermark: fc.constantFrom(null, 0.5, 0.95),

@@ -37,6 +37,8 @@ export const RouterOptionsOverrides = z
     resumeMoveAfterS: nonNeg.nullable(),
     resumeMoveHeadroom: pos.nullable(),
     restoreBoostAfterS: nonNeg.nullable(),
+    waitGuardAfterS: nonNeg.nullable(),
+    waitGuardQuantumS: nonNeg,
     actingLeaseS: nonNeg.nullable(),
     kvUsageSmoothingS: pos.nullable(),
     kvHighWatermark: share.nullable(),

@@ -6,6 +6,7 @@
  * first.
  * @module
  */
+import { guardWaits } from "../policy/wait-guard.js";
 import { restorePaused } from "../restore-pass.js";
 import { pauseOverCapacity } from "../tick.js";
 import type { ModePolicy } from "./mode-policy.js";
@@ -22,11 +23,13 @@ export const trMode: ModePolicy = {
         return "wait";
       }
       s.attach(p, url);
+      p.residentSince = now;
     }
     return "forward";
   },
   tick(s, now, result) {
-    restorePaused(s, now, result);
+    const held = guardWaits(s, now, result);
+    restorePaused(s, now, result, held);
     pauseOverCapacity(s, now, result);
   },
   backendDown(s, p, now) {

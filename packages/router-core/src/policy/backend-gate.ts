@@ -11,7 +11,7 @@
  * @module
  */
 import type { BackendState } from "../backend-state.js";
-import type { RouterOptions } from "../types.js";
+import type { RouterOptions } from "../options.js";
 
 type GateOptions = Pick<RouterOptions, "gateQueuedBackends" | "kvLowWatermark">;
 

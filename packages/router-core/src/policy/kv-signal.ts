@@ -20,7 +20,7 @@
  */
 import type { BackendState } from "../backend-state.js";
 import type { Program } from "../program.js";
-import type { RouterOptions } from "../types.js";
+import type { RouterOptions } from "../options.js";
 
 /** The next value of the signal after a scrape with usage `sample` at `now`. */
 export function smoothKvUsage(
