@@ -35,10 +35,10 @@ async function engine(): Promise<StartedEngineServer> {
   return e;
 }
 
-async function runSample(baseUrl: string) {
+async function runSample(baseUrl: string, specs: string[] = ["swebench.yaml"]) {
   const out = mkdtempSync(join(tmpdir(), "ta-e2e-"));
   dirs.push(out);
-  const config = resolveConfig(["swebench.yaml", "agent.step_limit=20"], {
+  const config = resolveConfig([...specs, "agent.step_limit=20"], {
     baseUrl,
     environmentClass: "local",
   });
@@ -71,6 +71,28 @@ describe("end to end on the sample dataset (local environment, 3 workers)", () =
       expect(traj.info.submission).toBe(preds[traj.instance_id]!.model_patch);
     }
     expect(Object.values(preds).some((p) => p.model_patch.includes("sim_scratch.py"))).toBe(true);
+  }, 120_000);
+
+  it("v2 configs end to end: tool calling (bash tool calls) and text mode (mswea_bash_command)", async () => {
+    const e = await engine();
+    const ids = (await loadInstances("sample", "test")).map((i) => i.instance_id).sort();
+    const tool = await runSample(`${e.url}/v1`, ["swebench-v2.yaml"]);
+    expect(tool.summary.exitStatuses).toEqual({ Submitted: ids.length });
+    for (const traj of tool.trajs) {
+      const roles = traj.messages.map((m) => m.role);
+      expect(roles).toContain("tool");
+      const assistant = traj.messages.find((m) => m.role === "assistant") as {
+        tool_calls?: Array<{ function: { name: string } }>;
+      };
+      expect(assistant.tool_calls?.[0]?.function.name).toBe("bash");
+      expect(traj.info.submission).toContain("sim_scratch.py");
+    }
+    const text = await runSample(`${e.url}/v1`, ["swebench-v2-backticks.yaml"]);
+    expect(text.summary.exitStatuses).toEqual({ Submitted: ids.length });
+    for (const traj of text.trajs) {
+      expect(traj.messages.map((m) => m.role)).not.toContain("tool");
+      expect(traj.messages[2]?.content).toContain("```mswea_bash_command\nls -la\n```");
+    }
   }, 120_000);
 
   it("runner → proxy → engine-sim: programs carry program_id and all are released", async () => {

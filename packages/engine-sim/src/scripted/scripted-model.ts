@@ -4,8 +4,10 @@
  * number of steps and per-step output lengths from the workload's distributions
  * (docs/simulator-facts.md), issues harmless commands that work in a local sandbox or a SWE-bench
  * container, and finally submits with
- * `echo COMPLETE_TASK_AND_SUBMIT_FINAL_OUTPUT && git add -A && git diff --cached`. Pure and
- * deterministic.
+ * `echo COMPLETE_TASK_AND_SUBMIT_FINAL_OUTPUT && git add -A && git diff --cached`. When the request
+ * offers tools the command comes as one `bash` tool call (mini-swe-agent v2's tool-calling mode);
+ * when the prompt asks for ```mswea_bash_command blocks (v2's text mode) the block uses that tag.
+ * Pure and deterministic.
  * @module
  */
 import { type ChatMessageLike, messageText } from "../chat/render-chat.js";
@@ -20,9 +22,19 @@ export interface ScriptedModelOptions {
   outputTokens?: { median: number; p90: number; min: number; max: number };
 }
 
+export interface ScriptedToolCall {
+  id: string;
+  type: "function";
+  function: { name: "bash"; arguments: string };
+}
+
 export interface ScriptedReply {
   /** The assistant message content. */
   content: string;
+  /** The tool calls of the reply (one `bash` call when the request offered tools, else none). */
+  toolCalls: ScriptedToolCall[];
+  /** What the reply costs in tokens: the content plus the tool calls as the next prompt holds them. */
+  text: string;
   /** The single bash command in it. */
   command: string;
   /** The command's first word (vLLM-continuum's tool key). */
@@ -76,7 +88,7 @@ export class ScriptedModel {
   }
 
   /** The reply to a conversation (its step is the number of assistant turns so far + 1). */
-  reply(messages: readonly ChatMessageLike[]): ScriptedReply {
+  reply(messages: readonly ChatMessageLike[], options: { tools?: boolean } = {}): ScriptedReply {
     const firstUser = messages.find((m) => m.role === "user");
     const programSeed = hashString(firstUser ? messageText(firstUser) : "", this.o.seed);
     const s = this.o.steps;
@@ -98,15 +110,34 @@ export class ScriptedModel {
           : BROWSE[Math.floor(rand() * BROWSE.length)]!;
     const t = this.o.outputTokens;
     const target = clamp(Math.round(lognormal(rand, t.median, t.p90)), t.min, t.max);
-    const content = buildContent(command, target, rand);
     const toolKey = command.split(/\s+/, 1)[0] ?? "";
-    return { content, command, toolKey, step, plannedSteps, isFinal };
+    const plan = { command, toolKey, step, plannedSteps, isFinal };
+    if (options.tools) {
+      const args = JSON.stringify({ command });
+      const toolCalls: ScriptedToolCall[] = [
+        {
+          id: `call_${programSeed}_${step}`,
+          type: "function",
+          function: { name: "bash", arguments: args },
+        },
+      ];
+      const content = buildContent("", target - Math.ceil(args.length / CHARS_PER_TOKEN), rand);
+      return { ...plan, content, toolCalls, text: content + JSON.stringify(toolCalls) };
+    }
+    const content = buildContent(fenced(command, messages), target, rand);
+    return { ...plan, content, toolCalls: [], text: content };
   }
 }
 
+/** The command in the block the prompt asks for (```mswea_bash_command in v2 text mode). */
+function fenced(command: string, messages: readonly ChatMessageLike[]): string {
+  const prompt = messages.slice(0, 2).map(messageText).join("\n");
+  const tag = prompt.includes("```mswea_bash_command") ? "mswea_bash_command" : "bash";
+  return `\n\n\`\`\`${tag}\n${command}\n\`\`\``;
+}
+
 /** THOUGHT paragraph sized so that content + end-of-turn ≈ `targetTokens` tokens. */
-function buildContent(command: string, targetTokens: number, rand: () => number): string {
-  const tail = `\n\n\`\`\`bash\n${command}\n\`\`\``;
+function buildContent(tail: string, targetTokens: number, rand: () => number): string {
   const want = (targetTokens - 1) * CHARS_PER_TOKEN - tail.length;
   let thought = "THOUGHT:";
   while (thought.length < want) {

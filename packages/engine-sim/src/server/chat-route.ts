@@ -38,6 +38,7 @@ const chat: FormatAdapter<UsageStreamOptions> = {
         promptTokens: tokenizeChat(body.messages),
         requested: body.max_completion_tokens ?? body.max_tokens ?? null,
         stream: body.stream === true,
+        tools: (body.tools?.length ?? 0) > 0,
         ...programTags(raw),
       },
       options,
@@ -53,14 +54,20 @@ const chat: FormatAdapter<UsageStreamOptions> = {
       delta: (text, c) => w.content(text, running(c)),
       finish(text, reason, c) {
         const u = usageOf(c, ctx);
-        let out = w.finish(text, reason, so.continuous ? u : undefined);
+        const calls = reason === "stop" ? gen.toolCalls : [];
+        let out = calls.length > 0 ? w.toolCalls(text, calls) : "";
+        out += w.finish(
+          calls.length > 0 ? "" : text,
+          calls.length > 0 ? "tool_calls" : reason,
+          so.continuous ? u : undefined,
+        );
         if (so.includeUsage) out += w.usage(u);
         return out + DONE;
       },
     };
   },
   body: (gen, _so, ctx: ReplyContext) => (text, reason, c) =>
-    completionBody(gen.id, gen.created, gen.model, text, reason, usageOf(c, ctx)),
+    completionBody(gen.id, gen.created, gen.model, text, reason, usageOf(c, ctx), gen.toolCalls),
 };
 
 export function registerChatRoute(app: FastifyInstance, deps: ChatRouteDeps): void {

@@ -11,7 +11,7 @@ import type { ServerResponse } from "node:http";
 import { type ChatMessageLike, tokenizeReply } from "../chat/render-chat.js";
 import { countTextTokens } from "../chat/tokenize.js";
 import type { EngineEvent } from "../model/types.js";
-import type { ScriptedModel } from "../scripted/scripted-model.js";
+import type { ScriptedModel, ScriptedReply } from "../scripted/scripted-model.js";
 import type { EngineDriver } from "./driver.js";
 import { badRequest, maxTokensTooLarge, modelNotFound, promptTooLong } from "./errors.js";
 import type { ResolvedServerOptions } from "./options.js";
@@ -29,6 +29,8 @@ export interface GenerationInput {
   stream: boolean;
   programId?: string | undefined;
   isLastStep: boolean;
+  /** The request offered tools: the scripted reply is a tool call (chat only). */
+  tools?: boolean;
 }
 
 /** A validated request: the reply to give and the engine request that paces it. */
@@ -37,6 +39,8 @@ export interface Generation {
   created: number;
   model: string;
   content: string;
+  /** The reply's tool calls (empty unless the request offered tools). */
+  toolCalls: ScriptedReply["toolCalls"];
   /** Text tokens of the content (the reply's last token, end-of-turn, has no text). */
   textTokens: number;
   stream: boolean;
@@ -96,14 +100,15 @@ export function planGeneration(
   if (requested !== null && P + requested > L) throw maxTokensTooLarge(requested, L, P);
   const maxTokens = requested ?? L - P;
   if (maxTokens < 1) throw badRequest("max_tokens must be at least 1, got 0.", "max_tokens");
-  const answer = scripted.reply(input.messages);
-  const replyIds = tokenizeReply(answer.content);
+  const answer = scripted.reply(input.messages, { tools: input.tools === true });
+  const replyIds = tokenizeReply(answer.text);
   const id = `${input.idPrefix}${randomUUID().replace(/-/g, "")}`;
   return {
     id,
     created: Math.floor(Date.now() / 1000),
     model: input.model,
     content: answer.content,
+    toolCalls: answer.toolCalls,
     textTokens: countTextTokens(answer.content),
     stream: input.stream,
     promptLen: P,

@@ -48,6 +48,20 @@ export class ChunkWriter {
     );
   }
 
+  /** The reply's tool calls in one delta (with the content not yet sent), as vLLM's parsers do. */
+  toolCalls(text: string, calls: readonly { id: string; function: object }[]): string {
+    const delta = calls.map((c, index) => ({
+      index,
+      id: c.id,
+      type: "function",
+      function: c.function,
+    }));
+    return this.frame(
+      `[{"index":0,"delta":{"content":${JSON.stringify(text)},"tool_calls":${JSON.stringify(delta)}},"logprobs":null,"finish_reason":null}]`,
+      undefined,
+    );
+  }
+
   finish(text: string, reason: string, usage?: UsageInfo): string {
     return this.frame(
       `[{"index":0,"delta":{"content":${JSON.stringify(text)}},"logprobs":null,"finish_reason":${JSON.stringify(reason)},"stop_reason":null}]`,
@@ -76,7 +90,9 @@ export function completionBody(
   content: string,
   finishReason: string,
   usage: UsageInfo,
+  toolCalls: readonly object[] = [],
 ): string {
+  const withCalls = toolCalls.length > 0 && finishReason === "stop";
   return JSON.stringify({
     id,
     object: "chat.completion",
@@ -92,11 +108,11 @@ export function completionBody(
           annotations: null,
           audio: null,
           function_call: null,
-          tool_calls: [],
+          tool_calls: withCalls ? toolCalls : [],
           reasoning_content: null,
         },
         logprobs: null,
-        finish_reason: finishReason,
+        finish_reason: withCalls ? "tool_calls" : finishReason,
         stop_reason: null,
       },
     ],

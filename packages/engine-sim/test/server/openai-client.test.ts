@@ -63,6 +63,49 @@ describe("the official openai client", () => {
     expect(usage!.prompt_tokens_details!.cached_tokens).toBeGreaterThan(0);
   });
 
+  it("answers with a bash tool call when the request offers tools (streamed and not)", async () => {
+    const tools = [
+      {
+        type: "function" as const,
+        function: {
+          name: "bash",
+          parameters: { type: "object", properties: { command: { type: "string" } } },
+        },
+      },
+    ];
+    const r = await client.chat.completions.create({ model: MODEL, messages, tools });
+    const call = r.choices[0]!.message.tool_calls?.[0];
+    expect(r.choices[0]!.finish_reason).toBe("tool_calls");
+    expect(call?.type === "function" && call.function.name).toBe("bash");
+    expect(call?.type === "function" && JSON.parse(call.function.arguments)).toEqual({
+      command: "ls -la",
+    });
+    expect(r.choices[0]!.message.content).toMatch(/^THOUGHT:/);
+    const stream = await client.chat.completions.create({
+      model: MODEL,
+      messages,
+      tools,
+      stream: true,
+    });
+    let args = "";
+    let finish: string | null = null;
+    for await (const chunk of stream) {
+      for (const d of chunk.choices[0]?.delta.tool_calls ?? []) args += d.function?.arguments ?? "";
+      finish = chunk.choices[0]?.finish_reason ?? finish;
+    }
+    expect(JSON.parse(args)).toEqual({ command: "ls -la" });
+    expect(finish).toBe("tool_calls");
+  });
+
+  it("uses the block the prompt asks for (mini-swe-agent v2 text mode)", async () => {
+    const v2 = [
+      { role: "system" as const, content: "Reply with one ```mswea_bash_command block." },
+      messages[1]!,
+    ];
+    const r = await client.chat.completions.create({ model: MODEL, messages: v2 });
+    expect(r.choices[0]!.message.content).toMatch(/```mswea_bash_command\nls -la\n```$/);
+  });
+
   it("surfaces vLLM errors as the client's typed errors", async () => {
     await expect(client.chat.completions.create({ model: "nope", messages })).rejects.toMatchObject(
       {
