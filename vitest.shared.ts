@@ -75,6 +75,7 @@ export const INTEGRATION_TESTS: Record<string, readonly string[]> = {
     "test/streaming.test.ts",
     "test/timers.test.ts",
     "test/upstream-failures.test.ts",
+    "test/wire-formats.test.ts",
   ],
   "apps/swebench": [
     "test/atomic-write.test.ts",

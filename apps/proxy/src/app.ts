@@ -14,6 +14,7 @@ import type { ProxyConfig } from "./config.js";
 import { newCounters, type ProxyContext } from "./context.js";
 import { DockerGc, type ContainerRemover } from "./docker-gc.js";
 import { ProxyError, toErrorResponse } from "./errors.js";
+import { WIRE_FORMATS } from "./formats/index.js";
 import { metricsRoute } from "./metrics/metrics-route.js";
 import { ProfileWriter } from "./profile-writer.js";
 import type { RouterPort } from "./router-port.js";
@@ -150,14 +151,19 @@ function parseBodiesAsJson(app: FastifyInstance, router: RouterPort): void {
   });
 }
 
-/** Every error, and an unknown route, is answered in the OpenAI envelope. */
+/**
+ * Every error, and an unknown route, is answered in the OpenAI envelope; on a wire format's route
+ * in that format's shape (Anthropic's on `/v1/messages`).
+ */
 function answerErrorsAsOpenAI(app: FastifyInstance, ctx: ProxyContext): void {
+  const formats = new Map(WIRE_FORMATS.map((f) => [f.path, f]));
   app.setErrorHandler((err, request, reply) => {
     const { status, body } = toErrorResponse(err);
     if (status >= 500) request.log.error({ err }, "request failed");
     else request.log.debug({ status, reason: body.error.message }, "request rejected");
     ctx.counters.rejectedRequests++;
-    return reply.code(status).send(body);
+    const format = formats.get(request.routeOptions.url ?? "");
+    return reply.code(status).send(format ? format.errorBody(status, body) : body);
   });
   app.setNotFoundHandler((request, reply) => {
     const { status, body } = toErrorResponse(

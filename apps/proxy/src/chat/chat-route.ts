@@ -1,26 +1,31 @@
 /**
- * `POST /v1/chat/completions`: resolve the program, ask the Router where and when, wait if the
- * program is paused, forward through the backend's keep-alive pool, pass the answer (or the SSE
- * bytes) back, and report usage, first-token time, progress and failures to the Router.
+ * The data-plane routes, one per wire format (`/v1/chat/completions`, `/v1/completions`,
+ * `/v1/responses`, `/v1/messages`; formats/): resolve the program, ask the Router where and when,
+ * wait if the program is paused, forward through the backend's keep-alive pool, pass the answer
+ * (or the SSE bytes) back, and report usage, first-token time, progress and failures to the
+ * Router. The format adapter says where usage sits and what errors look like; the rest is shared.
  * The request's Fastify id is its id in the Router and in every log line about it.
  * @module
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ProxyContext } from "../context.js";
+import { WIRE_FORMATS, type WireFormat } from "../formats/index.js";
 import { HangUp } from "../upstream/hang-up.js";
 import { ClientGone } from "./client-gone.js";
 import type { Exchange } from "./exchange.js";
 import { forward } from "./forward.js";
-import { prepareChatRequest } from "./prepare-request.js";
+import { prepareRequest } from "./prepare-request.js";
 import { forwardStream } from "./stream.js";
 
 export function chatRoute(app: FastifyInstance, ctx: ProxyContext): void {
   const ids = new RouterIds();
-  app.post("/v1/chat/completions", (request, reply) => handleChat(ctx, ids, request, reply));
+  for (const format of WIRE_FORMATS) {
+    app.post(format.path, (request, reply) => handleChat(ctx, ids, format, request, reply));
+  }
 }
 
 /**
- * The Router's ids of the chat requests in flight. A request's id is its Fastify id; two requests
+ * The Router's ids of the requests in flight (every route). A request's id is its Fastify id; two requests
  * in flight may carry the same one (a client's `x-request-id`), and the Router needs them apart.
  */
 class RouterIds {
@@ -41,10 +46,11 @@ class RouterIds {
 async function handleChat(
   ctx: ProxyContext,
   ids: RouterIds,
+  format: WireFormat,
   request: FastifyRequest,
   reply: FastifyReply,
 ): Promise<void> {
-  const prepared = prepareChatRequest(request.body, request.headers);
+  const prepared = prepareRequest(format, request.body, request.headers);
   const requestId = ids.claim(request.id);
   const { programId } = prepared;
   // Every later line about the request (errors, "request done") carries the program too.

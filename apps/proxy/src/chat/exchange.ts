@@ -1,5 +1,5 @@
 /**
- * One chat request on its way through the proxy ({@link Exchange}), and the steps every answer
+ * One request (any wire format) on its way through the proxy ({@link Exchange}), and the steps every answer
  * shares whether it streams or not: the upstream request, a failure before any answer, an error
  * status passed through, and the end the Router hears (complete with the usage, or fail).
  * @module
@@ -38,7 +38,7 @@ export interface Exchange {
 export function upstreamRequest(x: Exchange): UpstreamRequest & { signal: HangUp } {
   return {
     method: "POST",
-    path: "/v1/chat/completions",
+    path: x.prepared.format.path,
     body: x.prepared.upstreamBody,
     headers: upstreamHeaders(x.ctx, x.request),
     signal: x.hangUp,

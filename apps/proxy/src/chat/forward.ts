@@ -1,6 +1,6 @@
 /**
  * Non-streaming answers: the whole upstream body is collected into one Buffer and sent back as
- * it came; its `usage` completes the step.
+ * it came; its `usage`, read as the wire format counts it, completes the step.
  * @module
  */
 import type { BufferedResponse } from "../upstream/buffered.js";
@@ -24,7 +24,8 @@ export async function forward(x: Exchange): Promise<void> {
 
   const now = x.ctx.now();
   x.ctx.router.firstToken(x.requestId, now);
-  finish(x, toUsage(extractUsage(res.body.toString("utf8"))), now);
+  const usage = x.prepared.format.bodyUsage(extractUsage(res.body.toString("utf8")));
+  finish(x, toUsage(usage), now);
   x.reply.header("content-type", res.contentType ?? "application/json");
   x.reply.code(200).send(res.body);
 }

@@ -1,13 +1,17 @@
 /**
- * Relays an upstream SSE stream to the client byte for byte while watching it: the first content
- * event (first token), every content event (progress), the usage-only chunk (`"choices":[]`) and
- * in-stream `{"error":…}` chunks. The bytes are never re-serialised. When the usage chunk must be
- * hidden from the client, whole events are forwarded as soon as their terminating blank line
- * arrives, and that one event is dropped; otherwise bytes are forwarded the moment they arrive.
+ * Relays an upstream SSE stream to the client byte for byte while watching it through the wire
+ * format's {@link EventDialect}: the first content event (first token), every content event
+ * (progress), the events carrying usage (merged: Anthropic splits it over two events) and
+ * in-stream errors. The bytes are never re-serialised. When the usage-only event (chat's
+ * `"choices":[]`) must be hidden from the client, whole events are forwarded as soon as their
+ * terminating blank line arrives, and that one event is dropped; otherwise bytes are forwarded
+ * the moment they arrive.
  * @module
  */
 
 import type { ChatUsage } from "@thunderagent/protocol";
+import { OPENAI_EVENTS } from "../formats/openai-formats.js";
+import type { EventDialect } from "../formats/wire-format.js";
 
 /** A usage chunk's `usage` as received (not validated: `toUsage` checks each count). */
 export type UsageCounts = Partial<ChatUsage>;
@@ -20,8 +24,6 @@ export interface SseObserver {
 }
 
 const LF2 = Buffer.from("\n\n");
-/** What every content chunk holds (compact JSON, as vLLM writes it): checked on the bytes. */
-const CHOICE_OPEN = Buffer.from('"choices":[{');
 const CRLF2 = Buffer.from("\r\n\r\n");
 
 /**
@@ -63,10 +65,15 @@ export class SseRelay {
   /** Set once an in-stream error chunk was seen. */
   errorMessage: string | null = null;
 
+  readonly #marker: Buffer;
+
   constructor(
     private readonly hideUsageChunk: boolean,
     private readonly observer: SseObserver,
-  ) {}
+    private readonly dialect: EventDialect = OPENAI_EVENTS,
+  ) {
+    this.#marker = dialect.contentMarker;
+  }
 
   /** Feeds upstream bytes; returns what to write to the client now (possibly empty). */
   push(chunk: Buffer): Buffer {
@@ -80,7 +87,7 @@ export class SseRelay {
       if (!end) break;
       const stop = end.at + end.len;
       // The common case, a content chunk, is recognised without decoding the event.
-      const c = buf.indexOf(CHOICE_OPEN, start);
+      const c = buf.indexOf(this.#marker, start);
       let keep = true;
       if (c >= 0 && c < end.at) this.#content();
       else keep = this.#inspect(buf.toString("utf8", start, end.at));
@@ -122,23 +129,17 @@ export class SseRelay {
     } catch {
       return true;
     }
-    if (parsed === null || typeof parsed !== "object") return true;
-    const rec = parsed as { choices?: unknown; usage?: unknown; error?: unknown };
-    if (rec.error !== undefined && rec.error !== null) {
-      const e = rec.error as { message?: unknown } | string;
-      const msg = typeof e === "string" ? e : typeof e.message === "string" ? e.message : "error";
-      this.errorMessage = msg;
-      this.observer.error(msg);
-      return true;
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return true;
+    const meaning = this.dialect.classify(parsed as Record<string, unknown>);
+    if (meaning.kind === "content") this.#content();
+    else if (meaning.kind === "error") {
+      this.errorMessage = meaning.message;
+      this.observer.error(meaning.message);
+    } else if (meaning.kind === "usage") {
+      this.usage = { ...this.usage, ...meaning.counts };
+      this.observer.usage(this.usage);
+      return !meaning.usageOnly;
     }
-    if (Array.isArray(rec.choices) && rec.choices.length === 0) {
-      if (rec.usage && typeof rec.usage === "object") {
-        this.usage = rec.usage as UsageCounts;
-        this.observer.usage(this.usage);
-      }
-      return false;
-    }
-    if (Array.isArray(rec.choices)) this.#content();
     return true;
   }
 

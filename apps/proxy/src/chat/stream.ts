@@ -8,7 +8,6 @@
  * @module
  */
 import type { StreamOutcome, StreamSink } from "../upstream/streaming.js";
-import { streamErrorEvent } from "../upstream/errors.js";
 import {
   finish,
   upstreamFailed,
@@ -41,15 +40,19 @@ export async function forwardStream(x: Exchange): Promise<void> {
 /** The relay that tells the Router about the first token and every content chunk. */
 function watchEvents(x: Exchange): SseRelay {
   const { router, now } = x.ctx;
-  return new SseRelay(!x.prepared.clientWantsUsage, {
-    content(first) {
-      const t = now();
-      if (first) router.firstToken(x.requestId, t);
-      router.streamChunk(x.requestId, t);
+  return new SseRelay(
+    !x.prepared.clientWantsUsage,
+    {
+      content(first) {
+        const t = now();
+        if (first) router.firstToken(x.requestId, t);
+        router.streamChunk(x.requestId, t);
+      },
+      usage() {},
+      error() {},
     },
-    usage() {},
-    error() {},
-  });
+    x.prepared.format.events,
+  );
 }
 
 /** Where a 200's bytes go: the client's socket, opened with SSE headers, through the relay. */
@@ -93,7 +96,8 @@ function endStream(x: Exchange, outcome: StreamOutcome, relay: SseRelay): void {
     counters.streamErrors++;
     finish(x, null, now);
     x.log.warn({ backend: x.backend, err: outcome.error.message }, "upstream stream broke");
-    raw.end(streamErrorEvent(`backend ${x.backend} stream broke: ${outcome.error.message}`));
+    const message = `backend ${x.backend} stream broke: ${outcome.error.message}`;
+    raw.end(x.prepared.format.streamError(message));
     return;
   }
   const rest = relay.flush();
