@@ -35,7 +35,7 @@ createServer((req, res) => {
       delete body["program_id"];
       const up = await pool.request({
         method: "POST",
-        path: "/v1/chat/completions",
+        path: req.url ?? "/v1/chat/completions",
         headers: { "content-type": "application/json" },
         body: JSON.stringify(body),
       });

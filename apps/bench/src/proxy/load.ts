@@ -6,6 +6,7 @@
  */
 import { createRequire } from "node:module";
 import { Agent, request } from "undici";
+import { CHAT_PATH } from "./routes.js";
 
 interface AutocannonResult {
   requests: { average: number; total: number };
@@ -45,6 +46,8 @@ export function percentile(sorted: Float64Array, p: number): number {
 /** One autocannon run; `bodyFor(i)` gives connection i its body (its own program id). */
 export async function runLoad(opts: {
   url: string;
+  /** The route (default chat completions). */
+  path?: string;
   connections: number;
   durationS: number;
   bodyFor: (connection: number) => string;
@@ -52,7 +55,7 @@ export async function runLoad(opts: {
   let next = 0;
   const latencies: number[] = [];
   const instance = autocannon({
-    url: `${opts.url}/v1/chat/completions`,
+    url: `${opts.url}${opts.path ?? CHAT_PATH}`,
     method: "POST",
     headers: { "content-type": "application/json" },
     body: opts.bodyFor(0),
@@ -83,6 +86,7 @@ export interface TtfbResult {
 /** `concurrency` workers stream requests back to back for `durationS`, timing the first byte. */
 export async function measureTtfb(opts: {
   url: string;
+  path?: string;
   concurrency: number;
   durationS: number;
   bodyFor: (worker: number) => string;
@@ -96,7 +100,7 @@ export async function measureTtfb(opts: {
     while (performance.now() < end) {
       const t0 = performance.now();
       try {
-        const res = await request(`${opts.url}/v1/chat/completions`, {
+        const res = await request(`${opts.url}${opts.path ?? CHAT_PATH}`, {
           method: "POST",
           headers: { "content-type": "application/json" },
           body,
@@ -123,6 +127,7 @@ export async function measureTtfb(opts: {
 /** Sends one request per program id (concurrency `c`), to register `n` live programs. */
 export async function registerPrograms(opts: {
   url: string;
+  path?: string;
   n: number;
   concurrency: number;
   bodyFor: (i: number) => string;
@@ -135,7 +140,7 @@ export async function registerPrograms(opts: {
     while (i < opts.n) {
       const id = i++;
       try {
-        const res = await request(`${opts.url}/v1/chat/completions`, {
+        const res = await request(`${opts.url}${opts.path ?? CHAT_PATH}`, {
           method: "POST",
           headers: { "content-type": "application/json" },
           body: opts.bodyFor(id),

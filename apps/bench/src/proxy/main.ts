@@ -7,6 +7,7 @@
  *
  *   pnpm bench:proxy [--duration 5] [--connections 1,64,256] [--repeat 2] [--warmup 3] [--programs 10000]
  *                    [--pin auto|on|off] [--load auto|wrk|autocannon] [-o|--out path]
+ *                    [--route chat|completions|responses|messages]
  *
  * `--pin` (default: on where taskset works and there are two CPUs or more) puts engine-sim and
  * the load generators (wrk, and this process, which paces and times) on CPU 0 and the proxy under
@@ -22,6 +23,7 @@ import { reportUsageError } from "@thunderagent/cli-kit";
 import { request } from "undici";
 import { measureRss, pacedRow, saturatedRow, ttfbRows, type Bench } from "./measure.js";
 import { readBenchProxyCommandLine, type BenchProxyOptions } from "./options.js";
+import { routeBody, routePath } from "./routes.js";
 import { canPin, pin, startTs, type Child } from "./processes.js";
 import { renderReport, type Row } from "./report.js";
 import { wrkAvailable } from "./wrk.js";
@@ -111,15 +113,11 @@ async function bench(opts: BenchProxyOptions, pinned: boolean, useWrk: boolean, 
     loadCpu: pinned ? 0 : undefined,
     ...targets,
     log,
+    path: routePath(opts.route),
     body: (stream, program) =>
-      JSON.stringify({
-        model,
-        messages: [{ role: "user", content }],
-        max_tokens: 16,
-        ...(stream ? { stream: true } : {}),
-        ...(program !== null ? { program_id: program } : {}),
-      }),
+      routeBody(opts.route, { model, text: content, maxTokens: 16, stream, program }),
   };
+  log(`route ${opts.route} (${routePath(opts.route)})`);
   const rows: Row[] = [];
   const paced: Array<Row & { rate: number }> = [];
   for (const stream of [false, true]) {

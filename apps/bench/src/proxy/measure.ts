@@ -21,7 +21,9 @@ export interface Bench {
   readonly engine: Child;
   readonly proxy: Child;
   readonly bare: Child;
-  /** A chat request body, streaming or not, with a program id (null = none: the engine direct). */
+  /** The route loaded (`--route`): chat completions unless asked. */
+  readonly path: string;
+  /** A request body, streaming or not, with a program id (null = none: the engine direct). */
   readonly body: (stream: boolean, program: string | null) => string;
   readonly log: (msg: string) => void;
 }
@@ -45,7 +47,7 @@ async function measureOnce(
   const connections = load.connections;
   // Warm-up (JIT, pools), then the measured run.
   if (opts.warmup > 0) {
-    const warm = { url: target.url, connections, durationS: opts.warmup, bodyFor };
+    const warm = { url: target.url, path: b.path, connections, durationS: opts.warmup, bodyFor };
     if (rate !== undefined) await runPaced({ ...warm, rate });
     else if (useWrk) await runWrk({ ...warm, cpu: loadCpu });
     else await runLoad(warm);
@@ -53,7 +55,7 @@ async function measureOnce(
   const cpu0 = cpuMicros(target.pid);
   const eng0 = cpuMicros(engine.pid);
   const own0 = process.cpuUsage();
-  const run = { url: target.url, connections, durationS: opts.duration, bodyFor };
+  const run = { url: target.url, path: b.path, connections, durationS: opts.duration, bodyFor };
   const r =
     rate !== undefined
       ? await runPaced({ ...run, rate }).then((l) => ({ ...l, ...withPercentiles(l) }))
@@ -138,6 +140,7 @@ export async function ttfbRows(b: Bench): Promise<TtfbRow[]> {
     const at = (target: Child, viaProxy: boolean) =>
       measureTtfb({
         url: target.url,
+        path: b.path,
         concurrency,
         durationS: b.opts.duration,
         bodyFor: bodyFor(viaProxy),
@@ -187,6 +190,7 @@ export async function measureRss(b: Bench, children: Child[]): Promise<ReportInp
   const before = rssMiB(memProxy.pid);
   const errors = await registerPrograms({
     url: memProxy.url,
+    path: b.path,
     n: programs,
     concurrency: 64,
     bodyFor: (i) => b.body(false, `live-${i}`),

@@ -14,6 +14,7 @@ import {
 } from "@thunderagent/cli-kit";
 import { z } from "zod";
 import { ROOT } from "./processes.js";
+import { BENCH_ROUTES } from "./routes.js";
 
 export const BENCH_PROXY_FLAGS = {
   duration: { value: "S", help: "seconds per measured run (5)" },
@@ -26,6 +27,10 @@ export const BENCH_PROXY_FLAGS = {
     help: "engine + load on CPU 0, the proxy on CPU 1 (auto: where taskset works and 2+ CPUs)",
   },
   load: { value: "auto|wrk|autocannon", help: "load generator (auto: wrk when on PATH)" },
+  route: {
+    value: "chat|completions|responses|messages",
+    help: "the route loaded, the same request in its wire format (chat)",
+  },
   out: {
     value: "PATH",
     short: "o",
@@ -62,6 +67,7 @@ const Options = z.object({
     .default(join(ROOT, "docs", "results", "proxy.md")),
   pin: z.enum(["auto", "on", "off"]).default("auto"),
   load: z.enum(["auto", "wrk", "autocannon"]).default("auto"),
+  route: z.enum(BENCH_ROUTES).default("chat"),
 });
 export type BenchProxyOptions = z.output<typeof Options>;
 

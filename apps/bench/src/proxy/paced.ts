@@ -8,6 +8,7 @@
  * @module
  */
 import { Pool } from "undici";
+import { CHAT_PATH } from "./routes.js";
 
 export interface PacedResult {
   /** 2xx answers per second over the run. */
@@ -20,6 +21,8 @@ export interface PacedResult {
 
 export async function runPaced(opts: {
   url: string;
+  /** The route (default chat completions). */
+  path?: string;
   connections: number;
   rate: number;
   durationS: number;
@@ -39,7 +42,7 @@ export async function runPaced(opts: {
     const p = pool
       .request({
         method: "POST",
-        path: "/v1/chat/completions",
+        path: opts.path ?? CHAT_PATH,
         headers: { "content-type": "application/json" },
         body,
       })

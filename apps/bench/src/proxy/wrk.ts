@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BenchError } from "../errors.js";
 import { cpuMicros } from "./processes.js";
+import { CHAT_PATH } from "./routes.js";
 
 export interface WrkResult {
   rps: number;
@@ -62,6 +63,8 @@ export function wrkScript(path: string, bodies: readonly string[]): string {
 /** One wrk run (one thread) against `url`; `cpu` pins it with taskset. */
 export async function runWrk(opts: {
   url: string;
+  /** The route (default chat completions). */
+  path?: string;
   connections: number;
   durationS: number;
   bodyFor: (connection: number) => string;
@@ -71,7 +74,7 @@ export async function runWrk(opts: {
   try {
     const script = join(dir, "post.lua");
     const bodies = Array.from({ length: opts.connections }, (_, i) => opts.bodyFor(i));
-    writeFileSync(script, wrkScript("/v1/chat/completions", bodies));
+    writeFileSync(script, wrkScript(opts.path ?? CHAT_PATH, bodies));
     const args = [
       "-t1",
       `-c${opts.connections}`,
