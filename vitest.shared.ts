@@ -64,8 +64,10 @@ export const INTEGRATION_TESTS: Record<string, readonly string[]> = {
   "apps/proxy": [
     "test/aborts.test.ts",
     "test/admin.test.ts",
+    "test/backend-url.test.ts",
     "test/cli.test.ts",
     "test/errors.test.ts",
+    "test/identity-routes.test.ts",
     "test/lifecycle.test.ts",
     "test/logging.test.ts",
     "test/policy-scenarios.test.ts",
@@ -75,6 +77,7 @@ export const INTEGRATION_TESTS: Record<string, readonly string[]> = {
     "test/streaming.test.ts",
     "test/timers.test.ts",
     "test/upstream-failures.test.ts",
+    "test/weight-sync.test.ts",
     "test/wire-formats.test.ts",
   ],
   "apps/swebench": [

@@ -22,6 +22,8 @@ import { adminRoutes } from "./routes/admin-routes.js";
 import { SchedulerLoop } from "./scheduler-loop.js";
 import { Upstreams } from "./upstream/upstreams.js";
 import { Waiters } from "./waiters.js";
+import { WeightSync } from "./weight-sync/weight-sync.js";
+import { weightSyncRoutes } from "./weight-sync/weight-sync-routes.js";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -64,6 +66,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (log.isLevelEnabled("debug")) logEachRequest(app);
   chatRoute(app, ctx);
   adminRoutes(app, ctx);
+  weightSyncRoutes(app, ctx);
   metricsRoute(app, ctx);
   startAndStop(app, ctx, loop, deps);
   return app;
@@ -98,6 +101,11 @@ function newContext(deps: AppDeps, log: Logger, now: () => number): ProxyContext
     router,
     upstreams,
     waiters,
+    weightSync: new WeightSync(
+      config.weightSyncTimeout,
+      now,
+      log.child({ component: "weight-sync" }),
+    ),
     monitor: new BackendMonitor(config, upstreams, router, log, now),
     profile: config.profile ? new ProfileWriter(config.profileDir) : null,
     containers,
@@ -219,7 +227,7 @@ function startAndStop(
   });
   app.addHook("preClose", async () => {
     loop.stop();
-    const n = ctx.waiters.close();
+    const n = ctx.waiters.close() + ctx.weightSync.close();
     if (n > 0) ctx.log.info({ waiters: n }, "answered waiting requests with 503");
   });
   app.addHook("onClose", async () => {

@@ -46,11 +46,19 @@ export function parseByteSize(raw: string): number | undefined {
   return Math.floor(n * mult);
 }
 
+/**
+ * A backend: the server's root, as `http(s)://host:port`. The OpenAI-style base URL with `/v1`
+ * (what clients are configured with) is accepted and cut to the root: the routes add `/v1/...`,
+ * and `/health`, `/metrics` and SGLang's `/get_server_info` are read at the root.
+ */
 const url = z
   .string()
   .trim()
   .refine((s) => /^https?:\/\/[^/\s]+/.test(s), { message: "must be http(s):// URLs" })
-  .transform((s) => s.replace(/\/+$/, ""));
+  .transform((s) => s.replace(/\/+$/, "").replace(/\/v1$/, ""))
+  .refine((s) => /^https?:\/\/[^/\s]+$/.test(s), {
+    message: "must be server roots (http://host:port, optionally ending in /v1)",
+  });
 
 const seconds = z.coerce.number().positive();
 
@@ -172,6 +180,7 @@ export const ProxyConfig = z
     forceResumeTimeout: seconds.default(1800),
     abandonTimeout: seconds.default(1800),
     healthInterval: seconds.default(5),
+    weightSyncTimeout: seconds.default(300),
   })
   .superRefine(checkWatermarks);
 export type ProxyConfig = Readonly<z.output<typeof ProxyConfig>>;

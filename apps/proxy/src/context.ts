@@ -11,6 +11,7 @@ import type { ProfileWriter } from "./profile-writer.js";
 import type { RouterPort } from "./router-port.js";
 import type { Upstreams } from "./upstream/upstreams.js";
 import type { Waiters } from "./waiters.js";
+import type { WeightSync } from "./weight-sync/weight-sync.js";
 
 /** Counters of the proxy itself (the Router keeps the scheduling ones). */
 export interface ProxyCounters {
@@ -44,6 +45,8 @@ export interface ProxyContext {
   router: RouterPort;
   upstreams: Upstreams;
   waiters: Waiters;
+  /** An RL trainer's weight broadcast: new requests wait and ticks are skipped while active. */
+  weightSync: WeightSync;
   monitor: BackendMonitor;
   profile: ProfileWriter | null;
   containers: ContainerRemover | null;

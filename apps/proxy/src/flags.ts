@@ -180,6 +180,11 @@ export const FLAGS = {
     help: "seconds between backend /health checks (5)",
     expect: SECONDS,
   },
+  "weight-sync-timeout": {
+    value: "S",
+    help: "a weight sync left open is ended after (300)",
+    expect: SECONDS,
+  },
 } as const satisfies Record<string, OptionSpec>;
 
 export const ENV_PREFIX = "THUNDERAGENT";

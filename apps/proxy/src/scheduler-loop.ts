@@ -59,9 +59,16 @@ export class SchedulerLoop {
     }
   }
 
-  /** One scheduler round: refresh metrics (if the mode needs them fresh), tick, hand out what the tick decided. */
+  /**
+   * One scheduler round: refresh metrics (if the mode needs them fresh), tick, hand out what the
+   * tick decided. Skipped (null) while the previous one runs or a weight sync is active.
+   */
   async tick(): Promise<TickResult | null> {
     if (this.#ticking) return null;
+    if (this.ctx.weightSync.active) {
+      this.ctx.weightSync.skippedTicks++;
+      return null;
+    }
     this.#ticking = true;
     try {
       if (routerModePolicy(this.ctx.config.router).freshMetricsBeforeTick) await this.scrape();

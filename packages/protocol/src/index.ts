@@ -35,6 +35,7 @@ export {
   ReleaseRequest,
   ReleaseResponse,
   RouterMode,
+  WeightSyncState,
 } from "./router-api.js";
 export {
   STEP_PROFILE_COLUMNS,

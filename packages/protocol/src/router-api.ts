@@ -68,6 +68,21 @@ export const BackendHealth = z.strictObject({
 });
 export type BackendHealth = z.infer<typeof BackendHealth>;
 
+/**
+ * `weight_sync` in `/health` (ours and today's upstream; absent from the Python original's older
+ * answers): an RL trainer's weight broadcast between `POST /weight_sync/begin` and `/end`.
+ */
+export const WeightSyncState = z.strictObject({
+  active: z.boolean(),
+  /** Unix seconds when the active sync began; null when none is active. */
+  since: z.number().nullable(),
+  timeout_s: z.number().positive(),
+  waiting_requests: count,
+  syncs_total: count,
+  watchdog_ends_total: count,
+});
+export type WeightSyncState = z.infer<typeof WeightSyncState>;
+
 export const HealthResponse = z.strictObject({
   status: z.literal("ok"),
   router_mode: RouterMode,
@@ -79,6 +94,7 @@ export const HealthResponse = z.strictObject({
   paused_count: count,
   per_backend: z.record(z.string(), BackendHealth),
   profile_enabled: z.boolean(),
+  weight_sync: WeightSyncState.optional(),
 });
 export type HealthResponse = z.infer<typeof HealthResponse>;
 

@@ -12,7 +12,7 @@ import type { ProxyContext } from "../context.js";
 import { WIRE_FORMATS, type WireFormat } from "../formats/index.js";
 import { HangUp } from "../upstream/hang-up.js";
 import { ClientGone } from "./client-gone.js";
-import type { Exchange } from "./exchange.js";
+import { closeIfAsked, type Exchange } from "./exchange.js";
 import { forward } from "./forward.js";
 import { prepareRequest } from "./prepare-request.js";
 import { forwardStream } from "./stream.js";
@@ -86,12 +86,18 @@ async function handleChat(
     ctx.counters.inflight--;
     reply.raw.off("close", onClose);
     ids.release(requestId);
+    closeIfAsked(x);
   }
 }
 
-/** Asks the Router where the request goes, waits for its turn if told to, and sets `x.backend`. */
+/**
+ * Waits out a weight sync, asks the Router where the request goes, waits for its turn if told to,
+ * and sets `x.backend`.
+ */
 async function route(x: Exchange): Promise<void> {
   const { router, now } = x.ctx;
+  // During a weight sync a new request waits for its end before the Router hears of it.
+  await x.ctx.weightSync.pass(x.hangUp);
   const { programId, dockerIds } = x.prepared;
   const decision = router.arrive(
     {

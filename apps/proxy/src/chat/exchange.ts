@@ -6,6 +6,7 @@
  */
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from "fastify";
 import type { ProxyContext } from "../context.js";
+import { releaseProgram } from "../release-program.js";
 import type { Usage } from "../router-port.js";
 import type { BufferedResponse } from "../upstream/buffered.js";
 import { upstreamFailure } from "../upstream/errors.js";
@@ -73,4 +74,14 @@ export function finish(x: Exchange, usage: Usage | null, now: number): void {
   if (!usage) return router.fail(x.requestId, now);
   const row = router.complete(x.requestId, usage, now);
   if (row) profile?.append(row);
+}
+
+/**
+ * The request is over, whatever its end (answered, refused, failed, the client gone): with the
+ * in-band close signal (`x-session-final: true`, …) its program is released now, as
+ * `POST /programs/release` would. Every data-plane route calls it once, after the Router heard
+ * the request's end.
+ */
+export function closeIfAsked(x: Exchange): void {
+  if (x.prepared.closeOnEnd) releaseProgram(x.ctx, x.prepared.programId, x.log, "in-band close");
 }

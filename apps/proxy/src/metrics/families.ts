@@ -60,6 +60,7 @@ export function collectFamilies(ctx: ProxyContext): MetricFamily[] {
     ...backendFamilies(s),
     pauseHistogram(s),
     ...proxyFamilies(ctx),
+    ...weightSyncFamilies(ctx),
   ];
 }
 
@@ -199,6 +200,34 @@ function proxyFamilies(ctx: ProxyContext): MetricFamily[] {
       "rejected_requests_total",
       "Requests answered with an error by the proxy.",
       c.rejectedRequests,
+    ),
+  ];
+}
+
+/** Weight syncs (`POST /weight_sync/begin` … `end`). */
+function weightSyncFamilies(ctx: ProxyContext): MetricFamily[] {
+  const w = ctx.weightSync;
+  return [
+    gauge(
+      "weight_sync_active",
+      "1 while a weight sync is active (new requests wait).",
+      w.active ? 1 : 0,
+    ),
+    counter("weight_syncs_total", "Weight syncs begun.", w.syncs),
+    counter(
+      "weight_sync_watchdog_ends_total",
+      "Weight syncs left open and ended by the watchdog (--weight-sync-timeout).",
+      w.watchdogEnds,
+    ),
+    gauge(
+      "weight_sync_waiting_requests",
+      "Requests waiting for the weight sync to end.",
+      w.view().waiting_requests,
+    ),
+    counter(
+      "scheduler_ticks_skipped_total",
+      "Scheduler ticks skipped because a weight sync was active.",
+      w.skippedTicks,
     ),
   ];
 }

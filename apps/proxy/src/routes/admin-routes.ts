@@ -10,9 +10,13 @@ import { upstreamHeaders } from "../upstream/headers.js";
 import { passThrough } from "../upstream/pass-through.js";
 import type { ProxyContext } from "../context.js";
 import { ProxyError } from "../errors.js";
+import { releaseProgram } from "../release-program.js";
 
 export function adminRoutes(app: FastifyInstance, ctx: ProxyContext): void {
-  app.get("/health", async () => ctx.router.healthView());
+  app.get("/health", async () => ({
+    ...ctx.router.healthView(),
+    weight_sync: ctx.weightSync.view(),
+  }));
 
   app.get("/programs", async () => ctx.router.programsView());
 
@@ -27,11 +31,8 @@ export function adminRoutes(app: FastifyInstance, ctx: ProxyContext): void {
       );
     }
     const programId = String(parsed.data.program_id);
-    const result = ctx.router.release(programId, ctx.now());
-    ctx.resume(result.resumed);
-    if (result.dockerIds.length > 0) ctx.removeContainers(programId, result.dockerIds);
-    if (result.released) request.log.debug({ programId }, "program released");
-    return { program_id: programId, released: result.released };
+    const released = releaseProgram(ctx, programId, request.log, "release");
+    return { program_id: programId, released };
   });
 
   const requireProfiling = () => {
