@@ -101,7 +101,7 @@ export const VS_FLAGS = {
 export const VS_CLI: CliDefinition = {
   name: "bench:vs-original",
   usage: '--original-cmd "<command template>" [options]',
-  summary: `Runs reproduce's simulated pipeline (engine-sim with the preset's profile, 24 agents on the sample
+  summary: `Runs reproduce's simulated pipeline (engine-sim with the preset's profile, its agents (12) on the sample
 dataset in local sandboxes, time-compressed) with three routers, interleaved round by round:
   python-original        the --original-cmd template (the Python ThunderAgent)
   ours-original-policy   this repository's proxy with --policy original
