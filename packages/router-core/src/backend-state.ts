@@ -30,6 +30,8 @@ export class BackendState {
   /** Tokens of reasoning programs marked for pause (`future_paused_tokens`). */
   markedTokens = 0;
   markedCount = 0;
+  /** Programs whose acting lease expired: neither their tokens nor their buffer count. */
+  idleCount = 0;
   /** The original's running `future_paused_tokens` counter (FuturePausedTokens "original"). */
   futurePausedCounter = 0;
   /** Prefix-sharing credit, refreshed at each tick from the last snapshot. */
@@ -53,6 +55,11 @@ export class BackendState {
 
   get programCount(): number {
     return this.programs.size;
+  }
+
+  /** Programs that hold a buffer: all but those whose acting lease expired. */
+  get bufferedCount(): number {
+    return this.programs.size - this.idleCount;
   }
 
   /**
@@ -104,11 +111,12 @@ export class BackendState {
     }
     const acting = p.status === "acting";
     const tokens = reservedTokens(p);
-    this.addSums(tokens, acting, p.markedForPause, 1);
+    this.addSums(tokens, acting, p.markedForPause, 1, p.leaseExpired);
     acc.attached = true;
     acc.tokens = tokens;
     acc.acting = acting;
     acc.marked = p.markedForPause;
+    acc.idle = p.leaseExpired;
     this.programs.add(p);
   }
 
@@ -116,7 +124,7 @@ export class BackendState {
   detach(p: Program): void {
     const acc = p.account;
     if (!acc.attached) return;
-    this.addSums(acc.tokens, acc.acting, acc.marked, -1);
+    this.addSums(acc.tokens, acc.acting, acc.marked, -1, acc.idle);
     acc.attached = false;
     this.programs.delete(p);
   }
@@ -127,18 +135,32 @@ export class BackendState {
     if (!acc.attached) return;
     const acting = p.status === "acting";
     const tokens = reservedTokens(p);
-    if (acc.tokens === tokens && acc.acting === acting && acc.marked === p.markedForPause) {
+    const idle = p.leaseExpired;
+    if (
+      acc.tokens === tokens &&
+      acc.acting === acting &&
+      acc.marked === p.markedForPause &&
+      acc.idle === idle
+    ) {
       return;
     }
-    this.addSums(acc.tokens, acc.acting, acc.marked, -1);
-    this.addSums(tokens, acting, p.markedForPause, 1);
+    this.addSums(acc.tokens, acc.acting, acc.marked, -1, acc.idle);
+    this.addSums(tokens, acting, p.markedForPause, 1, idle);
     acc.tokens = tokens;
     acc.acting = acting;
     acc.marked = p.markedForPause;
+    acc.idle = idle;
   }
 
   /** Adds (sign 1) or removes (sign −1) one program's share of the sums. */
-  private addSums(tokens: number, acting: boolean, marked: boolean, sign: 1 | -1): void {
+  private addSums(
+    tokens: number,
+    acting: boolean,
+    marked: boolean,
+    sign: 1 | -1,
+    idle: boolean,
+  ): void {
+    if (idle) this.idleCount += sign;
     if (acting) {
       this.actingTokens += sign * tokens;
       this.actingCount += sign;

@@ -1,7 +1,7 @@
 /**
  * Capacity arithmetic of one backend (docs/original-api.md, "Capacity and the tick"):
  *
- *   used      = reasoning + w·acting − shared + bufferPerProgram · programs
+ *   used      = reasoning + w·acting − shared + bufferPerProgram · programs (but lease-idle ones)
  *   shared    = max(0, reasoning − ⌊kvCacheUsage · capacity⌋)        (prefix sharing)
  *   remaining = capacity − used
  *
@@ -53,7 +53,7 @@ export function activeTokens(b: BackendState, w: number): number {
 
 export function usedTokens(b: BackendState, p: CapacityParams): number {
   return (
-    activeTokens(b, p.actingTokenWeight) - b.sharedTokens + p.bufferPerProgram * b.programs.size
+    activeTokens(b, p.actingTokenWeight) - b.sharedTokens + p.bufferPerProgram * b.bufferedCount
   );
 }
 
@@ -86,7 +86,7 @@ export function usedTokensWithDecay(b: BackendState, p: CapacityParams, now: num
     acting += decayedActingWeight(weight, now - since, p.actingDecayBase) * reservedTokens(prog);
   }
   const active = original ? Math.floor(b.reasoningTokens + acting) : b.reasoningTokens + acting;
-  return active - b.sharedTokens + p.bufferPerProgram * b.programs.size;
+  return active - b.sharedTokens + p.bufferPerProgram * b.bufferedCount;
 }
 
 export function remainingCapacityWithDecay(

@@ -19,7 +19,7 @@
 import type { BackendState } from "./backend-state.js";
 import { type CapacityParams, usedTokens } from "./capacity.js";
 import type { Program } from "./program.js";
-import { reservedTokens } from "./policy/acting-lease.js";
+import { bufferOf, reservedTokens } from "./policy/acting-lease.js";
 import { sortedByKey, tokensKey } from "./sort-keys.js";
 import type { MarkReasoning, PauseTies } from "./types.js";
 
@@ -66,7 +66,7 @@ export function planPauses(
     for (const p of smallestFirst(acting, pauseTies, victimKey)) {
       if (used <= cap) break;
       plan.pause.push(p);
-      used -= params.actingTokenWeight * reservedTokens(p) + params.bufferPerProgram;
+      used -= params.actingTokenWeight * reservedTokens(p) + bufferOf(p, params.bufferPerProgram);
     }
   }
 

@@ -20,6 +20,8 @@ export interface ProgramAccount {
   tokens: number;
   acting: boolean;
   marked: boolean;
+  /** Its acting lease expired: its buffer does not count either. */
+  idle: boolean;
 }
 
 export interface Program extends QueueLinks, BackendLinks {
@@ -103,7 +105,7 @@ export function createProgram(
     pausedTokens: 0,
     lastResponseEnd: null,
     profile,
-    account: { attached: false, tokens: 0, acting: false, marked: false },
+    account: { attached: false, tokens: 0, acting: false, marked: false, idle: false },
     pauseCount: 0,
     recentPauses: 0,
     recentPausesAt: now,

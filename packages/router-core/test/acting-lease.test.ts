@@ -16,7 +16,7 @@ describe("acting lease", () => {
     expect(usedOnA(r)).toBe(3100);
     expect(r.stats().leaseExpiries).toBe(0);
     r.tick(60);
-    expect(usedOnA(r)).toBe(100); // the buffer stays: p1 is still registered
+    expect(usedOnA(r)).toBe(0); // neither its tokens nor its buffer: p1 is still registered
     expect(r.stats()).toMatchObject({ leaseExpiries: 1 });
     expect(r.stats().backends[0]!.actingTokens).toBe(0);
     expect(r.program("p1")).toMatchObject({
@@ -35,7 +35,7 @@ describe("acting lease", () => {
     expect(startRequest(r, "p2", 3000, 10).decision).toEqual({ kind: "wait" });
     r.tick(60); // lease expires first, then the restore pass finds room for p2
     expect(r.program("p2")).toMatchObject({ state: "active", backend: A });
-    expect(usedOnA(r)).toBe(3200);
+    expect(usedOnA(r)).toBe(3100); // p2's 3000 + its buffer; p1 holds nothing
     // p1 comes back: its tokens count again (3300 + 3100 > 5000) and the tick rebalances.
     const back = startRequest(r, "p1", 3300, 70);
     expect(back.decision).toEqual({ kind: "forward", backend: A });
@@ -60,6 +60,6 @@ describe("acting lease", () => {
     expect(r.tick(1).paused).toEqual(["p1"]);
     r.tick(60); // A still too small for 3100
     expect(r.program("p1")).toMatchObject({ state: "active", backend: A, leaseExpired: true });
-    expect(usedOnA(r)).toBe(100);
+    expect(usedOnA(r)).toBe(0);
   });
 });

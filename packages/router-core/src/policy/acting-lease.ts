@@ -6,8 +6,9 @@
  * `/programs/release`; the original has no lease (null): an acting program reserves its tokens
  * until it is paused, released or reclaimed after `abandonAfterS`.
  *
- * The program stays registered (its per-program buffer still counts) and keeps its state; only
- * what its backend's sums hold for it drops to 0 tokens.
+ * The program stays registered and keeps its state; what its backend's sums hold for it drops
+ * to 0 tokens and no buffer (a client that never releases leaves programs that never return:
+ * with their buffers counted, 200 finished programs would hold 120K tokens at 600 each).
  * @module
  */
 import type { Program } from "../program.js";
@@ -16,6 +17,11 @@ import type { RouterState } from "../router-state.js";
 /** The tokens a program's backend counts for it: 0 once its lease expired. */
 export function reservedTokens(p: Program): number {
   return p.leaseExpired ? 0 : p.totalTokens;
+}
+
+/** The buffer a program's backend counts for it: none once its lease expired. */
+export function bufferOf(p: Program, bufferPerProgram: number): number {
+  return p.leaseExpired ? 0 : bufferPerProgram;
 }
 
 /** A request arrived: the program reserves its tokens again (the caller re-syncs its backend). */

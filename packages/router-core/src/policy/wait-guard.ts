@@ -24,7 +24,7 @@ import { remainingCapacity } from "../capacity.js";
 import type { Program } from "../program.js";
 import type { RouterState } from "../router-state.js";
 import type { TickResult } from "../types.js";
-import { reservedTokens } from "./acting-lease.js";
+import { bufferOf, reservedTokens } from "./acting-lease.js";
 
 /** Overdue paused programs, oldest waiting request first (each once). */
 function overduePrograms(s: RouterState, now: number, afterS: number): Program[] {
@@ -57,7 +57,7 @@ function swappable(s: RouterState, url: string, now: number): Program[] {
 
 /** The tokens pausing `p` frees on its backend (its counted tokens and its buffer). */
 function freedBy(p: Program, s: RouterState): number {
-  return s.opts.actingTokenWeight * reservedTokens(p) + s.opts.bufferPerProgram;
+  return s.opts.actingTokenWeight * reservedTokens(p) + bufferOf(p, s.opts.bufferPerProgram);
 }
 
 function roomOf(s: RouterState, url: string): number {
