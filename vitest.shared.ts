@@ -70,6 +70,7 @@ export const INTEGRATION_TESTS: Record<string, readonly string[]> = {
     "test/identity-routes.test.ts",
     "test/lifecycle.test.ts",
     "test/logging.test.ts",
+    "test/plugin.test.ts",
     "test/policy-scenarios.test.ts",
     "test/profile-writer.test.ts",
     "test/scheduling.test.ts",

@@ -53,15 +53,30 @@ export interface AppDeps {
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const log = deps.logger ?? pino({ level: "silent" });
-  const now = deps.now ?? (() => Date.now() / 1000);
   const app = newFastify(deps.config, log);
+  registerThunderAgent(app, { ...deps, logger: log }, { notFound: true });
+  return app;
+}
+
+/**
+ * Everything but the Fastify instance: the shared state, body parsing, the error shape, auth,
+ * every route and the timers, on `app` (the proxy's own, or a user's app through the plugin, in
+ * its encapsulated context). Decorates `app.thunder`.
+ */
+export function registerThunderAgent(
+  app: FastifyInstance,
+  deps: AppDeps & { logger: Logger },
+  opts: { notFound: boolean },
+): void {
+  const log = deps.logger;
+  const now = deps.now ?? (() => Date.now() / 1000);
   const ctx = newContext(deps, log, now);
   const loop = new SchedulerLoop(ctx);
   app.decorate("thunder", { ctx, loop });
   app.decorateRequest("bodyChars", 0);
 
-  parseBodiesAsJson(app, deps.router);
-  answerErrorsAsOpenAI(app, ctx);
+  parseBodiesAsJson(app, deps.router, deps.config.bodyLimit);
+  answerErrorsAsOpenAI(app, ctx, opts.notFound);
   if (deps.config.apiKey !== null) bearerAuth(app, deps.config.apiKey);
   if (log.isLevelEnabled("debug")) logEachRequest(app);
   chatRoute(app, ctx);
@@ -69,7 +84,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   weightSyncRoutes(app, ctx);
   metricsRoute(app, ctx);
   startAndStop(app, ctx, loop, deps);
-  return app;
 }
 
 function newFastify(config: ProxyConfig, log: Logger): FastifyInstance {
@@ -137,14 +151,14 @@ function newContext(deps: AppDeps, log: Logger, now: () => number): ProxyContext
  * Bodies are JSON whatever the content type says (as the Python original reads them), with the
  * reason in the 400 when they do not parse; each request's size is measured on the way.
  */
-function parseBodiesAsJson(app: FastifyInstance, router: RouterPort): void {
+function parseBodiesAsJson(app: FastifyInstance, router: RouterPort, bodyLimit: number): void {
   // The size the Router estimates tokens from: the body as sent, or as the original measures it.
   const measure =
     router.options.payloadChars === "python-json"
       ? (text: string) => pythonJsonDumpsLength(text) ?? text.length
       : (text: string) => text.length;
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser("*", { parseAs: "string" }, (request, body, done) => {
+  app.addContentTypeParser("*", { parseAs: "string", bodyLimit }, (request, body, done) => {
     const text = body as string;
     request.bodyChars = measure(text);
     if (text.length === 0) return done(null, undefined);
@@ -163,16 +177,18 @@ function parseBodiesAsJson(app: FastifyInstance, router: RouterPort): void {
  * Every error, and an unknown route, is answered in the OpenAI envelope; on a wire format's route
  * in that format's shape (Anthropic's on `/v1/messages`).
  */
-function answerErrorsAsOpenAI(app: FastifyInstance, ctx: ProxyContext): void {
+function answerErrorsAsOpenAI(app: FastifyInstance, ctx: ProxyContext, notFound: boolean): void {
   const formats = new Map(WIRE_FORMATS.map((f) => [f.path, f]));
   app.setErrorHandler((err, request, reply) => {
     const { status, body } = toErrorResponse(err);
     if (status >= 500) request.log.error({ err }, "request failed");
     else request.log.debug({ status, reason: body.error.message }, "request rejected");
     ctx.counters.rejectedRequests++;
-    const format = formats.get(request.routeOptions.url ?? "");
+    const format = formats.get((request.routeOptions.url ?? "").slice(app.prefix.length));
     return reply.code(status).send(format ? format.errorBody(status, body) : body);
   });
+  // Not in a user's app (the plugin): its unknown routes are its own business.
+  if (!notFound) return;
   app.setNotFoundHandler((request, reply) => {
     const { status, body } = toErrorResponse(
       new ProxyError(

@@ -14,7 +14,7 @@ export function bearerAuth(app: FastifyInstance, apiKey: string): void {
   const want = digest(apiKey);
   app.addHook("onRequest", async (request) => {
     const path = request.url.split("?", 1)[0];
-    if (path === "/health") return;
+    if (path === `${app.prefix}/health`) return;
     const header = request.headers.authorization;
     const m = typeof header === "string" ? /^Bearer\s+(.+)$/i.exec(header) : null;
     if (!m || !timingSafeEqual(digest(m[1]!.trim()), want)) {

@@ -1,10 +1,21 @@
 /**
  * `@thunderagent/proxy`: the ThunderAgent router server. `buildApp(deps)` gives the Fastify app;
- * the `thunderagent` binary (`main.ts`) adds the command line, listening and signals.
+ * `thunderAgentPlugin` registers the same routes on an app the user owns; the `thunderagent`
+ * binary (`main.ts`) adds the command line, listening and signals.
  * @module
  */
 export { buildApp } from "./app.js";
 export type { AppDeps } from "./app.js";
+export { thunderAgentPlugin } from "./plugin.js";
+export type { ThunderAgentPluginOptions } from "./plugin.js";
+export {
+  resolveIdentity,
+  sourceName,
+  sourcesInOrder,
+  CLOSE_BODY_PATH,
+  CLOSE_HEADERS,
+} from "./identity/index.js";
+export type { Identity, IdentityOptions, IdentitySource } from "./identity/index.js";
 export {
   ConfigError,
   FLAGS,

@@ -47,16 +47,10 @@ export const STEP_PROFILE_COLUMNS = [
 ] as const satisfies ReadonlyArray<keyof StepProfileRow>;
 
 /** The columns before the token counts came in (the Python original up to early 2026, and ours). */
-export const LEGACY_STEP_PROFILE_COLUMNS = [
-  "program_id",
-  "step_id",
-  "prefill_s",
-  "decode_s",
-  "pause_s",
-  "tool_call_s",
-  "kv_hit_rate",
-  "completed_at",
-] as const satisfies ReadonlyArray<keyof StepProfileRow>;
+export const LEGACY_STEP_PROFILE_COLUMNS: readonly (keyof StepProfileRow)[] =
+  STEP_PROFILE_COLUMNS.filter(
+    (c) => c !== "prompt_tokens" && c !== "completion_tokens" && c !== "cached_tokens",
+  );
 
 /** The header line written, with its newline. */
 export const STEP_PROFILE_HEADER = `${STEP_PROFILE_COLUMNS.join(",")}\n`;
