@@ -57,5 +57,6 @@ export interface RouterPort {
   }): MetricsResponse;
   profilesView(): ProfilesResponse;
   profileView(programId: string): ProgramProfileSummary | undefined;
-  stats(): RouterStats;
+  /** The counters and state; the waits are measured at `now` (else at the last tick). */
+  stats(now?: number): RouterStats;
 }
