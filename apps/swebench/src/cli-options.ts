@@ -58,6 +58,11 @@ export const SWEBENCH_FLAGS = {
     expect: ENVIRONMENT_CLASS_NAMES.join(" or "),
   },
   "base-url": { value: "URL", help: "model.base_url (the router's or vLLM's /v1 URL)" },
+  "router-api-key": {
+    value: "KEY",
+    help: "the router's API key, sent as a bearer token with program releases",
+    env: "THUNDERAGENT_API_KEY",
+  },
 } as const satisfies Record<string, OptionSpec>;
 
 export const SWEBENCH_CLI: CliDefinition = {
@@ -104,6 +109,7 @@ const Options = z.object({
   model: z.string().min(1).optional(),
   environmentClass: z.enum(ENVIRONMENT_CLASS_NAMES).optional(),
   baseUrl: z.url("must be a URL").optional(),
+  routerApiKey: z.string().min(1).optional(),
 });
 export type CliOptions = z.infer<typeof Options>;
 

@@ -78,6 +78,7 @@ async function main(argv: readonly string[]): Promise<number> {
     redoExisting: cli.redoExisting,
     config,
     runId,
+    routerApiKey: cli.routerApiKey,
     signal: controller.signal,
   });
   process.stdout.write(`${formatSummary(summary)}\n`);

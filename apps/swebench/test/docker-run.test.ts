@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PROGRAM_ID_LABEL } from "@thunderagent/agent-core";
 import { CONTAINER_LABEL } from "@thunderagent/agent-core/docker";
 import { sweBenchImageName } from "@thunderagent/protocol";
 import { afterEach, describe, expect, it } from "vitest";
@@ -89,6 +90,9 @@ describe.skipIf(unavailable !== null)("runner with the docker environment", () =
     };
     const first = await runBatch({ ...base, slice: "0:3" });
     expect(first.exitStatuses).toEqual({ Submitted: 3 });
+    // Every program sent its container as docker_ids (for the router's --docker-gc).
+    expect(Object.keys(server.dockerIds).sort()).toEqual([...server.programIds].sort());
+    for (const ids of Object.values(server.dockerIds)) expect(ids).toHaveLength(1);
     expect(await ourContainers(first.runId)).toBe(0);
     const { trajs } = readValidatedOutput(out);
     expect(trajs[0]!.info["environment"]).toMatchObject({ kind: "docker", image: IMAGE });
@@ -96,8 +100,23 @@ describe.skipIf(unavailable !== null)("runner with the docker environment", () =
     expect(trajs[0]!.messages[3]!.content).toContain("<returncode>");
 
     const ac = new AbortController();
-    const stopped = runBatch({ ...base, signal: ac.signal });
+    const stopRunId = `stop-${Date.now()}`;
+    const stopped = runBatch({ ...base, signal: ac.signal, runId: stopRunId });
     await new Promise((r) => setTimeout(r, 600));
+    // Running containers carry their program's id (the proxy removes only what carries it).
+    const filters = encodeURIComponent(
+      JSON.stringify({ label: [PROGRAM_ID_LABEL, `${CONTAINER_LABEL}=${stopRunId}`] }),
+    );
+    const running = JSON.parse((await engineGet(`/containers/json?filters=${filters}`)).body) as {
+      Id: string;
+      Labels: Record<string, string>;
+    }[];
+    for (const c of running) {
+      const program = c.Labels[PROGRAM_ID_LABEL]!;
+      expect(program).toMatch(/^thunderagent__/);
+      const sent = server.dockerIds[program];
+      if (sent) expect(sent).toEqual([c.Id]);
+    }
     ac.abort(new Error("stop"));
     const summary = await stopped;
     expect(summary.stopped).toBe(true);

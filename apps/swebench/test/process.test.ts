@@ -95,18 +95,36 @@ describe("swebench process", () => {
       "--base-url",
       server.url,
     ];
-    const first = run(args);
-    await waitFor(() => predsCount(out) >= 2, 60_000);
+    const key = { THUNDERAGENT_API_KEY: "router-key" };
+    const first = run(args, key);
+    const journalSize = () => {
+      try {
+        return readdirSync(join(out, ".programs")).filter((n) => n.endsWith(".json")).length;
+      } catch {
+        return 0;
+      }
+    };
+    await waitFor(() => predsCount(out) >= 2 && journalSize() > 0, 60_000);
     first.child.kill("SIGKILL");
     await first.exited;
+    // The programs that were running when the runner died are journaled, none released.
+    const journaled = readdirSync(join(out, ".programs"))
+      .filter((n) => n.endsWith(".json"))
+      .map((n) => decodeURIComponent(n.replace(/\.json$/, "")));
+    expect(journaled.length).toBeGreaterThan(0);
+    for (const id of journaled) expect(server.released).not.toContain(id);
     const afterKill = readValidatedOutput(out); // valid JSON, valid schema
     const doneFirst = Object.keys(afterKill.preds);
     expect(doneFirst.length).toBeGreaterThanOrEqual(2);
     expect(doneFirst.length).toBeLessThan(6);
 
-    const second = run(args);
+    const second = run(args, key);
     const { code } = await second.exited;
     expect(code).toBe(0);
+    // The second run released them (with the router's key); nothing is left open or journaled.
+    for (const id of [...journaled, ...server.programIds]) expect(server.released).toContain(id);
+    expect(new Set(server.releaseAuth)).toEqual(new Set(["Bearer router-key"]));
+    expect(readdirSync(join(out, ".programs"))).toEqual([]);
     expect(second.stderr()).toContain(
       `skipping ${doneFirst.length} instance(s) already in preds.json`,
     );

@@ -106,6 +106,7 @@ export type {
   EnvironmentInstance,
   SweepOptions,
 } from "./environment/environment-class.js";
+export { INSTANCE_ID_LABEL, PROGRAM_ID_LABEL } from "./environment/environment-class.js";
 export {
   ENVIRONMENT_CLASSES,
   ENVIRONMENT_CLASS_NAMES,

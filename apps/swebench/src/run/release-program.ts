@@ -1,7 +1,8 @@
 /**
  * After each instance the runner tells the router to drop the program's state:
- * `POST <base URL minus /v1>/programs/release {"program_id": …}`. Best effort: a plain vLLM
- * answers 404/405 (fine), errors are logged and never fail the instance.
+ * `POST <base URL minus /v1>/programs/release {"program_id": …}`, with `Authorization: Bearer
+ * <key>` when the router has an API key (`--router-api-key`). Best effort: a plain vLLM answers
+ * 404/405 (fine), errors are logged and never fail the instance.
  * @module
  */
 import { request } from "undici";
@@ -16,16 +17,25 @@ export type ReleaseOutcome =
   | { kind: "not_supported"; status: number }
   | { kind: "failed"; message: string };
 
+export interface ReleaseOptions {
+  /** The router's API key, sent as a bearer token. */
+  apiKey?: string | undefined;
+  timeoutMs?: number;
+}
+
 export async function releaseProgram(
   apiBase: string,
   programId: string,
-  timeoutMs = 5000,
+  options: ReleaseOptions = {},
 ): Promise<ReleaseOutcome> {
   const url = `${routerBaseUrl(apiBase)}/programs/release`;
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (options.apiKey) headers["authorization"] = `Bearer ${options.apiKey}`;
   try {
     const res = await request(url, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers,
       body: JSON.stringify({ program_id: programId }),
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,

@@ -20,6 +20,7 @@ import { ExitStatusStore } from "../output/exit-statuses.js";
 import { PredsStore } from "../output/preds-store.js";
 import { ProgressState, type ProgressSnapshot } from "../view/progress-state.js";
 import { ProgressView } from "../view/progress-view.js";
+import { ProgramJournal, recoverPrograms } from "./program-journal.js";
 import { redactConfig } from "./redact-config.js";
 import { type InstanceContext, type InstanceOutcome, runInstance } from "./run-instance.js";
 import { runPool } from "./worker-pool.js";
@@ -45,6 +46,8 @@ export interface BatchOptions {
   env?: Record<string, string | undefined>;
   /** Labels this run's containers (default: random); lets the caller clean up after a hard exit. */
   runId?: string;
+  /** The router's API key (sent with program releases). */
+  routerApiKey?: string | undefined;
 }
 
 export interface BatchSummary {
@@ -72,6 +75,8 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   const signal = options.signal ?? new AbortController().signal;
   // Every running agent listens on the one stop signal (hundreds with 128 workers).
   setMaxListeners(0, signal);
+  const apiKey = options.routerApiKey;
+  await recoverPrograms(outputDir, options.config, { apiKey, logger });
 
   const selected = await selectFor(options);
   const preds = await PredsStore.open(outputDir);
@@ -108,6 +113,8 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
     signal,
     now,
     testbedDir,
+    journal: new ProgramJournal(outputDir),
+    routerApiKey: apiKey,
   };
   let outcomes: InstanceOutcome[] = [];
   try {

@@ -11,8 +11,10 @@ import {
   type AgentResult,
   EXIT_STATUS,
   type Environment,
+  INSTANCE_ID_LABEL,
   type MiniConfig,
   OpenAIModel,
+  PROGRAM_ID_LABEL,
   loadEnvironmentClass,
   resolveBaseUrl,
   runAgent,
@@ -25,6 +27,7 @@ import type { PredsStore } from "../output/preds-store.js";
 import { buildTrajectory, writeTrajectory } from "../output/trajectory-file.js";
 import type { ProgressState } from "../view/progress-state.js";
 import { redactConfig } from "./redact-config.js";
+import type { ProgramJournal } from "./program-journal.js";
 import { releaseProgram } from "./release-program.js";
 
 export interface InstanceContext {
@@ -39,6 +42,10 @@ export interface InstanceContext {
   /** Where per-instance workspaces (local testbeds) are created (default: the OS temp dir). */
   testbedDir?: string;
   now?: () => number;
+  /** Where open programs are recorded until released (recovery after a SIGKILL). */
+  journal?: ProgramJournal;
+  /** The router's API key, sent with releases. */
+  routerApiKey?: string | undefined;
 }
 
 export interface InstanceOutcome {
@@ -88,9 +95,17 @@ export async function runInstance(
   const log = ctx.logger.child({ instance_id: id, program_id: programId });
   const attempt: Attempt = { id, programId, log, now, startedAt: now() };
   ctx.progress.start(id, attempt.startedAt);
+  const baseUrl = resolveBaseUrl(ctx.config.model);
+  await ctx.journal?.record({
+    program_id: programId,
+    run_id: ctx.runId,
+    base_url: baseUrl,
+    environment_class: ctx.config.environment.environment_class,
+  });
   const ran = await runInEnvironment(instance, ctx, attempt);
-  const release = await releaseProgram(resolveBaseUrl(ctx.config.model), programId);
+  const release = await releaseProgram(baseUrl, programId, { apiKey: ctx.routerApiKey });
   if (release.kind === "failed") log.warn({ release: release.message }, "program release failed");
+  else await ctx.journal?.forget(programId);
   const recorded = await record(ctx, attempt, ran);
   const { result } = ran;
   ctx.progress.finish(id, result.exitStatus, recorded);
@@ -130,7 +145,7 @@ async function runInEnvironment(
       config: config.environment,
       instance,
       runId: ctx.runId,
-      labels: { "org.thunderagent.instance": id, "org.thunderagent.program": programId },
+      labels: { [INSTANCE_ID_LABEL]: id, [PROGRAM_ID_LABEL]: programId },
       signal: ctx.signal,
       onStatus: (status) => ctx.progress.update(id, { status }),
       ...(ctx.testbedDir ? { workspaceDir: ctx.testbedDir } : {}),
@@ -158,6 +173,7 @@ function runAgentIn(
   const model = new OpenAIModel({
     config: ctx.config.model,
     programId,
+    dockerIds: env.dockerIds?.() ?? [],
     now,
     onRetry: ({ attempt, delayS, error }) =>
       log.warn({ attempt, delayS, err: (error as Error).message }, "model call failed; retrying"),

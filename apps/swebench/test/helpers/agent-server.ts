@@ -18,6 +18,10 @@ export interface AgentServer {
   url: string;
   programIds: string[];
   released: string[];
+  /** The Authorization header of each release ("" when none). */
+  releaseAuth: string[];
+  /** The docker_ids each chat request carried, by program id. */
+  dockerIds: Record<string, string[]>;
   requests: number;
   close(): Promise<void>;
 }
@@ -31,7 +35,13 @@ export function agentReply(step: number): string {
 }
 
 export async function startAgentServer(options: AgentServerOptions = {}): Promise<AgentServer> {
-  const state = { programIds: [] as string[], released: [] as string[], requests: 0 };
+  const state = {
+    programIds: [] as string[],
+    released: [] as string[],
+    releaseAuth: [] as string[],
+    dockerIds: {} as Record<string, string[]>,
+    requests: 0,
+  };
   const server: Server = createServer((req, res) => {
     let raw = "";
     req.on("data", (c: Buffer) => (raw += c.toString()));
@@ -43,11 +53,17 @@ export async function startAgentServer(options: AgentServerOptions = {}): Promis
         }
         const { program_id } = JSON.parse(raw) as { program_id: string };
         state.released.push(program_id);
+        state.releaseAuth.push(req.headers.authorization ?? "");
         res.writeHead(200, { "content-type": "application/json" });
         res.end(JSON.stringify({ status: "ok", program_id }));
         return;
       }
-      const body = JSON.parse(raw) as { messages: Array<{ role: string }>; program_id?: string };
+      const body = JSON.parse(raw) as {
+        messages: Array<{ role: string }>;
+        program_id?: string;
+        docker_ids?: string[];
+      };
+      if (body.program_id && body.docker_ids) state.dockerIds[body.program_id] = body.docker_ids;
       state.requests++;
       if (body.program_id && !state.programIds.includes(body.program_id))
         state.programIds.push(body.program_id);
@@ -76,6 +92,12 @@ export async function startAgentServer(options: AgentServerOptions = {}): Promis
     },
     get released() {
       return state.released;
+    },
+    get releaseAuth() {
+      return state.releaseAuth;
+    },
+    get dockerIds() {
+      return state.dockerIds;
     },
     get requests() {
       return state.requests;

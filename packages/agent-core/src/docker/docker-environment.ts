@@ -89,6 +89,10 @@ export class DockerEnvironment implements Environment {
     return this.container.id;
   }
 
+  dockerIds(): string[] {
+    return [this.container.id];
+  }
+
   templateVars(): Record<string, unknown> {
     return { ...this.config, image: this.image, container_id: this.container.id };
   }

@@ -15,6 +15,14 @@ export type EnvironmentInstance = {
   image_name?: string | undefined;
 } & Record<string, unknown>;
 
+/**
+ * The label naming the program a resource (a container) belongs to. The router's `--docker-gc`
+ * removes a program's `docker_ids` only when they carry this label with that program's id.
+ */
+export const PROGRAM_ID_LABEL = "thunderagent.program_id";
+/** The label naming the SWE-bench instance a resource was made for. */
+export const INSTANCE_ID_LABEL = "thunderagent.instance_id";
+
 export interface CreateEnvironmentOptions {
   config: EnvironmentSection;
   instance: EnvironmentInstance;

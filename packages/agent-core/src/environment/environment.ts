@@ -28,6 +28,11 @@ export interface Environment {
   execute(command: string, options?: ExecOptions): Promise<ExecResult>;
   /** Extra template variables (mini-swe-agent's `env.get_template_vars()`). */
   templateVars(): Record<string, unknown>;
+  /**
+   * The containers this environment made (docker: its one container), sent to the router as
+   * `docker_ids` so that its `--docker-gc` can remove them if the program is abandoned.
+   */
+  dockerIds?(): string[];
   /** Releases everything (container, processes). Idempotent; never throws. */
   close(): Promise<void>;
 }

@@ -45,6 +45,8 @@ export interface OpenAIModelOptions {
   config: ModelSection;
   /** Sent as the top-level `program_id` of every request. */
   programId: string;
+  /** Sent as `docker_ids` with every request (the program's containers, for the router's GC). */
+  dockerIds?: readonly string[];
   /** Unix seconds (injected for tests). */
   now?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -61,6 +63,7 @@ export class OpenAIModel implements Model {
   readonly #client: OpenAI;
   readonly #config: ModelSection;
   readonly #programId: string;
+  readonly #dockerIds: readonly string[];
   readonly #now: () => number;
   readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   readonly #policy: RetryPolicy;
@@ -70,6 +73,7 @@ export class OpenAIModel implements Model {
     this.#config = options.config;
     this.modelName = options.config.model_name;
     this.#programId = options.programId;
+    this.#dockerIds = options.dockerIds ?? [];
     this.#now = options.now ?? unixNow;
     this.#sleep = options.sleep ?? abortableSleep;
     this.#policy = options.retryPolicy ?? exponentialRetryPolicy(options.config.retry);
@@ -118,6 +122,7 @@ export class OpenAIModel implements Model {
     body["stream"] = this.#config.stream;
     if (this.#config.stream) body["stream_options"] = { include_usage: true };
     body["program_id"] = this.#programId;
+    if (this.#dockerIds.length > 0) body["docker_ids"] = [...this.#dockerIds];
     return body;
   }
 
