@@ -89,7 +89,9 @@ function normaliseId(id: ProgramId | undefined): string | undefined {
 
 /**
  * Where a request's program id comes from: the top level first, then `extra_body.program_id`,
- * else {@link DEFAULT_PROGRAM_ID}. `docker_ids` from both places are merged, duplicates and empty
+ * else {@link DEFAULT_PROGRAM_ID}.
+ * @deprecated The router's identity is `resolveIdentity` in `@thunderagent/proxy` (envelopes and
+ * session headers too, every wire format); this keeps the two body fields only. `docker_ids` from both places are merged, duplicates and empty
  * strings dropped.
  */
 export function resolveRouting(body: RequestRouting): ResolvedRouting {
@@ -104,6 +106,7 @@ const ROUTER_ONLY_KEYS = ["program_id", "docker_ids"] as const;
 /**
  * A copy of the request without the router-only fields, at the top level and inside `extra_body`
  * (an `extra_body` left empty is dropped). Every other field is kept as it was.
+ * @deprecated The proxy strips with `resolveIdentity` (`@thunderagent/proxy`), envelopes included.
  */
 export function stripRouterFields<T extends Record<string, unknown>>(
   body: T,
