@@ -24,6 +24,7 @@ import {
   TOKEN_ESTIMATES,
 } from "@thunderagent/router-core";
 import { PROXY_CLI, RESTORE_ORDERS } from "./flags.js";
+import { reliabilityConfig } from "./reliability/options.js";
 
 export { FLAGS, envName, usage } from "./flags.js";
 
@@ -181,6 +182,7 @@ export const ProxyConfig = z
     abandonTimeout: seconds.default(1800),
     healthInterval: seconds.default(5),
     weightSyncTimeout: seconds.default(300),
+    ...reliabilityConfig,
   })
   .superRefine(checkWatermarks);
 export type ProxyConfig = Readonly<z.output<typeof ProxyConfig>>;

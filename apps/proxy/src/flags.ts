@@ -24,6 +24,7 @@ import {
   type RestoreOrder,
   type RouterOptions,
 } from "@thunderagent/router-core";
+import { RELIABILITY_FLAGS } from "./reliability/options.js";
 
 const RESTORE_ORDER_SET: Record<RestoreOrder, true> = {
   current: true,
@@ -185,6 +186,7 @@ export const FLAGS = {
     help: "a weight sync left open is ended after (300)",
     expect: SECONDS,
   },
+  ...RELIABILITY_FLAGS,
 } as const satisfies Record<string, OptionSpec>;
 
 export const ENV_PREFIX = "THUNDERAGENT";

@@ -19,6 +19,13 @@ export {
 export type { ResolvedRouting } from "./chat-request.js";
 export { OpenAIErrorBody, errorTypeForStatus, openAIError } from "./openai-error.js";
 export {
+  DOCKER_ID_MAX_LENGTH,
+  DOCKER_ID_PATTERN,
+  DockerId,
+  PROGRAM_ID_LABEL,
+  PROGRAM_ID_MAX_LENGTH,
+} from "./tool-resources.js";
+export {
   BackendHealth,
   BackendMetricsInfo,
   BackendScrapedMetrics,
