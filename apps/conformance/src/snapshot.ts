@@ -70,6 +70,8 @@ export function normalisePrograms(raw: Json, names: BackendNames): Obj {
 
 export function normaliseHealth(raw: Json, names: BackendNames): Obj {
   const h = { ...asObj(raw) };
+  // Today's upstream adds weight_sync (issue 16); the pinned original has no such field.
+  delete h["weight_sync"];
   h["backends"] = Array.isArray(h["backends"]) ? h["backends"].map((u) => names.name(u)) : [];
   h["per_backend"] = names.keys(h["per_backend"] ?? null);
   return h;
