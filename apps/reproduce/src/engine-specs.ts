@@ -63,6 +63,8 @@ export function vllmServeArgs(o: Options, s: PlanSettings, port: number): string
     "--kv-cache-dtype",
     s.kvCacheDtype,
     ...(s.quantization ? ["--quantization", s.quantization] : []),
+    "--host",
+    s.host,
     "--port",
     String(port),
     ...(o.servedModelName ? ["--served-model-name", o.servedModelName] : []),

@@ -26,7 +26,9 @@ export type ReproduceErrorCode =
   /** No engine served an LLM call in time after the runner started. */
   | "no_served_call"
   /** A dataset file with no instance, or an instance without an instance_id. */
-  | "invalid_dataset";
+  | "invalid_dataset"
+  /** Before a sweep cell: a backend, the router or the Docker host does not answer (PreflightError). */
+  | "preflight";
 
 export class ReproduceError extends Error {
   override readonly name: string = "ReproduceError";

@@ -53,6 +53,20 @@ export const REPRODUCE_FLAGS = {
       help: "report JSON path (markdown and SVG plots beside it)",
     },
   }),
+  ...section("Sweep:", {
+    sweep: {
+      value: "N,...",
+      help: "cells over N × {router, vLLM}; without a list the paper's N (glm4.6 24,48,72,96; qwen3-235b 144,168,192)",
+    },
+    repeat: { value: "K", help: "rounds of the sweep, interleaved (1)" },
+    resume: {
+      value: "DIR",
+      help: "continue the sweep in DIR: finished cells are kept, an interrupted one runs again",
+    },
+    virtual: {
+      help: "with --simulate: bench:sched's virtual-time simulation instead of processes (paper's N, seconds per cell)",
+    },
+  }),
   ...section("Engines:", {
     model: { value: "NAME", help: "model to serve (the preset's)" },
     "served-model-name": { value: "NAME", help: "name the runner asks for (the model)" },

@@ -4,74 +4,19 @@
  * caller's (INIT_CWD under pnpm, else the cwd).
  * @module
  */
-import { existsSync } from "node:fs";
 import { join } from "node:path";
-import {
-  callerCwd,
-  installShutdown,
-  reportUsageError,
-  resolveFromCaller,
-  signalExitCode,
-} from "@thunderagent/cli-kit";
-import { REPO_ROOT, findHfCli, findSampleDataset, makeRunId } from "./facts.js";
-import { GpuCheckError, assignGpus, queryGpus } from "./gpu-check.js";
+import { reportUsageError } from "@thunderagent/cli-kit";
+import { makeRunId } from "./facts.js";
+import { GpuCheckError } from "./gpu-check.js";
 import { readCommandLine, type Options } from "./options.js";
-import { ENGINE_SIM_ENTRY, PROXY_ENTRY, RUNNER_ENTRY } from "./entries.js";
 import { buildPlan } from "./plan.js";
 import { PlanError, type Plan } from "./plan-types.js";
-import { PRESETS } from "./presets.js";
 import { formatPlan } from "./dry-run.js";
 import { buildReport, writeReport } from "./report.js";
 import { runPlan, type SystemOutcome } from "./run.js";
-import { repeatsNeeded, writeRepeatedDataset } from "./simulate.js";
-import { Supervisor } from "./supervisor.js";
-
-class Interrupted extends Error {
-  override readonly name = "Interrupted";
-  constructor(readonly signal: NodeJS.Signals) {
-    super(`interrupted by ${signal}`);
-  }
-}
-
-const log = (line: string) => process.stderr.write(`[reproduce] ${line}\n`);
-
-/** After the grace period: the SIGKILLs, the wait for the last exits (supervisor.stopAll). */
-const STOP_MARGIN_S = 20;
-
-async function gpuSets(o: Options, notes: string[]): Promise<number[][] | null> {
-  if (o.simulate || o.backends) return null;
-  const preset = PRESETS[o.preset];
-  try {
-    const gpus = await queryGpus();
-    return assignGpus(gpus, {
-      model: o.model ?? preset.model,
-      tensorParallelSize: o.tensorParallelSize ?? preset.tensorParallelSize,
-      replicas: o.replicas,
-      weightsGiB: o.model && o.model !== preset.model ? 0 : preset.weightsGiB,
-      gpuMemoryUtilization: o.gpuMemoryUtilization ?? 0.9,
-      cudaDevices: o.cudaDevices,
-    });
-  } catch (err) {
-    if (o.dryRun && err instanceof GpuCheckError) {
-      notes.push(`GPU check (a real run would stop here): ${err.message}`);
-      return null;
-    }
-    throw err;
-  }
-}
-
-/** Tests point this at stand-in entry points (apps/proxy/src/main.ts, …) of their own. */
-const ENTRY_ROOT = process.env.REPRODUCE_ENTRY_ROOT ?? REPO_ROOT;
-
-function missingPieces(plan: Plan): string[] {
-  const entries = new Set<string>();
-  for (const s of plan.systems) {
-    if (s.engines.some((e) => e.command === process.execPath)) entries.add(ENGINE_SIM_ENTRY);
-    if (s.proxy) entries.add(PROXY_ENTRY);
-    entries.add(RUNNER_ENTRY);
-  }
-  return [...entries].filter((e) => !existsSync(join(ENTRY_ROOT, e)));
-}
+import { baseFacts, gpuSets, missingPieces, prepareDataset } from "./run-setup.js";
+import { log, supervised } from "./supervised.js";
+import { resumeArgs, resumeMain, sweepMain } from "./sweep/sweep-main.js";
 
 /** The options, or the exit code (`--help`/`--version` printed: 0; a usage error: 2). */
 function readOptions(argv: string[]): Options | number {
@@ -93,16 +38,7 @@ async function makePlan(o: Options): Promise<Plan | number> {
   let plan: Plan;
   try {
     const sets = await gpuSets(o, notes);
-    plan = buildPlan(o, {
-      root: REPO_ROOT,
-      entryRoot: ENTRY_ROOT,
-      cwd: callerCwd(),
-      execPath: process.execPath,
-      hfCli: findHfCli(),
-      hfHome: o.hfHome !== undefined ? resolveFromCaller(o.hfHome) : process.env.HF_HOME,
-      gpuSets: sets,
-      runId: makeRunId(o.preset, o.simulate),
-    });
+    plan = buildPlan(o, { ...baseFacts(o, sets), runId: makeRunId(o.preset, o.simulate) });
   } catch (err) {
     if (err instanceof GpuCheckError || err instanceof PlanError) {
       process.stderr.write(`reproduce: ${err.message}\n`);
@@ -122,22 +58,6 @@ async function makePlan(o: Options): Promise<Plan | number> {
     return 1;
   }
   return plan;
-}
-
-/** Simulated runs: the sample dataset repeated enough for the run's minutes. */
-async function prepareDataset(plan: Plan): Promise<void> {
-  if (!plan.dataset) return;
-  const sample = findSampleDataset(ENTRY_ROOT);
-  if (!sample) {
-    throw new Error("apps/swebench ships no sample dataset (sample.jsonl); --simulate needs it");
-  }
-  const minutes = plan.stopAfterMin ?? plan.window.endMin;
-  const lines = await writeRepeatedDataset(
-    sample,
-    plan.dataset.path,
-    repeatsNeeded(await countLines(sample), plan.workers, minutes),
-  );
-  log(`dataset: ${lines} instances (the sample, repeated) in ${plan.dataset.path}`);
 }
 
 /** Writes the report (JSON, markdown, plots) and prints steps/min, the ratio and where it went. */
@@ -173,83 +93,40 @@ async function report(plan: Plan, outcomes: readonly SystemOutcome[]): Promise<v
   process.stdout.write(`${out.join("\n")}\n`);
 }
 
-/**
- * SIGINT/SIGTERM/SIGHUP (or the launcher's stop request) abort the run: every child group gets
- * SIGTERM, then SIGKILL after the grace period; past that and a margin the process exits anyway.
- * A second signal SIGKILLs every child group and exits at once (cli-kit's installShutdown). An
- * unexpected error stops everything and exits 1.
- */
-function onStop(
-  ac: AbortController,
-  supervisor: Supervisor,
-  stopAll: () => Promise<void>,
-  graceS: number,
-): void {
-  installShutdown({
-    name: "reproduce",
-    drainMs: (graceS + STOP_MARGIN_S) * 1000,
-    onStop: ({ signal }) => {
-      log(`${signal}: stopping everything this run started`);
-      ac.abort(new Interrupted(signal));
-    },
-    onSecondSignal: (signal) => {
-      log(`${signal} again: killing every process this run started, exiting`);
-      supervisor.killNow();
-    },
-  });
-  const fatal = (err: unknown) => {
-    log(`unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    void stopAll().finally(() => process.exit(1));
-  };
-  process.on("uncaughtException", fatal);
-  process.on("unhandledRejection", fatal);
-}
-
 /** The supervised run: every process stopped on every way out. */
-async function execute(plan: Plan): Promise<number> {
-  const supervisor = new Supervisor({
-    graceS: plan.graceS,
-    pidFile: join(plan.runDir, "pids.json"),
-    log,
-  });
-  const ac = new AbortController();
-  let stopping: Promise<void> | null = null;
-  const stopAll = () => (stopping ??= supervisor.stopAll());
-  onStop(ac, supervisor, stopAll, plan.graceS);
-  log(`run ${plan.runId}: logs in ${plan.runDir}`);
-  for (const n of plan.notes) log(`note: ${n}`);
-  try {
-    await prepareDataset(plan);
-    const outcomes = await runPlan(plan, { supervisor, signal: ac.signal, log });
-    await stopAll();
-    await report(plan, outcomes);
-    return 0;
-  } catch (err) {
-    if (err instanceof Interrupted) {
+function execute(plan: Plan): Promise<number> {
+  return supervised(
+    plan.graceS,
+    join(plan.runDir, "pids.json"),
+    async ({ supervisor, signal, stopAll }) => {
+      log(`run ${plan.runId}: logs in ${plan.runDir}`);
+      for (const n of plan.notes) log(`note: ${n}`);
+      await prepareDataset(plan, log);
+      const outcomes = await runPlan(plan, { supervisor, signal, log });
       await stopAll();
-      return signalExitCode(err.signal);
-    }
-    process.stderr.write(`reproduce: ${err instanceof Error ? err.message : String(err)}\n`);
-    return 1;
-  } finally {
-    await stopAll();
-    log("all processes stopped");
-  }
+      await report(plan, outcomes);
+      return 0;
+    },
+  );
 }
 
 async function main(argv: string[]): Promise<number> {
+  const resume = resumeArgs(argv);
+  if (resume) {
+    if (resume.rest.length > 1 || resume.rest.some((a) => a.startsWith("-"))) {
+      process.stderr.write(
+        "reproduce: --resume takes the sweep's flags from DIR/sweep.json; give --resume DIR alone (or after the preset)\n",
+      );
+      return 2;
+    }
+    return resumeMain(resume.dir, resume.rest[0]);
+  }
   const o = readOptions(argv);
   if (typeof o === "number") return o;
+  if (o.sweep !== undefined || o.resume !== undefined) return sweepMain(o, argv);
   const plan = await makePlan(o);
   if (typeof plan === "number") return plan;
   return execute(plan);
-}
-
-async function countLines(path: string): Promise<number> {
-  const { readFile } = await import("node:fs/promises");
-  const text = (await readFile(path, "utf8")).trim();
-  if (text.startsWith("[")) return (JSON.parse(text) as unknown[]).length;
-  return text.split(/\r?\n/).filter((l) => l.trim() !== "").length;
 }
 
 process.exitCode = await main(process.argv.slice(2));

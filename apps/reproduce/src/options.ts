@@ -33,6 +33,12 @@ const urlList = z
   .transform((s) => s.split(",").map((u) => u.trim().replace(/\/+$/, "")))
   .pipe(z.array(z.url({ protocol: /^https?$/ })).min(1));
 
+const SweepList = z
+  .string()
+  .regex(/^(default|\d+(,\d+)*)$/, "must be N values like 24,48,72,96 (or nothing: the preset's)")
+  .transform((v) => (v === "default" ? ("default" as const) : v.split(",").map(Number)))
+  .refine((v) => v === "default" || v.every((n) => n > 0), "every N must be positive");
+
 const OptionsSchema = z.object({
   preset: z.custom<PresetName>((v) => typeof v === "string" && isPresetName(v), {
     message: `must be one of ${PRESET_NAMES.join(", ")}`,
@@ -84,10 +90,41 @@ const OptionsSchema = z.object({
   timeScale: positive.optional(),
   simKvScale: positive.optional(),
   graceS: positive.default(10),
+  sweep: SweepList.optional(),
+  repeat: positiveInt.default(1),
+  resume: z.string().min(1).optional(),
+  virtual: z.boolean().default(false),
 });
 export type Options = z.output<typeof OptionsSchema>;
 
 export type CommandLine = Options | { readonly kind: "help" | "version"; readonly text: string };
+
+/** The sweep's flags: what they exclude and need. */
+function checkSweep(o: Options): void {
+  const sweeping = o.sweep !== undefined || o.resume !== undefined;
+  if (o.sweep !== undefined && o.resume !== undefined) {
+    throw new UsageError("--resume takes the sweep's flags from its sweep.json; drop --sweep");
+  }
+  if (o.virtual && !o.simulate) throw new UsageError("--virtual needs --simulate");
+  if (o.virtual && !sweeping) throw new UsageError("--virtual runs a sweep: add --sweep");
+  if (!sweeping && o.repeat !== 1) throw new UsageError("--repeat needs --sweep");
+  if (sweeping && (o.compare || o.baseline)) {
+    throw new UsageError("a sweep runs both systems in every cell pair; drop --compare/--baseline");
+  }
+  if (sweeping && o.report) {
+    throw new UsageError("a sweep writes its report into its directory; drop --report");
+  }
+}
+
+/** `--sweep` with no list (last, or before another flag or the preset) means the preset's N. */
+function sweepDefault(argv: readonly string[]): string[] {
+  return argv.map((a, i) => {
+    const next = argv[i + 1];
+    return a === "--sweep" && (next === undefined || !/^\d+(,\d+)*$/.test(next))
+      ? "--sweep=default"
+      : a;
+  });
+}
 
 /** Combinations no flag can say alone is wrong. */
 function checkCombinations(o: Options): void {
@@ -95,6 +132,7 @@ function checkCombinations(o: Options): void {
   if (o.simulate && o.backends) {
     throw new UsageError("--simulate launches its own engines; it cannot use --backends");
   }
+  checkSweep(o);
   if (o.durationMin !== undefined && o.durationMin < o.window.endMin && !o.runToCompletion) {
     throw new UsageError(
       `--duration ${o.durationMin} ends before the window (${o.window.startMin}:${o.window.endMin}) does`,
@@ -108,7 +146,7 @@ function checkCombinations(o: Options): void {
  * against the caller's directory (PlanFacts.cwd).
  */
 export function readCommandLine(argv: readonly string[], ctx: ParseContext = {}): CommandLine {
-  const parsed = parseCommandLine(REPRODUCE_CLI, argv, { env: {}, ...ctx });
+  const parsed = parseCommandLine(REPRODUCE_CLI, sweepDefault(argv), { env: {}, ...ctx });
   if (parsed.kind !== "run") return parsed;
   const { tp, ...values } = parsed.values;
   if (tp !== undefined && values["tensorParallelSize"] !== undefined) {

@@ -7,11 +7,11 @@ import { compile, type TopLevelSpec } from "vega-lite";
 import { View, parse } from "vega";
 import type { ReproduceReport } from "@thunderagent/protocol";
 
-const SYSTEM_LABEL: Record<string, string> = {
+export const SYSTEM_LABEL: Record<string, string> = {
   thunderagent: "ThunderAgent",
   vllm: "vLLM",
 };
-const COLORS = { domain: ["ThunderAgent", "vLLM"], range: ["#d62728", "#1f77b4"] };
+export const COLORS = { domain: ["ThunderAgent", "vLLM"], range: ["#d62728", "#1f77b4"] };
 
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   const vg = compile(spec).spec;
@@ -76,7 +76,13 @@ export function compareSpec(report: ReproduceReport): TopLevelSpec {
     background: "white",
     data: { values },
     encoding: {
-      x: { field: "system", type: "nominal", title: null, sort: ["vLLM", "ThunderAgent"] },
+      x: {
+        field: "system",
+        type: "nominal",
+        title: null,
+        sort: ["vLLM", "ThunderAgent"],
+        axis: { labelAngle: 0 },
+      },
       y: { field: "stepsPerMin", type: "quantitative", title: "steps/min" },
     },
     layer: [

@@ -32,7 +32,9 @@ export function routerLaunch(o: Options, s: PlanSettings, profileDir: string): R
 /** The proxy's flags (after the entry point). */
 export function proxyArgs(o: Options, s: PlanSettings, profileDir: string): string[] {
   return [
-    ...(s.simulate ? ["--host", s.host] : []),
+    // Listen where --host says (127.0.0.1 by default), never on every interface unasked.
+    "--host",
+    s.host,
     "--port",
     String(s.proxyPort),
     "--backends",

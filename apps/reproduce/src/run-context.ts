@@ -3,6 +3,7 @@
  * `guard`, which ends any wait as soon as a child fails or the run is aborted.
  * @module
  */
+import type { SystemPlan } from "./plan-types.js";
 import type { Supervisor } from "./supervisor.js";
 
 export interface RunContext {
@@ -11,6 +12,11 @@ export interface RunContext {
   readonly log: (line: string) => void;
   /** Seconds between progress lines (default 10). */
   readonly progressEveryS?: number;
+  /**
+   * Called once a system's engines and router answer, before its runners start (the sweep's
+   * preflight: a rejection ends the run before the long part).
+   */
+  readonly beforeRunners?: (sys: SystemPlan) => Promise<void>;
 }
 
 const abortPromises = new WeakMap<AbortSignal, Promise<never>>();

@@ -5,7 +5,7 @@
  * then stops whatever is left.
  * @module
  */
-import { EngineMeter, countFromMeter } from "./engine-meter.js";
+import { EngineMeter, countFromMeter, type MeterSample } from "./engine-meter.js";
 import { countSystem } from "./count-system.js";
 import type { Plan, SystemPlan } from "./plan-types.js";
 import type { SystemResult } from "./report.js";
@@ -13,7 +13,7 @@ import { guard, type RunContext } from "./run-context.js";
 import { runWindow } from "./run-window.js";
 import { ChildFailedError, tailLog, type Child } from "./supervisor.js";
 import { startClock, startEngines, startProxy, startRunners } from "./system-start.js";
-import type { WindowCount } from "./window.js";
+import { wholeMinutes, type WindowCount } from "./window.js";
 
 export interface SystemOutcome {
   readonly result: SystemResult;
@@ -23,6 +23,10 @@ export interface SystemOutcome {
    * queries and hits), whatever the step source; null when the scrapes do not cover the window.
    */
   readonly metered: WindowCount | null;
+  /** The engines' counters as scraped through the run (the raw data behind `metered`). */
+  readonly samples: readonly MeterSample[];
+  /** Unix seconds: when the runners were stopped (or finished). */
+  readonly stoppedAt: number;
 }
 
 async function runSystem(plan: Plan, sys: SystemPlan, ctx: RunContext): Promise<SystemOutcome> {
@@ -33,16 +37,21 @@ async function runSystem(plan: Plan, sys: SystemPlan, ctx: RunContext): Promise<
   const meter = new EngineMeter(sys.engineUrls, Math.min(10, plan.minuteS / 2), plan.backendType);
   meter.start();
   const proxyStartedAt = await startProxy(sys, ctx, started);
+  await ctx.beforeRunners?.(sys);
   const runners = startRunners(sys, ctx, started);
   const launchedAt = proxyStartedAt ?? (runners[0] as Child).startedAt;
   const t0 = await startClock(plan, sys, ctx, launchedAt);
   const notes = await runWindow(plan, sys, ctx, runners, t0);
+  const stoppedAt = Date.now() / 1000;
   await meter.stop();
   // The runner first (it records its running instances), then the router, then the engines.
   for (const c of [...started].reverse()) await ctx.supervisor.stop(c);
 
   const metered = countFromMeter(meter.samples, t0, plan.window, plan.minuteS);
-  const { count, source, notes: countNotes } = await countSystem(plan, sys, t0, metered);
+  const counted = await countSystem(plan, sys, t0, metered);
+  const { source, notes: countNotes } = counted;
+  // The minute the runners were stopped in is partial: drawn, it looks like a collapse.
+  const count = wholeMinutes(counted.count, (stoppedAt - t0) / plan.minuteS);
   ctx.log(
     `${sys.system}: ${count.stepsCounted} steps in the window → ${count.stepsPerMin.toFixed(1)} steps/min`,
   );
@@ -50,6 +59,8 @@ async function runSystem(plan: Plan, sys: SystemPlan, ctx: RunContext): Promise<
     result: { system: sys.system, startedAt: t0, count, source, workers: plan.workers },
     notes: [...notes, ...countNotes],
     metered,
+    samples: meter.samples,
+    stoppedAt,
   };
 }
 

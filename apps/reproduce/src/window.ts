@@ -83,3 +83,13 @@ export function countWindow(
     kvHitRate,
   };
 }
+
+/**
+ * The count with its series cut to the whole minutes before `endMin` (minutes since the start at
+ * which the run was stopped): the last, partial minute would read as a throughput collapse.
+ */
+export function wholeMinutes(count: WindowCount, endMin: number): WindowCount {
+  if (!Number.isFinite(endMin) || endMin <= 0) return count;
+  const whole = Math.floor(endMin + 1e-9);
+  return count.series.length > whole ? { ...count, series: count.series.slice(0, whole) } : count;
+}

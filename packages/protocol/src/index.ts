@@ -73,6 +73,15 @@ export {
   ReproduceSystem,
 } from "./reproduce-report.js";
 export {
+  SweepCellKey,
+  SweepCellResult,
+  SweepManifest,
+  SweepMode,
+  SweepPoint,
+  SweepReport,
+  SweepStat,
+} from "./reproduce-sweep.js";
+export {
   ProtocolValidationError,
   formatIssues,
   formatPath,
