@@ -99,6 +99,7 @@ export const INTEGRATION_TESTS: Record<string, readonly string[]> = {
     "test/plan.test.ts",
     "test/report.test.ts",
     "test/signals.test.ts",
+    "test/sweep.test.ts",
   ],
   "apps/bench": [
     "src/proxy/paced.test.ts",

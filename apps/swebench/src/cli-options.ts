@@ -51,6 +51,9 @@ export const SWEBENCH_FLAGS = {
       "(the seed's swebench.yaml; shipped: swebench.yaml, swebench-v2.yaml, swebench-v2-backticks.yaml)",
   },
   strict: { help: "unknown or misplaced config keys are an error, not a warning" },
+  "skip-checks": {
+    help: "start without the start-up checks (model endpoint serves the model, Docker host answers)",
+  },
   model: { value: "NAME", short: "m", help: "model.model_name" },
   "environment-class": {
     value: "CLASS",
@@ -106,6 +109,7 @@ const Options = z.object({
   redoExisting: z.boolean().default(false),
   config: z.array(z.string().min(1)).default([]),
   strict: z.boolean().default(false),
+  skipChecks: z.boolean().default(false),
   model: z.string().min(1).optional(),
   environmentClass: z.enum(ENVIRONMENT_CLASS_NAMES).optional(),
   baseUrl: z.url("must be a URL").optional(),

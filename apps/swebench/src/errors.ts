@@ -8,7 +8,12 @@
 import { AgentCoreError } from "@thunderagent/agent-core";
 
 export type SwebenchErrorCode =
-  "usage" | "config_not_found" | "invalid_slice" | "invalid_dataset" | "dataset_unavailable";
+  | "usage"
+  | "config_not_found"
+  | "invalid_slice"
+  | "invalid_dataset"
+  | "dataset_unavailable"
+  | "preflight_failed";
 
 export class SwebenchError extends Error {
   override readonly name: string = "SwebenchError";
@@ -32,10 +37,17 @@ export class UsageError extends SwebenchError {
   }
 }
 
-/** The command line, or a config it names, is wrong (the process exits 2 with the usage text). */
+/**
+ * The command line, or a config it names, is wrong, or a start-up check refused the run (the
+ * process exits 2 with one line).
+ */
 export function isUsageError(error: unknown): error is SwebenchError | AgentCoreError {
   if (error instanceof SwebenchError) {
-    return error.code === "usage" || error.code === "config_not_found";
+    return (
+      error.code === "usage" ||
+      error.code === "config_not_found" ||
+      error.code === "preflight_failed"
+    );
   }
   return error instanceof AgentCoreError && error.code === "invalid_config";
 }

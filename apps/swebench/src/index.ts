@@ -13,6 +13,8 @@ export {
 } from "./cli-options.js";
 export type { CliOptions, ParseCliContext } from "./cli-options.js";
 export { SwebenchError, UsageError, isUsageError } from "./errors.js";
+export { preflight } from "./run/preflight.js";
+export type { PreflightOptions } from "./run/preflight.js";
 export type { SwebenchErrorCode } from "./errors.js";
 export { removeStaleTemps, writeFileAtomic } from "./atomic-write.js";
 export {

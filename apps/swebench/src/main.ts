@@ -13,6 +13,7 @@ import { randomUUID } from "node:crypto";
 import { installShutdown, signalExitCode, usageLine } from "@thunderagent/cli-kit";
 import { checkSubset, readCommandLine } from "./cli-options.js";
 import { SwebenchError, isUsageError } from "./errors.js";
+import { preflight } from "./run/preflight.js";
 import { formatSummary, runBatch, sweepRunLeftovers } from "./run/run-batch.js";
 import { resolveConfig } from "./run/resolve-config.js";
 
@@ -37,7 +38,12 @@ async function main(argv: readonly string[]): Promise<number> {
       strict: cli.strict,
       onWarning: (w) => process.stderr.write(`swebench: config warning: ${w.path}: ${w.message}\n`),
     });
+    if (!cli.skipChecks) await preflight(config);
   } catch (error) {
+    if (error instanceof SwebenchError && error.code === "preflight_failed") {
+      process.stderr.write(`swebench: refusing to start: ${error.message}\n`);
+      return 2;
+    }
     if (isUsageError(error)) {
       process.stderr.write(usageLine("swebench", error.message));
       return 2;

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PROGRAM_ID_LABEL } from "@thunderagent/agent-core";
+import { INSTANCE_ID_LABEL, PROGRAM_ID_LABEL } from "@thunderagent/agent-core";
 import { CONTAINER_LABEL } from "@thunderagent/agent-core/docker";
 import { sweBenchImageName } from "@thunderagent/protocol";
 import { afterEach, describe, expect, it } from "vitest";
@@ -25,7 +25,7 @@ const socket = (process.env["DOCKER_HOST"] ?? "unix:///var/run/docker.sock").rep
 
 function engineGet(path: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ socketPath: socket, path, method: "GET", timeout: 5000 }, (res) => {
+    const req = request({ socketPath: socket, path, method: "GET", timeout: 30_000 }, (res) => {
       let body = "";
       res.on("data", (c: Buffer) => (body += c.toString()));
       res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
@@ -143,6 +143,8 @@ describe.skipIf(unavailable !== null)("runner with the docker environment", () =
       "--base-url",
       server.url,
       "-c",
+      "swebench.yaml",
+      "-c",
       `environment.image=${IMAGE}`,
     ]);
     const end = Date.now() + 60_000;
@@ -151,7 +153,7 @@ describe.skipIf(unavailable !== null)("runner with the docker environment", () =
     const { code } = await p.exited;
     expect(code).toBe(130);
     for (const id of ["thunderagent__calc-4", "thunderagent__calc-5", "thunderagent__calc-6"]) {
-      expect(await ourContainers(id, "org.thunderagent.instance")).toBe(0);
+      expect(await ourContainers(id, INSTANCE_ID_LABEL)).toBe(0);
     }
     readValidatedOutput(out);
   }, 120_000);

@@ -62,6 +62,30 @@ describe("swebench process", () => {
     }
   }, 60_000);
 
+  it("start-up checks refuse to start (exit 2, one line) before any worker runs", async () => {
+    server = await startAgentServer();
+    const out = tmp();
+    const base = ["--subset", "sample", "--split", "test", "-o", out, "--environment-class"];
+    const runs = [
+      run([...base, "local", "--base-url", "http://127.0.0.1:9/v1"]),
+      run([...base, "local", "--base-url", server.url, "-m", "no/such-model"]),
+      run([...base, "docker", "--base-url", server.url], {
+        DOCKER_HOST: `unix://${join(out, "no-docker.sock")}`,
+      }),
+    ];
+    const expected = [
+      /^swebench: refusing to start: the model endpoint http:\/\/127\.0\.0\.1:9\/v1\/models does not answer: .*\(check --base-url\)\n$/,
+      /^swebench: refusing to start: the model endpoint .* does not serve model "no\/such-model"; it serves: zai-org\/GLM-4\.6-FP8 \(set -m\/--model\)\n$/,
+      /^swebench: refusing to start: the Docker host unix:\/\/.*no-docker\.sock does not answer .*; set DOCKER_HOST\n$/,
+    ];
+    for (const [i, p] of runs.entries()) {
+      expect((await p.exited).code).toBe(2);
+      expect(p.stderr()).toMatch(expected[i]!);
+    }
+    expect(server.requests).toBe(0);
+    expect(existsSync(join(out, "preds.json"))).toBe(false);
+  }, 60_000);
+
   it("--help and --version print and exit 0 without touching the output directory", async () => {
     const out = join(tmp(), "out");
     const help = run(["-o", out, "--help"]);

@@ -12,6 +12,8 @@ export interface AgentServerOptions {
   delayMs?: number;
   /** Answer /programs/release with 404 (a plain vLLM). */
   noRelease?: boolean;
+  /** More model names for `GET /v1/models` (it always lists the seed config's model). */
+  models?: string[];
 }
 
 export interface AgentServer {
@@ -25,6 +27,9 @@ export interface AgentServer {
   requests: number;
   close(): Promise<void>;
 }
+
+/** What `GET /v1/models` lists: the model of the seed's swebench.yaml. */
+const SERVED_MODELS = ["zai-org/GLM-4.6-FP8"];
 
 export function agentReply(step: number): string {
   if (step === 1)
@@ -46,6 +51,12 @@ export async function startAgentServer(options: AgentServerOptions = {}): Promis
     let raw = "";
     req.on("data", (c: Buffer) => (raw += c.toString()));
     req.on("end", () => {
+      if (req.method === "GET" && req.url === "/v1/models") {
+        const data = [...SERVED_MODELS, ...(options.models ?? [])].map((id) => ({ id }));
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify({ object: "list", data }));
+        return;
+      }
       if (req.url === "/programs/release") {
         if (options.noRelease) {
           res.writeHead(404).end();

@@ -5,6 +5,7 @@
  */
 import { sweBenchImageName } from "@thunderagent/protocol";
 import type { EnvironmentClass } from "../environment/environment-class.js";
+import { checkDockerHost } from "./docker-check.js";
 import { DockerEnvironment, removeLabelledContainers } from "./docker-environment.js";
 
 export const dockerClass: EnvironmentClass = {
@@ -23,4 +24,5 @@ export const dockerClass: EnvironmentClass = {
     });
   },
   sweepLeftovers: (options) => removeLabelledContainers(options),
+  check: (config) => checkDockerHost(config),
 };

@@ -54,4 +54,10 @@ export interface EnvironmentClass {
   create(options: CreateEnvironmentOptions): Promise<Environment>;
   /** Removes what runs of this class left behind (containers); resolves to how many were removed. */
   sweepLeftovers(options: SweepOptions): Promise<number>;
+  /**
+   * Start-up check before any worker starts: resolves to null when the class can create
+   * environments (docker: the engine answers, and `config.image`, when set, is there), else to
+   * one line saying what is wrong. Optional: a class without it needs no check.
+   */
+  check?(config: EnvironmentSection): Promise<string | null>;
 }

@@ -1,0 +1,60 @@
+/**
+ * Start-up checks before any worker starts, so that a wrong `--base-url` or a Docker host that is
+ * down is one clear line and exit 2 instead of 128 workers retrying forever: the model endpoint
+ * answers `GET <base>/models` and lists the configured model (the error names what it serves),
+ * and the environment class's own check passes (docker: the engine answers).
+ * @module
+ */
+import { type MiniConfig, loadEnvironmentClass, resolveBaseUrl } from "@thunderagent/agent-core";
+import { request } from "undici";
+import { z } from "zod";
+import { SwebenchError } from "../errors.js";
+
+const ModelList = z.looseObject({ data: z.array(z.looseObject({ id: z.string() })) });
+
+export interface PreflightOptions {
+  timeoutMs?: number;
+}
+
+/** Throws a SwebenchError `preflight_failed` naming the first check that failed. */
+export async function preflight(config: MiniConfig, options: PreflightOptions = {}): Promise<void> {
+  await checkModelEndpoint(config, options.timeoutMs ?? 5000);
+  const envClass = await loadEnvironmentClass(config.environment.environment_class);
+  const problem = (await envClass.check?.(config.environment)) ?? null;
+  if (problem) throw new SwebenchError("preflight_failed", problem);
+}
+
+async function checkModelEndpoint(config: MiniConfig, timeoutMs: number): Promise<void> {
+  const base = resolveBaseUrl(config.model).replace(/\/+$/, "");
+  const url = `${base}/models`;
+  const fail = (why: string) =>
+    new SwebenchError("preflight_failed", `the model endpoint ${url} ${why} (check --base-url)`);
+  let status: number;
+  let text: string;
+  try {
+    const res = await request(url, {
+      headers: { authorization: `Bearer ${config.model.api_key || "EMPTY"}` },
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    });
+    status = res.statusCode;
+    text = await res.body.text();
+  } catch (error) {
+    throw fail(`does not answer: ${(error as Error).message}`);
+  }
+  if (status !== 200) throw fail(`answers HTTP ${status}: ${text.slice(0, 160)}`);
+  let served: string[];
+  try {
+    served = ModelList.parse(JSON.parse(text)).data.map((m) => m.id);
+  } catch {
+    throw fail("does not answer with an OpenAI model list");
+  }
+  const want = config.model.model_name;
+  if (!served.includes(want)) {
+    throw new SwebenchError(
+      "preflight_failed",
+      `the model endpoint ${base} does not serve model ${JSON.stringify(want)}; it serves: ` +
+        `${served.join(", ") || "(none)"} (set -m/--model)`,
+    );
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * The docker class's start-up check: the engine `DOCKER_HOST` names answers a ping within a few
+ * seconds, and a configured `environment.image` is present (SWE-bench's per-instance images are
+ * checked, and pulled, when each instance starts).
+ * @module
+ */
+import Dockerode from "dockerode";
+import type { EnvironmentSection } from "../config/mini-config.js";
+
+const TIMEOUT_MS = 5000;
+
+function host(): string {
+  return process.env["DOCKER_HOST"] ?? "unix:///var/run/docker.sock";
+}
+
+function withTimeout<T>(p: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${what}: no answer in ${TIMEOUT_MS / 1000} s`)),
+      TIMEOUT_MS,
+    );
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+export async function checkDockerHost(
+  config: EnvironmentSection,
+  docker: Dockerode = new Dockerode(),
+): Promise<string | null> {
+  try {
+    await withTimeout(docker.ping(), "ping");
+  } catch (error) {
+    return `the Docker host ${host()} does not answer (${(error as Error).message}); set DOCKER_HOST`;
+  }
+  if (config.image === undefined) return null;
+  try {
+    await withTimeout(docker.getImage(config.image).inspect(), "image inspect");
+    return null;
+  } catch (error) {
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status === 404) return null; // missing images are pulled when an instance starts
+    return `the Docker host ${host()} cannot inspect ${config.image}: ${(error as Error).message}`;
+  }
+}
