@@ -92,6 +92,8 @@ const policyV2 = {
   resumeMoveAfter: offSeconds(),
   resumeMoveHeadroom: offOr((n) => n >= 1, "a ratio ≥ 1"),
   restoreBoostAfter: offSeconds(),
+  waitGuardAfter: offSeconds(),
+  waitGuardQuantum: z.coerce.number().nonnegative().nullable().default(null),
   actingLease: offSeconds(),
   kvUsageSmoothing: offSeconds(),
   kvHighWatermark: offFraction(),

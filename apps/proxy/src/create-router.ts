@@ -18,6 +18,8 @@ function policyV2(config: ProxyConfig, preset: Readonly<RouterOptions>): Partial
     resumeMoveAfterS: offable(c.resumeMoveAfter, preset.resumeMoveAfterS),
     resumeMoveHeadroom: offable(c.resumeMoveHeadroom, preset.resumeMoveHeadroom),
     restoreBoostAfterS: offable(c.restoreBoostAfter, preset.restoreBoostAfterS),
+    waitGuardAfterS: offable(c.waitGuardAfter, preset.waitGuardAfterS),
+    waitGuardQuantumS: c.waitGuardQuantum ?? preset.waitGuardQuantumS,
     actingLeaseS: offable(c.actingLease, preset.actingLeaseS),
     kvUsageSmoothingS: offable(c.kvUsageSmoothing, preset.kvUsageSmoothingS),
     kvHighWatermark: offable(c.kvHighWatermark, preset.kvHighWatermark),

@@ -63,6 +63,14 @@ const POLICY_V2_FLAGS = {
     value: "S|off",
     help: `programs paused S seconds are restored first ${presets("restoreBoostAfterS")}`,
   },
+  "wait-guard-after": {
+    value: "S|off",
+    help: `a request waiting S seconds gets its program in by swapping out acting ones, within capacity ${presets("waitGuardAfterS")}`,
+  },
+  "wait-guard-quantum": {
+    value: "S",
+    help: `the wait guard swaps out only programs resident S seconds or longer ${presets("waitGuardQuantumS")}`,
+  },
   "acting-lease": {
     value: "S|off",
     help: `an acting program idle S seconds stops reserving its tokens ${presets("actingLeaseS")}`,

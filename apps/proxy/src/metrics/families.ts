@@ -150,6 +150,16 @@ function policyFamilies(s: Stats): MetricFamily[] {
       "Acting programs whose lease expired (--acting-lease): their tokens stopped counting.",
       s.leaseExpiries,
     ),
+    counter(
+      "wait_guard_swaps_total",
+      "Acting programs the wait guard paused to make room for a program waiting too long.",
+      s.guardSwaps,
+    ),
+    counter(
+      "wait_guard_restores_total",
+      "Programs the wait guard brought in after their request waited --wait-guard-after.",
+      s.guardRestores,
+    ),
     gauge(
       "longest_wait_seconds",
       "Seconds the oldest request waiting for its program's restore has waited (0 when none).",
