@@ -12,6 +12,7 @@ import { BackendMonitor } from "./backend-monitor.js";
 import { chatRoute } from "./chat/chat-route.js";
 import type { ProxyConfig } from "./config.js";
 import { newCounters, type ProxyContext } from "./context.js";
+import { dashboardRoutes } from "./dashboard/routes.js";
 import { DockerGc, type ContainerRemover } from "./docker-gc.js";
 import { ProxyError, toErrorResponse } from "./errors.js";
 import { WIRE_FORMATS } from "./formats/index.js";
@@ -83,6 +84,7 @@ export function registerThunderAgent(
   adminRoutes(app, ctx);
   weightSyncRoutes(app, ctx);
   metricsRoute(app, ctx);
+  dashboardRoutes(app, ctx);
   startAndStop(app, ctx, loop, deps);
 }
 

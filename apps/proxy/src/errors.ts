@@ -18,6 +18,9 @@ export type ProxyErrorCode =
   | "upstream_timeout"
   | "no_healthy_backend"
   | "shutting_down"
+  | "invalid_query"
+  | "dashboard_not_built"
+  | "dashboard_busy"
   | "internal_error";
 
 export class ProxyError extends Error {

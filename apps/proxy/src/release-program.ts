@@ -6,6 +6,7 @@
  */
 import type { FastifyBaseLogger } from "fastify";
 import type { ProxyContext } from "./context.js";
+import { noteRelease } from "./dashboard/attach.js";
 
 /** Releases `programId`; false when the Router did not know it. */
 export function releaseProgram(
@@ -17,6 +18,9 @@ export function releaseProgram(
   const result = ctx.router.release(programId, ctx.now());
   ctx.resume(result.resumed);
   if (result.dockerIds.length > 0) ctx.removeContainers(programId, result.dockerIds);
-  if (result.released) log.debug({ programId, how }, "program released");
+  if (result.released) {
+    noteRelease(ctx, programId);
+    log.debug({ programId, how }, "program released");
+  }
   return result.released;
 }

@@ -6,6 +6,7 @@
  */
 import { routerModePolicy } from "@thunderagent/router-core";
 import type { ProxyContext } from "./context.js";
+import { noteTick } from "./dashboard/attach.js";
 import type { TickResult } from "./router-port.js";
 
 export class SchedulerLoop {
@@ -83,6 +84,7 @@ export class SchedulerLoop {
 
   apply(result: TickResult): void {
     const { ctx } = this;
+    noteTick(ctx, result);
     ctx.resume(result.resumed);
     for (const r of result.reclaimed) {
       ctx.log.info({ programId: r.programId }, "reclaimed abandoned program");
