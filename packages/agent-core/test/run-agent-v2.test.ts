@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import {
   CommandTimeoutError,
-  type Environment,
   type ExecResult,
   SHIPPED_CONFIGS,
   parseConfigYaml,
@@ -10,22 +9,7 @@ import {
   runAgent,
 } from "../src/index.js";
 import { ScriptedAgentModel } from "../src/testing/index.js";
-
-class FakeEnv implements Environment {
-  readonly kind = "fake";
-  readonly commands: string[] = [];
-  constructor(private readonly answer: (command: string) => ExecResult | Error) {}
-  async execute(command: string): Promise<ExecResult> {
-    this.commands.push(command);
-    const res = this.answer(command);
-    if (res instanceof Error) throw res;
-    return res;
-  }
-  templateVars() {
-    return { cwd: "/testbed" };
-  }
-  async close() {}
-}
+import { FakeEnv } from "./fake-env.js";
 
 const load = (name: string) =>
   parseMiniConfig(parseConfigYaml(readFileSync(SHIPPED_CONFIGS[name]!, "utf8")));

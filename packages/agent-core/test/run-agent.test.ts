@@ -3,31 +3,13 @@ import {
   AgentSection,
   CommandTimeoutError,
   ContextLengthExceededError,
-  type Environment,
-  type ExecResult,
   parseMiniConfig,
   parseConfigYaml,
   readDefaultConfigText,
   runAgent,
 } from "../src/index.js";
 import { ScriptedAgentModel } from "../src/testing/index.js";
-
-/** An environment whose commands are answered by a function (a boundary double: no shell). */
-class FakeEnv implements Environment {
-  readonly kind = "fake";
-  readonly commands: string[] = [];
-  constructor(private readonly answer: (command: string) => ExecResult | Error) {}
-  async execute(command: string): Promise<ExecResult> {
-    this.commands.push(command);
-    const res = this.answer(command);
-    if (res instanceof Error) throw res;
-    return res;
-  }
-  templateVars() {
-    return { cwd: "/testbed" };
-  }
-  async close() {}
-}
+import { FakeEnv } from "./fake-env.js";
 
 const swebench = parseMiniConfig(parseConfigYaml(readDefaultConfigText()));
 const bash = (cmd: string, thought = "THOUGHT: doing it.") =>
