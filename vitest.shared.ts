@@ -63,9 +63,12 @@ export const INTEGRATION_TESTS: Record<string, readonly string[]> = {
   ],
   "apps/proxy": [
     "test/aborts.test.ts",
+    "test/availability.test.ts",
     "test/admin.test.ts",
     "test/backend-url.test.ts",
     "test/cli.test.ts",
+    "test/docker-gc-podman.test.ts",
+    "test/docker-gc.test.ts",
     "test/errors.test.ts",
     "test/identity-routes.test.ts",
     "test/lifecycle.test.ts",

@@ -6,7 +6,6 @@
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import pino, { type Logger } from "pino";
-import { pythonJsonDumpsLength } from "@thunderagent/router-core";
 import { bearerAuth } from "./auth.js";
 import { BackendMonitor } from "./backend-monitor.js";
 import { chatRoute } from "./chat/chat-route.js";
@@ -14,8 +13,8 @@ import type { ProxyConfig } from "./config.js";
 import { newCounters, type ProxyContext } from "./context.js";
 import { dashboardRoutes } from "./dashboard/routes.js";
 import { DockerGc, type ContainerRemover } from "./docker-gc.js";
-import { ProxyError, toErrorResponse } from "./errors.js";
-import { WIRE_FORMATS } from "./formats/index.js";
+import { parseBodiesAsJson } from "./http/body-parser.js";
+import { answerErrorsAsOpenAI } from "./http/error-handler.js";
 import { metricsRoute } from "./metrics/metrics-route.js";
 import { ProfileWriter } from "./profile-writer.js";
 import type { RouterPort } from "./router-port.js";
@@ -76,7 +75,7 @@ export function registerThunderAgent(
   app.decorate("thunder", { ctx, loop });
   app.decorateRequest("bodyChars", 0);
 
-  parseBodiesAsJson(app, deps.router, deps.config.bodyLimit);
+  parseBodiesAsJson(app, deps.router, deps.config);
   answerErrorsAsOpenAI(app, ctx, opts.notFound);
   if (deps.config.apiKey !== null) bearerAuth(app, deps.config.apiKey);
   if (log.isLevelEnabled("debug")) logEachRequest(app);
@@ -97,6 +96,13 @@ function newFastify(config: ProxyConfig, log: Logger): FastifyInstance {
     requestIdHeader: "x-request-id",
     return503OnClosing: true,
     forceCloseConnections: "idle",
+    // A client has --client-timeout to send its headers and body (then 408 and the socket closes),
+    // checked every second; waiting for a paused program or a long generation is not affected.
+    requestTimeout: config.clientTimeout * 1000,
+    http: {
+      headersTimeout: config.clientTimeout * 1000,
+      connectionsCheckingInterval: Math.min(1000, config.clientTimeout * 1000),
+    },
   });
 }
 
@@ -149,67 +155,14 @@ function newContext(deps: AppDeps, log: Logger, now: () => number): ProxyContext
   };
 }
 
-/**
- * Bodies are JSON whatever the content type says (as the Python original reads them), with the
- * reason in the 400 when they do not parse; each request's size is measured on the way.
- */
-function parseBodiesAsJson(app: FastifyInstance, router: RouterPort, bodyLimit: number): void {
-  // The size the Router estimates tokens from: the body as sent, or as the original measures it.
-  const measure =
-    router.options.payloadChars === "python-json"
-      ? (text: string) => pythonJsonDumpsLength(text) ?? text.length
-      : (text: string) => text.length;
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser("*", { parseAs: "string", bodyLimit }, (request, body, done) => {
-    const text = body as string;
-    request.bodyChars = measure(text);
-    if (text.length === 0) return done(null, undefined);
-    try {
-      done(null, JSON.parse(text));
-    } catch (err) {
-      done(
-        new ProxyError(400, `malformed JSON body: ${(err as Error).message}`, "invalid_json"),
-        undefined,
-      );
-    }
-  });
-}
-
-/**
- * Every error, and an unknown route, is answered in the OpenAI envelope; on a wire format's route
- * in that format's shape (Anthropic's on `/v1/messages`).
- */
-function answerErrorsAsOpenAI(app: FastifyInstance, ctx: ProxyContext, notFound: boolean): void {
-  const formats = new Map(WIRE_FORMATS.map((f) => [f.path, f]));
-  app.setErrorHandler((err, request, reply) => {
-    const { status, body } = toErrorResponse(err);
-    if (status >= 500) request.log.error({ err }, "request failed");
-    else request.log.debug({ status, reason: body.error.message }, "request rejected");
-    ctx.counters.rejectedRequests++;
-    const format = formats.get((request.routeOptions.url ?? "").slice(app.prefix.length));
-    return reply.code(status).send(format ? format.errorBody(status, body) : body);
-  });
-  // Not in a user's app (the plugin): its unknown routes are its own business.
-  if (!notFound) return;
-  app.setNotFoundHandler((request, reply) => {
-    const { status, body } = toErrorResponse(
-      new ProxyError(
-        404,
-        `no route ${request.method} ${request.url.split("?", 1)[0]}`,
-        "not_found",
-      ),
-    );
-    return reply.code(status).send(body);
-  });
-}
-
 /** One `request done` line per request, at debug. */
 function logEachRequest(app: FastifyInstance): void {
   app.addHook("onResponse", async (request, reply) => {
     request.log.debug(
       {
         method: request.method,
-        url: request.url,
+        // The path only: a query string may carry a secret (?api_key=…).
+        url: request.url.split("?", 1)[0],
         status: reply.statusCode,
         ms: reply.elapsedTime,
       },

@@ -24,6 +24,13 @@ export interface ProxyCounters {
   streamErrors: number;
   rejectedRequests: number;
   bytesStreamed: number;
+  /** Requests waiting for a healthy backend now (--wait-for-backend). */
+  waitingForBackend: number;
+  /** 503s for --max-waiting / --max-programs, and for no healthy backend. */
+  overloaded: number;
+  unavailable: number;
+  /** Upstream attempts repeated on a backend before the first byte reached the client. */
+  retries: number;
 }
 
 export function newCounters(): ProxyCounters {
@@ -37,6 +44,10 @@ export function newCounters(): ProxyCounters {
     streamErrors: 0,
     rejectedRequests: 0,
     bytesStreamed: 0,
+    waitingForBackend: 0,
+    overloaded: 0,
+    unavailable: 0,
+    retries: 0,
   };
 }
 

@@ -17,6 +17,9 @@ export type ProxyErrorCode =
   | "upstream_unreachable"
   | "upstream_timeout"
   | "no_healthy_backend"
+  | "overloaded"
+  | "json_too_deep"
+  | "request_timeout"
   | "shutting_down"
   | "invalid_query"
   | "dashboard_not_built"
@@ -30,6 +33,8 @@ export class ProxyError extends Error {
     message: string,
     readonly code: ProxyErrorCode,
     readonly param: string | null = null,
+    /** Seconds for the `Retry-After` header (503s the client may retry). */
+    readonly retryAfterS: number | null = null,
   ) {
     super(message);
   }

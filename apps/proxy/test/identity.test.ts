@@ -159,6 +159,8 @@ describe("resolveIdentity: bad input is a 400 naming the field", () => {
       "vllm_xargs.agentic_context must be an object",
     );
     expect(reject({ nvext: 5 }).param).toBe("nvext");
-    expect(reject({ docker_ids: "abc" }).message).toBe("docker_ids must be an array of strings");
+    expect(reject({ docker_ids: "abc" }).message).toMatch(
+      /^docker_ids must be an array of container ids or names/,
+    );
   });
 });

@@ -63,7 +63,7 @@ describe("--api-key", () => {
 
 describe("--docker-gc", () => {
   it("removes a released program's docker_ids through DOCKER_HOST; failures never reach the caller", async () => {
-    const docker = await startDockerApi();
+    const docker = await startDockerApi({ c1: "p1", stuck: "p1" });
     closers.push(() => docker.close());
     const up = await startTinyUpstream();
     closers.push(() => up.close());

@@ -72,7 +72,7 @@ describe("the app's own timers", () => {
   });
 
   it("reclaims an abandoned program and removes its containers (--docker-gc)", async () => {
-    const docker = await startDockerApi();
+    const docker = await startDockerApi({ "sandbox-1": "idle" });
     closers.push(() => docker.close());
     const engine = await startEngine();
     closers.push(() => engine.close());

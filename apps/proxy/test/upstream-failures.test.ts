@@ -136,9 +136,11 @@ describe("upstream failures", () => {
   });
 
   it("an unreachable backend → 502 in the OpenAI envelope", async () => {
+    // Healthy at start-up, gone by the request (a backend down from the start is a 503: no healthy
+    // backend, reliability.test.ts).
     const dead = await startTinyUpstream();
-    await dead.close();
     const p = await startProxy({ backends: [dead.url], router: "default" });
+    await dead.close();
     try {
       const res = await request(`${p.url}/v1/chat/completions`, {
         method: "POST",

@@ -83,8 +83,13 @@ export const WeightSyncState = z.strictObject({
 });
 export type WeightSyncState = z.infer<typeof WeightSyncState>;
 
+/**
+ * `/health`. `status` is the original's `"ok"` while some backend is healthy; the proxy answers
+ * `"unavailable"` (HTTP 503) when none is, and adds `healthy_backends` (the count).
+ */
 export const HealthResponse = z.strictObject({
-  status: z.literal("ok"),
+  status: z.enum(["ok", "unavailable"]),
+  healthy_backends: count.optional(),
   router_mode: RouterMode,
   scheduling_enabled: z.boolean(),
   backends: z.array(z.string()),

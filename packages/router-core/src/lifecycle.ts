@@ -5,7 +5,7 @@
  * @module
  */
 import { RouterCoreError } from "./errors.js";
-import { renewLease } from "./policy/acting-lease.js";
+import { noteToolTime, renewLease } from "./policy/acting-lease.js";
 import { recordService } from "./policy/attained-service.js";
 import { observeUsage, requestTokens } from "./policy/program-estimate.js";
 import type { Program, RequestRecord } from "./program.js";
@@ -28,6 +28,7 @@ export function arrive(s: RouterState, input: ArriveInput, now: number): ArriveD
   p.contextChars = chars;
   if (input.dockerIds) for (const d of input.dockerIds) p.dockerIds.add(d);
   const toolCallS = p.lastResponseEnd !== null ? Math.max(0, now - p.lastResponseEnd) : 0;
+  if (p.lastResponseEnd !== null && p.status === "acting") noteToolTime(p, toolCallS);
   p.status = "reasoning";
   p.actingSince = null;
   renewLease(p);
@@ -166,7 +167,21 @@ export function cancelPending(s: RouterState, requestId: string, now: number): v
   p.pendingCount = p.pending.size;
   if (p.state === "terminated") return;
   p.lastActivity = now;
+  unpark(s, p);
   s.settle(p, now);
+}
+
+/**
+ * A program queued at admission (it never ran) while no backend was healthy, whose last waiting
+ * request gave up (the proxy's bounded wait): it leaves the queue instead of staying parked there
+ * for a backend that may never come back. Its next request arrives as a new program's would.
+ */
+function unpark(s: RouterState, p: Program): void {
+  if (p.state !== "paused" || p.pendingCount !== 0 || p.originBackend !== null) return;
+  if (s.backendList.some((b) => b.healthy)) return;
+  s.queue.delete(p);
+  p.state = "active";
+  p.pausedAt = null;
 }
 
 function finiteOrZero(x: number): number {

@@ -47,8 +47,15 @@ export interface RouterPort {
   /** One scheduler pass: pauses, restores, and the waiting requests to forward now. */
   tick(now: number): TickResult;
 
+  /** Whether the Router tracks `programId` (admission bounds ask before a new program arrives). */
+  hasProgram(programId: string): boolean;
+  /** How many programs the Router tracks. */
+  programCount(): number;
+
   // ---- views ----
   programsView(): ProgramsResponse;
+  /** `programsView()` one `[id, info]` entry at a time, lazily. */
+  programEntries(): Iterable<[string, ProgramsResponse[string]]>;
   healthView(): HealthResponse;
   metricsView(opts: {
     metricsEnabled: boolean;

@@ -153,10 +153,22 @@ export class Router implements RouterPort {
     return tick(this.state, now);
   }
 
+  hasProgram(programId: string): boolean {
+    return this.state.programs.has(programId);
+  }
+
+  programCount(): number {
+    return this.state.programs.size;
+  }
+
   // ---- views ----------------------------------------------------------------------------------
 
   programsView(): ProgramsResponse {
     return views.programsView(this.state);
+  }
+
+  programEntries(): Iterable<[string, ProgramsResponse[string]]> {
+    return views.programEntries(this.state);
   }
 
   healthView(): HealthResponse {

@@ -12,6 +12,7 @@ import type {
   ProfilesResponse,
 } from "@thunderagent/protocol";
 import type { BackendState } from "./backend-state.js";
+import type { Program } from "./program.js";
 import { activeTokens, capacityOverflow } from "./capacity.js";
 import type { RouterState } from "./router-state.js";
 
@@ -19,20 +20,40 @@ const round4 = (x: number): number => Math.round(x * 10_000) / 10_000;
 const int = (x: number): number => (Number.isFinite(x) && x > 0 ? Math.floor(x) : 0);
 const nonNeg = (x: number): number => (Number.isFinite(x) && x > 0 ? x : 0);
 
+/**
+ * Sets `out[key]` as an own property, so that a program id such as `"__proto__"` is a key like any
+ * other (plain assignment would call the prototype setter and drop it).
+ */
+export function setOwn<T>(out: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+type ProgramInfo = ProgramsResponse[string];
+
+function programInfo(s: RouterState, p: Program): ProgramInfo {
+  return {
+    backend: p.state === "active" ? p.backend : null,
+    context_len: int(p.contextChars),
+    total_tokens: int(p.totalTokens),
+    step_count: p.stepCount,
+    status: p.status,
+    state: p.state,
+    ...(s.opts.profile && p.profile ? { profile: p.profile.summary() } : {}),
+  };
+}
+
 export function programsView(s: RouterState): ProgramsResponse {
   const out: ProgramsResponse = {};
-  for (const p of s.programs.values()) {
-    out[p.id] = {
-      backend: p.state === "active" ? p.backend : null,
-      context_len: int(p.contextChars),
-      total_tokens: int(p.totalTokens),
-      step_count: p.stepCount,
-      status: p.status,
-      state: p.state,
-      ...(s.opts.profile && p.profile ? { profile: p.profile.summary() } : {}),
-    };
-  }
+  for (const [id, info] of programEntries(s)) setOwn(out, id, info);
   return out;
+}
+
+/**
+ * `/programs` one entry at a time, lazily (a caller serialising 100,000 programs can yield to its
+ * event loop between batches). Programs added or released meanwhile may or may not be listed.
+ */
+export function* programEntries(s: RouterState): Generator<[string, ProgramInfo]> {
+  for (const p of s.programs.values()) yield [p.id, programInfo(s, p)];
 }
 
 /** `future_paused_tokens` as the options define it (FuturePausedTokens). */
@@ -170,7 +191,7 @@ export function metricsView(
 
 export function profilesView(s: RouterState): ProfilesResponse {
   const out: ProfilesResponse = {};
-  for (const p of s.programs.values()) if (p.profile) out[p.id] = p.profile.summary();
+  for (const p of s.programs.values()) if (p.profile) setOwn(out, p.id, p.profile.summary());
   return out;
 }
 

@@ -10,6 +10,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ProxyContext } from "../context.js";
 import { WIRE_FORMATS, type WireFormat } from "../formats/index.js";
+import {
+  awaitHealthyBackend,
+  checkProgramRoom,
+  checkWaitRoom,
+  noHealthyBackend,
+  watchOutage,
+} from "../reliability/availability.js";
 import { HangUp } from "../upstream/hang-up.js";
 import { ClientGone } from "./client-gone.js";
 import { closeIfAsked, type Exchange } from "./exchange.js";
@@ -99,6 +106,9 @@ async function route(x: Exchange): Promise<void> {
   // During a weight sync a new request waits for its end before the Router hears of it.
   await x.ctx.weightSync.pass(x.hangUp);
   const { programId, dockerIds } = x.prepared;
+  // No healthy backend: wait (bounded) for one before the Router hears of the request.
+  await awaitHealthyBackend(x.ctx, x.hangUp);
+  checkProgramRoom(x.ctx, programId);
   const decision = router.arrive(
     {
       requestId: x.requestId,
@@ -113,22 +123,38 @@ async function route(x: Exchange): Promise<void> {
   x.log.debug({ backend: x.backend, waited: decision.kind === "wait" }, "forwarded");
 }
 
-/** Settles when the client hangs up (rejects with ClientGone) or the scheduler resumes the request. */
+/**
+ * Settles when the client hangs up (rejects with ClientGone), the scheduler resumes the request,
+ * or every backend has been down for `--wait-for-backend` (503). Over `--max-waiting`: 503 at once.
+ */
 function waitForTurn(x: Exchange): Promise<string> {
   const { ctx, requestId, hangUp } = x;
   return new Promise<string>((resolve, reject) => {
-    const onAbort = () => {
+    const giveUp = (err: Error) => {
+      stopWatch();
+      hangUp.off("abort", onAbort);
       if (ctx.waiters.drop(requestId)) ctx.router.cancelPending(requestId, ctx.now());
-      reject(new ClientGone());
+      reject(err);
     };
+    const onAbort = () => giveUp(new ClientGone());
+    let stopWatch = () => {};
     if (hangUp.aborted) return onAbort();
+    try {
+      checkWaitRoom(ctx);
+    } catch (err) {
+      ctx.router.cancelPending(requestId, ctx.now());
+      return reject(err as Error);
+    }
     hangUp.once("abort", onAbort);
+    stopWatch = watchOutage(ctx, () => giveUp(noHealthyBackend(ctx)));
     ctx.waiters.wait(requestId).then(
       (backend) => {
+        stopWatch();
         hangUp.off("abort", onAbort);
         resolve(backend);
       },
       (err: unknown) => {
+        stopWatch();
         hangUp.off("abort", onAbort);
         // Shutdown: the Router forgets the pending request with it.
         ctx.router.cancelPending(requestId, ctx.now());

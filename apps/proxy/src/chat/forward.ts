@@ -1,8 +1,10 @@
 /**
  * Non-streaming answers: the whole upstream body is collected into one Buffer and sent back as
- * it came; its `usage`, read as the wire format counts it, completes the step.
+ * it came; its `usage`, read as the wire format counts it, completes the step. A connection
+ * failure or a 502/503 is retried first (reliability/retry.ts).
  * @module
  */
+import { withRetries } from "../reliability/retry.js";
 import type { BufferedResponse } from "../upstream/buffered.js";
 import {
   finish,
@@ -16,7 +18,11 @@ import { extractUsage, toUsage } from "./usage.js";
 export async function forward(x: Exchange): Promise<void> {
   let res: BufferedResponse;
   try {
-    res = await x.ctx.upstreams.request(x.backend, upstreamRequest(x));
+    res = await withRetries(
+      x,
+      (backend) => x.ctx.upstreams.request(backend, upstreamRequest(x)),
+      (r) => r.statusCode,
+    );
   } catch (err) {
     throw upstreamFailed(x, err);
   }

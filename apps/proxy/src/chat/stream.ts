@@ -7,6 +7,7 @@
  * unchanged, like a non-streaming one.
  * @module
  */
+import { withRetries } from "../reliability/retry.js";
 import type { StreamOutcome, StreamSink } from "../upstream/streaming.js";
 import {
   finish,
@@ -20,21 +21,34 @@ import { toUsage } from "./usage.js";
 
 export async function forwardStream(x: Exchange): Promise<void> {
   const relay = watchEvents(x);
-  const handle = x.ctx.upstreams.stream(x.backend, upstreamRequest(x), clientSink(x, relay));
-  const raw = x.reply.raw;
-  const onDrain = () => handle.resume();
-  raw.on("drain", onDrain);
+  const sink = clientSink(x, relay);
   let outcome: StreamOutcome;
   try {
-    outcome = await handle.done;
+    // Retried (reliability/retry.ts) only while nothing reached the client: before a 200.
+    outcome = await withRetries(
+      x,
+      (backend) => streamFrom(x, backend, sink),
+      (o) => (o.kind === "status" ? o.statusCode : null),
+    );
   } catch (err) {
     // Nothing reached the client yet: a 502/504 (or nothing at all if the client left).
     throw upstreamFailed(x, err);
-  } finally {
-    raw.off("drain", onDrain);
   }
   if (outcome.kind === "status") return upstreamRefused(x, outcome);
   endStream(x, outcome, relay);
+}
+
+/** One upstream attempt, with back-pressure from the client's socket. */
+async function streamFrom(x: Exchange, backend: string, sink: StreamSink): Promise<StreamOutcome> {
+  const handle = x.ctx.upstreams.stream(backend, upstreamRequest(x), sink);
+  const raw = x.reply.raw;
+  const onDrain = () => handle.resume();
+  raw.on("drain", onDrain);
+  try {
+    return await handle.done;
+  } finally {
+    raw.off("drain", onDrain);
+  }
 }
 
 /** The relay that tells the Router about the first token and every content chunk. */

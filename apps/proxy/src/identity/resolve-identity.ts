@@ -6,7 +6,13 @@
  * @module
  */
 import { z } from "zod";
-import { DEFAULT_PROGRAM_ID, ProgramId } from "@thunderagent/protocol";
+import {
+  DEFAULT_PROGRAM_ID,
+  DOCKER_ID_MAX_LENGTH,
+  DockerId,
+  PROGRAM_ID_MAX_LENGTH,
+  ProgramId,
+} from "@thunderagent/protocol";
 import { ProxyError } from "../errors.js";
 import { isRecord, lookup, without } from "./body-paths.js";
 import { closeRequested } from "./close-signal.js";
@@ -43,7 +49,8 @@ export interface IdentityOptions {
   stripExtra?: boolean;
 }
 
-const DockerIds = z.array(z.string());
+/** Container ids or names (protocol's grammar); empty ones are accepted and left out. */
+const DockerIds = z.array(z.union([z.literal(""), DockerId]));
 
 function describe(v: unknown): string {
   if (v === null) return "null";
@@ -86,7 +93,12 @@ function dockerIdsOf(body: Record<string, unknown>): string[] {
     const parsed = DockerIds.safeParse(value);
     const param = path.join(".");
     if (!parsed.success) {
-      throw new ProxyError(400, `${param} must be an array of strings`, "invalid_body", param);
+      throw new ProxyError(
+        400,
+        `${param} must be an array of container ids or names ([a-zA-Z0-9][a-zA-Z0-9_.-]*, at most ${DOCKER_ID_MAX_LENGTH} characters)`,
+        "invalid_body",
+        param,
+      );
     }
     ids.push(...parsed.data);
   }
@@ -131,6 +143,14 @@ export function resolveIdentity(
           ? undefined
           : headerValue(headers, source.name);
     if (programId !== undefined && !found) found = { programId, source: sourceName(source) };
+  }
+  if (found && found.programId.length > PROGRAM_ID_MAX_LENGTH) {
+    throw new ProxyError(
+      400,
+      `${found.source} must be at most ${PROGRAM_ID_MAX_LENGTH} characters, got ${found.programId.length}`,
+      "invalid_program_id",
+      found.source,
+    );
   }
   const dockerIds = dockerIdsOf(body);
   const closeOnEnd = closeRequested(body, headers);

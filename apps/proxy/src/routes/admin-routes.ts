@@ -11,14 +11,27 @@ import { passThrough } from "../upstream/pass-through.js";
 import type { ProxyContext } from "../context.js";
 import { ProxyError } from "../errors.js";
 import { releaseProgram } from "../release-program.js";
+import { STREAM_PROGRAMS_OVER, programsJsonStream } from "./programs-json.js";
 
 export function adminRoutes(app: FastifyInstance, ctx: ProxyContext): void {
-  app.get("/health", async () => ({
-    ...ctx.router.healthView(),
-    weight_sync: ctx.weightSync.view(),
-  }));
+  // The original's body; `status` is "unavailable" (HTTP 503) while no backend is healthy.
+  app.get("/health", async (_request, reply) => {
+    const healthy = ctx.monitor.healthyCount();
+    const view = ctx.router.healthView();
+    if (healthy === 0) reply.code(503);
+    return {
+      ...view,
+      status: healthy > 0 ? view.status : "unavailable",
+      healthy_backends: healthy,
+      weight_sync: ctx.weightSync.view(),
+    };
+  });
 
-  app.get("/programs", async () => ctx.router.programsView());
+  app.get("/programs", async (_request, reply) => {
+    if (ctx.router.programCount() <= STREAM_PROGRAMS_OVER) return ctx.router.programsView();
+    reply.header("content-type", "application/json; charset=utf-8");
+    return reply.send(programsJsonStream(ctx.router.programEntries()));
+  });
 
   app.post("/programs/release", async (request) => {
     const parsed = ReleaseRequest.safeParse(request.body);

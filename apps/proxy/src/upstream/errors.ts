@@ -1,6 +1,7 @@
 /**
  * How upstream failures reach the client: 502 (unreachable, before any byte went out), 504
- * (`--upstream-timeout` ran out), or an in-stream error event once a stream's 200 was sent.
+ * (`--upstream-timeout`, `--first-byte-timeout` or `--stream-idle-timeout` ran out), or an in-stream
+ * error event once a stream's 200 was sent.
  * @module
  */
 import { openAIError } from "@thunderagent/protocol";
@@ -14,6 +15,11 @@ export function upstreamFailure(err: unknown, backend: string): ProxyError {
   }
   // undici's connection errors carry a code (ECONNREFUSED, UND_ERR_SOCKET…): it is the reason shown.
   const e = err as { code?: string; message?: string };
+  if (e.code === "UND_ERR_HEADERS_TIMEOUT" || e.code === "UND_ERR_BODY_TIMEOUT") {
+    const which =
+      e.code === "UND_ERR_HEADERS_TIMEOUT" ? "--first-byte-timeout" : "--stream-idle-timeout";
+    return new ProxyError(504, `backend ${backend} timed out (${which})`, "upstream_timeout");
+  }
   return new ProxyError(
     502,
     `backend ${backend} is unreachable: ${e.code ?? e.message ?? "connection failed"}`,

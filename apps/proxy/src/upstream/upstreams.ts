@@ -1,7 +1,8 @@
 /**
  * Upstream HTTP: one undici keep-alive `Pool` per backend (no per-request connection set-up),
- * connect timeout 10 s, no header/body timeout on generations unless `--upstream-timeout` is set
- * (a long queue or a long decode is not an error).
+ * connect timeout 10 s; generations get `--first-byte-timeout` (600 s) until the answer's headers
+ * and `--stream-idle-timeout` (120 s) between two chunks, and a total `--upstream-timeout` only
+ * when set (a long decode is not an error).
  * @module
  */
 import { Pool, type Dispatcher } from "undici";
@@ -24,14 +25,25 @@ export class Upstreams {
   readonly #pools = new Map<string, Pool>();
   readonly #authHeader: string | null;
   readonly #timeoutMs: number | null;
+  readonly #firstByteMs: number;
+  readonly #idleMs: number;
   #closed = false;
 
   constructor(
     backends: readonly string[],
-    config: Pick<ProxyConfig, "connectTimeout" | "upstreamTimeout" | "backendApiKey">,
+    config: Pick<
+      ProxyConfig,
+      | "connectTimeout"
+      | "upstreamTimeout"
+      | "backendApiKey"
+      | "firstByteTimeout"
+      | "streamIdleTimeout"
+    >,
   ) {
     this.#authHeader = config.backendApiKey ? `Bearer ${config.backendApiKey}` : null;
     this.#timeoutMs = config.upstreamTimeout === null ? null : config.upstreamTimeout * 1000;
+    this.#firstByteMs = config.firstByteTimeout * 1000;
+    this.#idleMs = config.streamIdleTimeout * 1000;
     for (const url of backends) {
       this.#pools.set(
         url,
@@ -77,9 +89,15 @@ export class Upstreams {
     const headers: Record<string, string> = { ...req.headers };
     if (this.#authHeader) headers["authorization"] = this.#authHeader;
     if (req.body !== undefined) headers["content-type"] = "application/json";
+    // Generations: --first-byte-timeout until the headers, --stream-idle-timeout between chunks
+    // (undici's; 0 = none). Control calls have their own total timeout.
+    const timeouts =
+      req.timeoutS === undefined
+        ? { headersTimeout: this.#firstByteMs, bodyTimeout: this.#idleMs }
+        : {};
     return {
       pool,
-      opts: { method: req.method, path: req.path, headers, body: req.body ?? null },
+      opts: { method: req.method, path: req.path, headers, body: req.body ?? null, ...timeouts },
       timeoutMs: req.timeoutS !== undefined ? req.timeoutS * 1000 : this.#timeoutMs,
     };
   }
