@@ -63,6 +63,7 @@ export const INTEGRATION_TESTS: Record<string, readonly string[]> = {
   ],
   "apps/proxy": [
     "test/aborts.test.ts",
+    "test/admission.test.ts",
     "test/availability.test.ts",
     "test/admin.test.ts",
     "test/backend-url.test.ts",
@@ -75,7 +76,9 @@ export const INTEGRATION_TESTS: Record<string, readonly string[]> = {
     "test/logging.test.ts",
     "test/plugin.test.ts",
     "test/policy-scenarios.test.ts",
+    "test/profile-files.test.ts",
     "test/profile-writer.test.ts",
+    "test/retries.test.ts",
     "test/scheduling.test.ts",
     "test/signals.test.ts",
     "test/streaming.test.ts",
