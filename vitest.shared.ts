@@ -68,6 +68,8 @@ export const INTEGRATION_TESTS: Record<string, readonly string[]> = {
     "test/admin.test.ts",
     "test/backend-url.test.ts",
     "test/cli.test.ts",
+    "test/dashboard/dashboard-browser.test.ts",
+    "test/dashboard/dashboard-routes.test.ts",
     "test/docker-gc-podman.test.ts",
     "test/docker-gc.test.ts",
     "test/errors.test.ts",

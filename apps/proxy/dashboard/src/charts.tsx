@@ -1,6 +1,7 @@
 // The last half hour, one small uPlot chart each: steps per minute, paused programs, KV
 // (prefix-cache) hit rate, p50/p99 of the waits for a restore. Each chart is made once and fed
 // with setData; its width follows the panel.
+import { memo } from "preact/compat";
 import { useEffect, useRef } from "preact/hooks";
 import uPlot from "uplot";
 import type { HistoryPoint } from "../../src/dashboard/feed-types.ts";
@@ -118,7 +119,14 @@ function Chart({
   );
 }
 
-export function Charts({ history, spanS }: { history: HistoryPoint[]; spanS: number }) {
+/** Re-rendered only when new points came (the array is replaced then). */
+export const Charts = memo(function Charts({
+  history,
+  spanS,
+}: {
+  history: HistoryPoint[];
+  spanS: number;
+}) {
   return (
     <section class="charts" data-testid="charts">
       {CHARTS.map((spec) => (
@@ -126,4 +134,4 @@ export function Charts({ history, spanS }: { history: HistoryPoint[]; spanS: num
       ))}
     </section>
   );
-}
+});

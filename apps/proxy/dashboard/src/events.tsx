@@ -1,5 +1,6 @@
 // The event feed, newest first: pauses, marks, restores, admissions, migrations, forced resumes,
 // releases, reclaims.
+import { memo } from "preact/compat";
 import type { FeedEvent } from "../../src/dashboard/feed-types.ts";
 import { clock, host } from "./format.ts";
 
@@ -12,7 +13,8 @@ function where(e: FeedEvent): string {
   return e.backend ? `on ${host(e.backend)}` : "";
 }
 
-export function EventFeed({ events }: { events: FeedEvent[] }) {
+/** Re-rendered only when new events came (the array is replaced then). */
+export const EventFeed = memo(function EventFeed({ events }: { events: FeedEvent[] }) {
   const shown = events.slice(-SHOWN).reverse();
   return (
     <section class="events" data-testid="events">
@@ -28,4 +30,4 @@ export function EventFeed({ events }: { events: FeedEvent[] }) {
       </ol>
     </section>
   );
-}
+});

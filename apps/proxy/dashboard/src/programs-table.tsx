@@ -1,6 +1,7 @@
 // Programs: sortable (click a heading), filterable (text over id and backend, state, status),
 // virtualised: only the rows in view (plus a margin) are in the DOM, so 10,000 programs cost what
-// 40 do. Rows are re-selected only when the programs, the filter or the sort changed (or, sorted
+// 40 do. Rows are keyed by their slot, not the program: scrolling rewrites the slots' text instead
+// of removing and creating elements. Rows are re-selected only when the programs, the filter or the sort changed (or, sorted
 // by waiting time, once a second).
 import { useMemo, useRef, useState } from "preact/hooks";
 import { duration, host, tokens } from "./format.ts";
@@ -107,7 +108,7 @@ export function ProgramsTable({ state }: { state: DashState }) {
           {rows.slice(first, last).map((p, i) => (
             <div
               class={`row ${p.state}`}
-              key={p.id}
+              key={i}
               data-testid="program-row"
               data-id={p.id}
               style={{ top: `${(first + i) * ROW_H}px` }}
