@@ -67,6 +67,8 @@ export interface Program extends QueueLinks, BackendLinks {
   recentPausesAt: number;
   /** Acting past `actingLeaseS`: its tokens are not reserved (policy/acting-lease.ts). */
   leaseExpired: boolean;
+  /** Its tool calls' duration, seconds: 0.2·sample + 0.8·old (first sample as is); null before. */
+  toolTimeS: number | null;
   /** Seconds its requests spent in the engine so far (policy/attained-service.ts). */
   serviceS: number;
   /** Its own chars-per-token ratio, null before its first usage (policy/program-estimate.ts). */
@@ -110,6 +112,7 @@ export function createProgram(
     recentPauses: 0,
     recentPausesAt: now,
     leaseExpired: false,
+    toolTimeS: null,
     serviceS: 0,
     charsPerToken: null,
     growthPerStep: null,

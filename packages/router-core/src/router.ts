@@ -49,6 +49,8 @@ export interface ProgramSnapshot {
   pauseCount: number;
   /** Its acting lease expired: its tokens are not reserved (policy/acting-lease.ts). */
   leaseExpired: boolean;
+  /** Its mean tool-call time, seconds, null before one (policy/acting-lease.ts). */
+  toolTimeS: number | null;
   /** Seconds its requests spent in the engine (policy/attained-service.ts). */
   serviceS: number;
   /** Its own chars-per-token ratio, null before its first usage (policy/program-estimate.ts). */
@@ -216,6 +218,7 @@ export class Router implements RouterPort {
       dockerIds: [...p.dockerIds],
       pauseCount: p.pauseCount,
       leaseExpired: p.leaseExpired,
+      toolTimeS: p.toolTimeS,
       serviceS: p.serviceS,
       charsPerToken: p.charsPerToken,
       growthPerStep: p.growthPerStep,

@@ -63,3 +63,30 @@ describe("acting lease", () => {
     expect(usedOnA(r)).toBe(0);
   });
 });
+
+describe("acting lease scaled by the program's own tool time", () => {
+  it("keeps a program whose tools run long through its usual tool time, then expires it", () => {
+    const r = makeRouter([A], [50_000], {
+      actingLeaseS: 15,
+      actingLeaseToolFactor: 3,
+      sharedCredit: "never",
+    });
+    actStep(r, "p1", 3000, 0); // acting from t = 0
+    const id = startRequest(r, "p1", 3100, 20).id; // a 20 s tool call
+    r.complete(id, usage(3100), 21); // acting from t = 21; lease max(15, 3 × 20) = 60 s
+    expect(r.program("p1")).toMatchObject({ toolTimeS: 20 });
+    r.tick(21 + 59);
+    expect(r.program("p1")!.leaseExpired).toBe(false);
+    r.tick(21 + 60);
+    expect(r.program("p1")!.leaseExpired).toBe(true);
+  });
+
+  it("without the factor the fixed lease applies whatever the tool time", () => {
+    const r = makeRouter([A], [50_000], { actingLeaseS: 15, sharedCredit: "never" });
+    actStep(r, "p1", 3000, 0);
+    const id = startRequest(r, "p1", 3100, 20).id;
+    r.complete(id, usage(3100), 21);
+    r.tick(21 + 15);
+    expect(r.program("p1")!.leaseExpired).toBe(true);
+  });
+});

@@ -105,10 +105,17 @@ describe("pause policy (tick, tr)", () => {
     expect(strict.stats().backends[0]!.shared).toBe(2200);
   });
 
-  it("defaults to the kept policy change (buffer 600); ORIGINAL_THUNDERAGENT_OPTIONS is the original's policy", () => {
-    expect(DEFAULT_ROUTER_OPTIONS.bufferPerProgram).toBe(600);
-    expect(DEFAULT_ROUTER_OPTIONS.sharedCredit).toBe("never");
-    expect(DEFAULT_ROUTER_OPTIONS.markReasoning).toBe("all");
+  it("defaults to the kept policy changes; ORIGINAL_THUNDERAGENT_OPTIONS is the original's policy", () => {
+    expect(DEFAULT_ROUTER_OPTIONS).toMatchObject({
+      bufferPerProgram: 600,
+      sharedCredit: "never",
+      markReasoning: "all",
+      // Policy v2, kept by measurement (docs/results/scheduling.md, "Policy v2: the defaults").
+      actingLeaseS: 15,
+      victimPenalty: 1,
+      gateQueuedBackends: true,
+      tokenEstimate: "per-program",
+    });
     expect(ORIGINAL_THUNDERAGENT_OPTIONS).toEqual({
       ...DEFAULT_ROUTER_OPTIONS,
       bufferPerProgram: 100,
@@ -121,6 +128,10 @@ describe("pause policy (tick, tr)", () => {
       actingDecay: "original",
       pauseTies: "creation",
       unknownCapacity: "no-restores",
+      actingLeaseS: null,
+      victimPenalty: 0,
+      gateQueuedBackends: false,
+      tokenEstimate: "global",
     });
     // With the defaults: the 600-token buffer per program, and no sharing credit, queued or not.
     const r = new Router({ ...DEFAULT_ROUTER_OPTIONS }, [A]);

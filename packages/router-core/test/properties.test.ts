@@ -114,6 +114,7 @@ const optionsArb: fc.Arbitrary<RouterOptions> = fc.record({
   waitGuardAfterS: fc.constantFrom(null, null, 0, 30),
   waitGuardQuantumS: fc.constantFrom(0, 60),
   actingLeaseS: fc.constantFrom(null, 0, 30, 300),
+  actingLeaseToolFactor: fc.constantFrom(null, 3),
   kvUsageSmoothingS: fc.constantFrom(null, 0, 10),
   kvHighWatermark: fc.constantFrom(null, 0.5, 0.95),
   kvPauseTarget: fc.constantFrom(null, 0.3, 0.8),
@@ -196,7 +197,10 @@ function checkInvariants(r: Router): void {
       ok(p.state === "active", "state");
       ok(p.pending.size === 0, "active with pending requests");
       if (p.backend !== null) ok(seen.get(p) === p.backend, "not registered where it says");
-      else ok(!tr, "active without backend in tr");
+      // In tr only a program never admitted may be active without a backend: one queued at
+      // admission while no backend was healthy, whose request gave up (lifecycle's unpark).
+      else
+        ok(!tr || (p.inFlight === 0 && p.originBackend === null), "active without backend in tr");
     }
   }
   let queued = 0;

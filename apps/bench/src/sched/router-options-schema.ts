@@ -40,6 +40,7 @@ export const RouterOptionsOverrides = z
     waitGuardAfterS: nonNeg.nullable(),
     waitGuardQuantumS: nonNeg,
     actingLeaseS: nonNeg.nullable(),
+    actingLeaseToolFactor: pos.nullable(),
     kvUsageSmoothingS: pos.nullable(),
     kvHighWatermark: share.nullable(),
     kvPauseTarget: share.nullable(),

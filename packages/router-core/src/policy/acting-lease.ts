@@ -29,22 +29,39 @@ export function renewLease(p: Program): void {
   p.leaseExpired = false;
 }
 
+/** A tool call of `p` lasted `seconds`: its running mean (0.2·sample + 0.8·old). */
+export function noteToolTime(p: Program, seconds: number): void {
+  p.toolTimeS = p.toolTimeS === null ? seconds : 0.2 * seconds + 0.8 * p.toolTimeS;
+}
+
+/**
+ * `p`'s lease: `actingLeaseS`, or with `actingLeaseToolFactor` f the longer of that and f × its
+ * own mean tool time, so a program whose tools run long keeps its tokens through them while one
+ * gone quiet (a client that never releases) still expires.
+ */
+export function leaseOf(p: Program, lease: number, toolFactor: number | null): number {
+  if (toolFactor === null || p.toolTimeS === null) return lease;
+  return Math.max(lease, toolFactor * p.toolTimeS);
+}
+
 /**
  * Expires the leases due at `now` (active or paused acting programs whose last response ended
- * `actingLeaseS` ago or more). Scans only when one can be due: after a scan at `now`, nothing
- * expires before min(actingSince of the acting programs left, now) + lease.
+ * their lease ago or more). Scans only when one can be due: after a scan at `now`, nothing
+ * expires before the earliest due time of the acting programs left.
  */
 export function expireLeases(s: RouterState, now: number): void {
   const lease = s.opts.actingLeaseS;
   if (lease === null || now < s.nextLeaseCheck) return;
-  let oldestKept = now;
+  const factor = s.opts.actingLeaseToolFactor;
+  let next = now + lease;
   for (const p of s.programs.values()) {
     if (p.status !== "acting" || p.leaseExpired || p.actingSince === null) continue;
-    if (now - p.actingSince >= lease) {
+    const due = p.actingSince + leaseOf(p, lease, factor);
+    if (now >= due) {
       p.leaseExpired = true;
       s.touch(p);
       s.counters.leaseExpiries++;
-    } else if (p.actingSince < oldestKept) oldestKept = p.actingSince;
+    } else if (due < next) next = due;
   }
-  s.nextLeaseCheck = oldestKept + lease;
+  s.nextLeaseCheck = next;
 }
