@@ -10,10 +10,12 @@
  * taken from the caller's directory (INIT_CWD under pnpm).
  */
 import { randomUUID } from "node:crypto";
+import { resolveBaseUrl } from "@thunderagent/agent-core";
 import { installShutdown, signalExitCode, usageLine } from "@thunderagent/cli-kit";
 import { checkSubset, readCommandLine } from "./cli-options.js";
 import { SwebenchError, isUsageError } from "./errors.js";
 import { preflight } from "./run/preflight.js";
+import { routerDashboardUrl } from "./view/dashboard-url.js";
 import { formatSummary, runBatch, sweepRunLeftovers } from "./run/run-batch.js";
 import { resolveConfig } from "./run/resolve-config.js";
 
@@ -39,6 +41,8 @@ async function main(argv: readonly string[]): Promise<number> {
       onWarning: (w) => process.stderr.write(`swebench: config warning: ${w.path}: ${w.message}\n`),
     });
     if (!cli.skipChecks) await preflight(config);
+    const dashboard = await routerDashboardUrl(resolveBaseUrl(config.model));
+    if (dashboard) process.stderr.write(`[swebench] router dashboard: ${dashboard}\n`);
   } catch (error) {
     if (error instanceof SwebenchError && error.code === "preflight_failed") {
       process.stderr.write(`swebench: refusing to start: ${error.message}\n`);
