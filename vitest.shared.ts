@@ -97,6 +97,7 @@ export const INTEGRATION_TESTS: Record<string, readonly string[]> = {
     "test/end-to-end.test.ts",
     "test/process.test.ts",
     "test/run-batch.test.ts",
+    "test/procs.test.ts",
     "test/signals.test.ts",
   ],
   "apps/reproduce": [

@@ -10,12 +10,10 @@
  * `--env local`: the full runner path (runBatch: testbed git repos, real bash per command).
  * `--env null`: runAgent with an in-process environment answering at once (no process spawns).
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import {
   type Environment,
@@ -28,6 +26,7 @@ import {
   runAgent,
 } from "@thunderagent/agent-core";
 import type { StepTiming, SweBenchInstance } from "@thunderagent/protocol";
+import { startControl, startInstantSim } from "./bench-processes.js";
 import { loadInstances, resolveConfig, runBatch, runPool, trajectoryPath } from "../src/index.js";
 
 const { values } = parseArgs({
@@ -40,26 +39,10 @@ const { values } = parseArgs({
 });
 const workers = Number(values.workers);
 const count = Number(values.instances);
-const here = fileURLToPath(new URL(".", import.meta.url));
-const root = join(here, "../../../");
 
 // engine-sim in its own process
-const sim = spawn(
-  process.execPath,
-  [
-    "--conditions=@thunderagent/source",
-    "--import",
-    `file://${root}node_modules/tsx/dist/esm/index.mjs`,
-    join(here, "engine-sim-instant.ts"),
-    values.steps,
-  ],
-  { stdio: ["ignore", "pipe", "inherit"] },
-);
-const simUrl = await new Promise<string>((resolve, reject) => {
-  sim.stdout!.once("data", (c: Buffer) => resolve(c.toString().trim()));
-  sim.once("exit", (code) => reject(new Error(`engine-sim exited ${code}`)));
-});
-const baseUrl = `${simUrl}/v1`;
+const sim = await startInstantSim(Number(values.steps));
+const baseUrl = `${sim.url}/v1`;
 
 const sample = await loadInstances("sample", "test");
 const instances: SweBenchInstance[] = Array.from({ length: count }, (_, i) => {
@@ -71,21 +54,8 @@ const instances: SweBenchInstance[] = Array.from({ length: count }, (_, i) => {
   };
 });
 
-// Control: an idle Node process measuring its own event-loop lag over the same period, so the
-// machine's CPU contention (shared 2 cores) can be told apart from the runner's own blocking.
-const control = spawn(
-  process.execPath,
-  [
-    "-e",
-    `const h=require("perf_hooks").monitorEventLoopDelay({resolution:10});h.enable();
-     process.on("SIGTERM",()=>{h.disable();process.stdout.write(JSON.stringify({mean:h.mean/1e6,p50:h.percentile(50)/1e6,p99:h.percentile(99)/1e6,max:h.max/1e6}));process.exit(0)});
-     setInterval(()=>{},1000);`,
-  ],
-  { stdio: ["ignore", "pipe", "inherit"] },
-);
-let controlOut = "";
-control.stdout!.on("data", (c: Buffer) => (controlOut += c.toString()));
-const controlDone = new Promise((r) => control.once("exit", r));
+// Control: the machine's contention alone (shared 2 cores), told apart from the runner's blocking.
+const control = startControl();
 
 const lag = monitorEventLoopDelay({ resolution: 10 });
 lag.enable();
@@ -148,10 +118,8 @@ if (values.env === "local") {
 const wallS = (performance.now() - t0) / 1000;
 const cpu = process.cpuUsage(cpu0);
 lag.disable();
-sim.kill("SIGTERM");
-control.kill("SIGTERM");
-await controlDone;
-const controlLag = JSON.parse(controlOut || "{}") as Record<string, number>;
+sim.stop();
+const controlLag = await control.stop();
 const loadavg = (await import("node:os")).loadavg();
 rmSync(out, { recursive: true, force: true });
 
@@ -202,7 +170,7 @@ console.log(
         max: (lag.max / 1e6).toFixed(2),
       },
       idle_process_lag_ms: Object.fromEntries(
-        Object.entries(controlLag).map(([k, v]) => [k, v.toFixed(2)]),
+        Object.entries(controlLag).map(([k, v]) => [k, (v ?? 0).toFixed(2)]),
       ),
       load_average_end: loadavg.map((x) => x.toFixed(1)).join(" "),
       cores: (await import("node:os")).cpus().length,

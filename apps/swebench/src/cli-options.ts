@@ -40,6 +40,11 @@ export const SWEBENCH_FLAGS = {
     help: "concurrent instances (default: 1)",
     expect: "an integer ≥ 1",
   },
+  procs: {
+    value: "N",
+    help: "run the agents in N child processes, each on its own event loop (default: 1, in-process)",
+    expect: "an integer ≥ 1",
+  },
   output: { value: "DIR", short: "o", help: "output directory (required)", path: true },
   "redo-existing": { help: "rerun instances already in preds.json" },
   config: {
@@ -105,6 +110,7 @@ const Options = z.object({
     .optional(),
   shuffle: z.boolean().default(false),
   workers: z.coerce.number().int().min(1).max(4096).default(1),
+  procs: z.coerce.number().int().min(1).max(256).default(1),
   output: z.string({ error: "is required" }).min(1, "is required"),
   redoExisting: z.boolean().default(false),
   config: z.array(z.string().min(1)).default([]),

@@ -84,6 +84,7 @@ async function main(argv: readonly string[]): Promise<number> {
     filter: cli.filter,
     shuffle: cli.shuffle,
     workers: cli.workers,
+    procs: cli.procs,
     output: cli.output,
     redoExisting: cli.redoExisting,
     config,

@@ -12,7 +12,6 @@ import { mkdir, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { type MiniConfig, loadEnvironmentClass, unixNow } from "@thunderagent/agent-core";
 import type { SweBenchInstance } from "@thunderagent/protocol";
-import pino, { type Logger } from "pino";
 import { removeStaleTemps } from "../atomic-write.js";
 import { loadInstances } from "../dataset/load-instances.js";
 import { selectInstances } from "../dataset/select-instances.js";
@@ -20,8 +19,11 @@ import { ExitStatusStore } from "../output/exit-statuses.js";
 import { PredsStore } from "../output/preds-store.js";
 import { ProgressState, type ProgressSnapshot } from "../view/progress-state.js";
 import { ProgressView } from "../view/progress-view.js";
+import { ProcPool } from "../procs/proc-pool.js";
+import type { ProcStats } from "../procs/proc-messages.js";
 import { ProgramJournal, recoverPrograms } from "./program-journal.js";
 import { redactConfig } from "./redact-config.js";
+import { openRunLog } from "./run-log.js";
 import { type InstanceContext, type InstanceOutcome, runInstance } from "./run-instance.js";
 import { runPool } from "./worker-pool.js";
 
@@ -48,6 +50,8 @@ export interface BatchOptions {
   runId?: string;
   /** The router's API key (sent with program releases). */
   routerApiKey?: string | undefined;
+  /** Run the agents in this many child processes (default 1: in this process). */
+  procs?: number;
 }
 
 export interface BatchSummary {
@@ -62,6 +66,8 @@ export interface BatchSummary {
   stopped: boolean;
   outputDir: string;
   runId: string;
+  /** With `procs` > 1: each agent process's CPU and event-loop lag. */
+  procStats?: ProcStats[];
 }
 
 export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
@@ -117,8 +123,9 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
     routerApiKey: apiKey,
   };
   let outcomes: InstanceOutcome[] = [];
+  let procStats: ProcStats[] | undefined;
   try {
-    outcomes = await runAll(todo, options, ctx);
+    ({ outcomes, procStats } = await runAllIn(todo, options, ctx, preds));
   } finally {
     signal.removeEventListener("abort", onAbort);
     view?.stop();
@@ -141,6 +148,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
     stopped: signal.aborted,
     outputDir,
     runId,
+    ...(procStats ? { procStats } : {}),
   };
   logger.info({ summary }, "run finished");
   logger.flush();
@@ -156,14 +164,6 @@ async function prepareOutput(outputDir: string): Promise<void> {
   await mkdir(outputDir, { recursive: true });
   await removeStaleTemps(outputDir);
   await rm(join(outputDir, ".testbeds"), { recursive: true, force: true });
-}
-
-/** `<output>/run.log`: pino JSON lines, appended, every line tagged with the run id. */
-function openRunLog(outputDir: string, runId: string): Logger {
-  return pino(
-    { level: "info", base: { run_id: runId } },
-    pino.destination({ dest: join(outputDir, "run.log"), mkdir: true, sync: true, append: true }),
-  );
 }
 
 /** The dataset's instances (or the given ones), shuffled, filtered and sliced as asked. */
@@ -196,13 +196,52 @@ function startView(
   return view;
 }
 
+/** With `procs` > 1, the agent processes, told the run's settings. */
+function startProcs(options: BatchOptions, ctx: InstanceContext): ProcPool | null {
+  const n = Math.min(options.procs ?? 1, options.workers);
+  if (n <= 1) return null;
+  const init = {
+    type: "init" as const,
+    config: ctx.config,
+    outputDir: ctx.outputDir,
+    runId: ctx.runId,
+    testbedDir: ctx.testbedDir ?? join(ctx.outputDir, ".testbeds"),
+    ...(ctx.routerApiKey ? { routerApiKey: ctx.routerApiKey } : {}),
+  };
+  return new ProcPool(n, init, ctx);
+}
+
+/** Runs the instances, in this process or (`procs` > 1) in agent processes ended afterwards. */
+async function runAllIn(
+  todo: readonly SweBenchInstance[],
+  options: BatchOptions,
+  ctx: InstanceContext,
+  preds: PredsStore,
+): Promise<{ outcomes: InstanceOutcome[]; procStats?: ProcStats[] }> {
+  const pool = startProcs(options, ctx);
+  if (!pool) return { outcomes: await runAll(todo, options, ctx, { pool, preds }) };
+  const stop = () => pool.stop();
+  ctx.signal.addEventListener("abort", stop, { once: true });
+  let outcomes: InstanceOutcome[] = [];
+  let procStats: ProcStats[] = [];
+  try {
+    outcomes = await runAll(todo, options, ctx, { pool, preds });
+  } finally {
+    ctx.signal.removeEventListener("abort", stop);
+    procStats = await pool.close();
+  }
+  return { outcomes, procStats };
+}
+
 /** Runs the instances on the worker pool; one instance's failed bookkeeping stops nothing. */
 async function runAll(
   todo: readonly SweBenchInstance[],
   options: BatchOptions,
   ctx: InstanceContext,
+  run: { pool: ProcPool | null; preds: PredsStore },
 ): Promise<InstanceOutcome[]> {
-  const { preds, progress, logger, signal } = ctx;
+  const { progress, logger, signal } = ctx;
+  const { pool, preds } = run;
   const outcomes: InstanceOutcome[] = [];
   await runPool(
     todo,
@@ -212,7 +251,7 @@ async function runAll(
         await preds.update(instance.instance_id, null);
       }
       try {
-        outcomes.push(await runInstance(instance, ctx));
+        outcomes.push(await (pool ? pool.run(instance) : runInstance(instance, ctx)));
       } catch (error) {
         // Only the output files can fail here (disk full, permissions): log, keep the pool going.
         logger.error(

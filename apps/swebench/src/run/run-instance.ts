@@ -34,9 +34,10 @@ export interface InstanceContext {
   config: MiniConfig;
   outputDir: string;
   runId: string;
-  preds: PredsStore;
-  statuses: ExitStatusStore;
-  progress: ProgressState;
+  /** Where predictions go (a child process of `--procs` sends them to the parent instead). */
+  preds: Pick<PredsStore, "update">;
+  statuses: Pick<ExitStatusStore, "set">;
+  progress: Pick<ProgressState, "start" | "update" | "stepDone" | "finish">;
   logger: Logger;
   signal: AbortSignal;
   /** Where per-instance workspaces (local testbeds) are created (default: the OS temp dir). */

@@ -1,0 +1,109 @@
+/**
+ * `pnpm bench:runner`: the runner at scale. N workers (default 128) run copies of the sample
+ * dataset through runBatch, the runner's real path (testbeds, commands, trajectories, preds),
+ * against engine-sim `--instant` in its own process, with the agents in this process
+ * (`--procs 1`) or in child processes (`--procs N`). Prints one JSON object: throughput, the
+ * event-loop lag of the runner's main thread and of each agent process, CPU per step (all
+ * processes of the runner), an idle control process's lag, and the load average at start and end
+ * (the box is shared: compare runs made in the same conditions, interleaved).
+ *
+ *   pnpm bench:runner --workers 128 --instances 256 --procs 4 [--env local|docker] [--steps 12]
+ * @module
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { parseArgs } from "node:util";
+import type { SweBenchInstance } from "@thunderagent/protocol";
+import { z } from "zod";
+import { loadInstances, resolveConfig, runBatch } from "../src/index.js";
+import { startControl, startInstantSim } from "./bench-processes.js";
+
+const Args = z.object({
+  workers: z.coerce.number().int().min(1).default(128),
+  instances: z.coerce.number().int().min(1).default(256),
+  procs: z.coerce.number().int().min(1).default(1),
+  env: z.enum(["local", "docker"]).default("local"),
+  steps: z.coerce.number().int().min(1).default(12),
+});
+const { values } = parseArgs({
+  options: {
+    workers: { type: "string" },
+    instances: { type: "string" },
+    procs: { type: "string" },
+    env: { type: "string" },
+    steps: { type: "string" },
+  },
+});
+const parsed = Args.safeParse(values);
+if (!parsed.success) {
+  process.stderr.write(`bench:runner: ${z.prettifyError(parsed.error).replace(/\n/g, "; ")}\n`);
+  process.exit(2);
+}
+const args = parsed.data;
+const load = () => loadavg().map((x) => +x.toFixed(1));
+
+const sim = await startInstantSim(args.steps);
+const sample = await loadInstances("sample", "test");
+const instances: SweBenchInstance[] = Array.from({ length: args.instances }, (_, i) => {
+  const base = sample[i % sample.length]!;
+  return {
+    ...base,
+    instance_id: `${base.instance_id}-${i}`,
+    problem_statement: `${base.problem_statement}\n(copy ${i})`,
+  };
+});
+// docker: every copy runs in the provisioned testbed image (.ci/provision-container-engine).
+const specs = ["swebench.yaml", "agent.step_limit=0"];
+if (args.env === "docker") specs.push("environment.image=testbed:latest");
+const config = resolveConfig(specs, { baseUrl: `${sim.url}/v1`, environmentClass: args.env });
+const out = mkdtempSync(join(tmpdir(), "ta-bench-runner-"));
+const loadStart = load();
+const control = startControl();
+const lag = monitorEventLoopDelay({ resolution: 10 });
+lag.enable();
+const cpu0 = process.cpuUsage();
+const summary = await runBatch({
+  subset: "sample",
+  split: "test",
+  workers: args.workers,
+  procs: args.procs,
+  output: out,
+  config,
+  instances,
+  progressStream: null,
+});
+const cpu = process.cpuUsage(cpu0);
+lag.disable();
+const controlLag = await control.stop();
+sim.stop();
+rmSync(out, { recursive: true, force: true });
+
+const ms = (ns: number) => +(ns / 1e6).toFixed(1);
+const mainCpuMs = (cpu.user + cpu.system) / 1000;
+const procs = summary.procStats ?? [];
+const childCpuMs = procs.reduce((a, p) => a + p.cpuMs, 0);
+const round = (x: number) => +x.toFixed(1);
+process.stdout.write(
+  `${JSON.stringify({
+    env: args.env,
+    workers: args.workers,
+    procs: args.procs,
+    instances: args.instances,
+    done: summary.done,
+    steps: summary.steps,
+    wall_s: round(summary.elapsedS),
+    steps_per_min: Math.round(summary.stepsPerMin),
+    main_lag_ms: { p50: ms(lag.percentile(50)), p99: ms(lag.percentile(99)), max: ms(lag.max) },
+    agent_procs_lag_ms: procs.map((p) => ({ p50: round(p.lagMs.p50), p99: round(p.lagMs.p99) })),
+    cpu_ms_per_step: {
+      total: +((mainCpuMs + childCpuMs) / Math.max(1, summary.steps)).toFixed(2),
+      main: +(mainCpuMs / Math.max(1, summary.steps)).toFixed(2),
+    },
+    idle_control_lag_ms: { p50: round(controlLag.p50 ?? NaN), p99: round(controlLag.p99 ?? NaN) },
+    load_avg_start: loadStart,
+    load_avg_end: load(),
+  })}\n`,
+);
+process.exit(0);

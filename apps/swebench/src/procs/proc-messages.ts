@@ -1,0 +1,82 @@
+/**
+ * The messages between the runner and its agent processes (`--procs N`), as zod schemas: the
+ * parent sends the run's settings once, then instances to run, and finally a stop or an end; a
+ * child sends back what the in-process runner would have done to the shared state (progress,
+ * predictions, exit statuses), each instance's outcome, and its own CPU and event-loop lag.
+ * @module
+ */
+import { MiniConfig } from "@thunderagent/agent-core";
+import { Prediction, SweBenchInstance } from "@thunderagent/protocol";
+import { z } from "zod";
+
+export const ToChild = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("init"),
+    config: MiniConfig,
+    outputDir: z.string().min(1),
+    runId: z.string().min(1),
+    testbedDir: z.string().min(1),
+    routerApiKey: z.string().min(1).optional(),
+  }),
+  z.object({ type: z.literal("run"), instance: SweBenchInstance }),
+  /** Start nothing new (the parent sends no more), interrupt the running agents. */
+  z.object({ type: z.literal("stop") }),
+  /** No more work: report the stats and exit. */
+  z.object({ type: z.literal("end") }),
+]);
+export type ToChild = z.infer<typeof ToChild>;
+
+const Outcome = z.object({
+  instanceId: z.string(),
+  programId: z.string(),
+  exitStatus: z.string(),
+  apiCalls: z.number(),
+  recorded: z.boolean(),
+});
+
+export const LagStats = z.object({
+  mean: z.number(),
+  p50: z.number(),
+  p99: z.number(),
+  max: z.number(),
+});
+export type LagStats = z.infer<typeof LagStats>;
+
+/** One agent process's totals, reported when it ends. */
+export const ProcStats = z.object({
+  pid: z.number().int(),
+  /** User + system CPU of the process, ms. */
+  cpuMs: z.number(),
+  /** Its event-loop delay, ms (monitorEventLoopDelay, 10 ms resolution). */
+  lagMs: LagStats,
+});
+export type ProcStats = z.infer<typeof ProcStats>;
+
+export const FromChild = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("start"), id: z.string(), now: z.number() }),
+  z.object({
+    type: z.literal("update"),
+    id: z.string(),
+    patch: z.object({ step: z.number().optional(), status: z.string().optional() }),
+  }),
+  z.object({ type: z.literal("step") }),
+  z.object({
+    type: z.literal("finish"),
+    id: z.string(),
+    exitStatus: z.string(),
+    counted: z.boolean(),
+  }),
+  z.object({ type: z.literal("pred"), id: z.string(), prediction: Prediction.nullable() }),
+  z.object({ type: z.literal("status"), id: z.string(), status: z.string() }),
+  z.object({ type: z.literal("done"), id: z.string(), outcome: Outcome }),
+  z.object({ type: z.literal("failed"), id: z.string(), message: z.string() }),
+  z.object({ type: z.literal("stats"), stats: ProcStats }),
+]);
+export type FromChild = z.infer<typeof FromChild>;
+
+/** A message that does not match its schema: one line naming what is wrong. */
+export function parseMessage<T>(schema: z.ZodType<T>, raw: unknown, from: string): T {
+  const r = schema.safeParse(raw);
+  if (r.success) return r.data;
+  throw new Error(`bad message from ${from}: ${z.prettifyError(r.error).replace(/\n/g, "; ")}`);
+}

@@ -1,0 +1,170 @@
+/**
+ * `--procs N`: the agents run in N child processes (proc-child.ts), each on its own event loop,
+ * so that one process's bursts of work (hundreds of agents answered at once, synchronous
+ * `spawn`s of the local environment) do not stall the others or the runner. The runner keeps
+ * the worker count, the shared files and the view: each instance goes to the process with the
+ * fewest running, and what the child reports is applied to the runner's own state in order.
+ * @module
+ */
+import { type ChildProcess, fork } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { SweBenchInstance } from "@thunderagent/protocol";
+import type { InstanceContext, InstanceOutcome } from "../run/run-instance.js";
+import { FromChild, type ProcStats, type ToChild, parseMessage } from "./proc-messages.js";
+
+type Sinks = Pick<InstanceContext, "preds" | "statuses" | "progress">;
+
+interface Pending {
+  resolve: (outcome: InstanceOutcome) => void;
+  reject: (error: Error) => void;
+}
+
+interface Proc {
+  child: ChildProcess;
+  pending: Map<string, Pending>;
+  /** The child's writes to preds/statuses, applied one after another. */
+  writes: Promise<void>;
+  stats: Promise<ProcStats | null>;
+  exited: Promise<void>;
+  alive: boolean;
+}
+
+/** The child's entry, and how to run it: from source (tsx) in the checkout, else dist. */
+function childCommand(): { path: string; execArgv: string[] } {
+  const ts = fileURLToPath(new URL("./proc-child.ts", import.meta.url));
+  if (!import.meta.url.endsWith(".ts") || !existsSync(ts)) {
+    return { path: fileURLToPath(new URL("./proc-child.js", import.meta.url)), execArgv: [] };
+  }
+  const argv = process.execArgv;
+  const hasTsx = argv.some(
+    (a, i) =>
+      /^--(import|loader)=.*tsx/.test(a) ||
+      (/^--(import|loader)$/.test(a) && /tsx/.test(argv[i + 1] ?? "")),
+  );
+  const tsx = hasTsx ? [] : ["--import", import.meta.resolve("tsx")];
+  return { path: ts, execArgv: ["--conditions=@thunderagent/source", ...process.execArgv, ...tsx] };
+}
+
+export class ProcPool {
+  readonly #procs: Proc[];
+  readonly #sinks: Sinks;
+
+  constructor(n: number, init: Extract<ToChild, { type: "init" }>, sinks: Sinks) {
+    this.#sinks = sinks;
+    const { path, execArgv } = childCommand();
+    this.#procs = Array.from({ length: n }, () => {
+      const child = fork(path, [], { execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+      const proc: Proc = {
+        child,
+        pending: new Map(),
+        writes: Promise.resolve(),
+        stats: Promise.resolve(null),
+        exited: new Promise((resolve) => child.once("exit", () => resolve())),
+        alive: true,
+      };
+      proc.stats = new Promise((resolve) => {
+        child.on("message", (raw) => {
+          const message = this.#handle(proc, raw);
+          if (message?.type === "stats") resolve(message.stats);
+        });
+        child.once("exit", (code, signal) => {
+          proc.alive = false;
+          resolve(null);
+          const error = new Error(`agent process ${child.pid} exited (${signal ?? code})`);
+          for (const p of proc.pending.values()) p.reject(error);
+          proc.pending.clear();
+        });
+      });
+      // A child that died has its instances rejected on exit; a send to it is dropped.
+      child.on("error", () => undefined);
+      send(proc, init);
+      return proc;
+    });
+  }
+
+  /** Runs one instance in the least-loaded process; its outcome once the child's writes landed. */
+  run(instance: SweBenchInstance): Promise<InstanceOutcome> {
+    const live = this.#procs.filter((p) => p.alive);
+    if (live.length === 0) return Promise.reject(new Error("no agent process is running"));
+    const proc = live.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+    return new Promise((resolve, reject) => {
+      proc.pending.set(instance.instance_id, { resolve, reject });
+      send(proc, { type: "run", instance });
+    });
+  }
+
+  /** Interrupts every running agent (the children start nothing new: nothing more is sent). */
+  stop(): void {
+    for (const p of this.#procs) send(p, { type: "stop" });
+  }
+
+  /** Ends the processes; each one's stats (null for one that died). */
+  async close(timeoutMs = 10_000): Promise<ProcStats[]> {
+    for (const p of this.#procs) send(p, { type: "end" });
+    const timer = setTimeout(() => {
+      for (const p of this.#procs) if (p.alive) p.child.kill("SIGKILL");
+    }, timeoutMs);
+    const stats = await Promise.all(this.#procs.map((p) => p.exited.then(() => p.stats)));
+    clearTimeout(timer);
+    return stats.filter((s): s is ProcStats => s !== null);
+  }
+
+  #handle(proc: Proc, raw: unknown): FromChild | null {
+    let message: FromChild;
+    try {
+      message = parseMessage(FromChild, raw, `agent process ${proc.child.pid}`);
+    } catch (error) {
+      process.stderr.write(`swebench: ${(error as Error).message}\n`);
+      return null;
+    }
+    const { preds, statuses, progress } = this.#sinks;
+    const write = (f: () => Promise<void>) => (proc.writes = proc.writes.then(f, f));
+    const settle = (id: string, f: (p: Pending) => void) => {
+      const pending = proc.pending.get(id);
+      proc.pending.delete(id);
+      if (pending) void proc.writes.then(() => f(pending));
+    };
+    switch (message.type) {
+      case "start":
+        progress.start(message.id, message.now);
+        break;
+      case "update":
+        progress.update(message.id, compact(message.patch));
+        break;
+      case "step":
+        progress.stepDone();
+        break;
+      case "finish":
+        progress.finish(message.id, message.exitStatus, message.counted);
+        break;
+      case "pred":
+        write(() => preds.update(message.id, message.prediction));
+        break;
+      case "status":
+        write(() => statuses.set(message.id, message.status));
+        break;
+      case "done":
+        settle(message.id, (p) => p.resolve(message.outcome));
+        break;
+      case "failed":
+        settle(message.id, (p) => p.reject(new Error(message.message)));
+        break;
+      case "stats":
+        break;
+    }
+    return message;
+  }
+}
+
+function send(proc: Proc, message: ToChild): void {
+  if (proc.alive && proc.child.connected) proc.child.send(message, () => undefined);
+}
+
+/** The patch without its undefined keys (they would erase the view's fields). */
+function compact(patch: { step?: number | undefined; status?: string | undefined }) {
+  return {
+    ...(patch.step !== undefined ? { step: patch.step } : {}),
+    ...(patch.status !== undefined ? { status: patch.status } : {}),
+  };
+}
