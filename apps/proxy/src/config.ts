@@ -95,6 +95,7 @@ const policyV2 = {
   waitGuardAfter: offSeconds(),
   waitGuardQuantum: z.coerce.number().nonnegative().nullable().default(null),
   actingLease: offSeconds(),
+  actingLeaseToolFactor: offOr((n) => n > 0, "a factor > 0"),
   kvUsageSmoothing: offSeconds(),
   kvHighWatermark: offFraction(),
   kvPauseTarget: offFraction(),

@@ -21,6 +21,7 @@ function policyV2(config: ProxyConfig, preset: Readonly<RouterOptions>): Partial
     waitGuardAfterS: offable(c.waitGuardAfter, preset.waitGuardAfterS),
     waitGuardQuantumS: c.waitGuardQuantum ?? preset.waitGuardQuantumS,
     actingLeaseS: offable(c.actingLease, preset.actingLeaseS),
+    actingLeaseToolFactor: offable(c.actingLeaseToolFactor, preset.actingLeaseToolFactor),
     kvUsageSmoothingS: offable(c.kvUsageSmoothing, preset.kvUsageSmoothingS),
     kvHighWatermark: offable(c.kvHighWatermark, preset.kvHighWatermark),
     kvPauseTarget: offable(c.kvPauseTarget, preset.kvPauseTarget),

@@ -75,6 +75,10 @@ const POLICY_V2_FLAGS = {
     value: "S|off",
     help: `an acting program idle S seconds stops reserving its tokens ${presets("actingLeaseS")}`,
   },
+  "acting-lease-tool-factor": {
+    value: "F|off",
+    help: `a program's lease is at least F × its own mean tool time ${presets("actingLeaseToolFactor")}`,
+  },
   "kv-usage-smoothing": {
     value: "S|off",
     help: `time constant of the KV-usage EWMA, seconds ${presets("kvUsageSmoothingS")}`,
@@ -92,6 +96,7 @@ const POLICY_V2_FLAGS = {
     help: `no admissions or restores onto a backend above this KV usage ${presets("kvLowWatermark")}`,
   },
   "gate-queued-backends": {
+    value: "on|off",
     help: `no admissions or restores onto a backend with queued requests ${presets("gateQueuedBackends")}`,
   },
   "token-estimate": {

@@ -39,6 +39,7 @@ const V2: ReadonlyArray<readonly [string, string, keyof RouterOptions, unknown]>
   ["wait-guard-after", "240", "waitGuardAfterS", 240],
   ["wait-guard-quantum", "90", "waitGuardQuantumS", 90],
   ["acting-lease", "30", "actingLeaseS", 30],
+  ["acting-lease-tool-factor", "3", "actingLeaseToolFactor", 3],
   ["kv-usage-smoothing", "2.5", "kvUsageSmoothingS", 2.5],
   ["kv-high-watermark", "0.95", "kvHighWatermark", 0.95],
   ["kv-pause-target", "0.8", "kvPauseTarget", 0.8],
@@ -97,8 +98,14 @@ describe("policy v2 flags", () => {
       expect(ours[key], key).toEqual(DEFAULT_ROUTER_OPTIONS[key]);
       expect(original[key], key).toEqual(ORIGINAL_THUNDERAGENT_OPTIONS[key]);
     }
-    expect(ours.gateQueuedBackends).toBe(false);
-    expect(ours.actingLeaseS).toBeNull();
+    // The v2 defaults kept by measurement (docs/results/scheduling.md); the original has none.
+    expect(ours).toMatchObject({
+      gateQueuedBackends: true,
+      actingLeaseS: 15,
+      victimPenalty: 1,
+      tokenEstimate: "per-program",
+    });
+    expect(original).toMatchObject({ gateQueuedBackends: false, actingLeaseS: null });
   });
 
   it.each(V2)(
@@ -121,9 +128,12 @@ describe("policy v2 flags", () => {
     },
   );
 
-  it("--gate-queued-backends is a switch; its variable takes 1/0, true/false, on/off", () => {
-    expect(optionsOf(["--gate-queued-backends"]).gateQueuedBackends).toBe(true);
-    expect(optionsOf(["--gate-q", "--policy", "original"]).gateQueuedBackends).toBe(true);
+  it("--gate-queued-backends and its variable take 1/0, true/false, on/off", () => {
+    expect(optionsOf(["--gate-queued-backends", "off"]).gateQueuedBackends).toBe(false);
+    expect(optionsOf(["--policy", "original", "--gate-queued-backends", "on"])).toMatchObject({
+      gateQueuedBackends: true,
+    });
+    expect(optionsOf(["--gate-q", "1", "--policy", "original"]).gateQueuedBackends).toBe(true);
     for (const [text, want] of [
       ["1", true],
       ["on", true],
@@ -142,6 +152,7 @@ describe("policy v2 flags", () => {
       "restore-boost-after",
       "wait-guard-after",
       "acting-lease",
+      "acting-lease-tool-factor",
       "kv-usage-smoothing",
       "kv-high-watermark",
       "kv-pause-target",
@@ -181,7 +192,7 @@ describe("policy v2 flags", () => {
     }
     const line = (flag: string) => help.slice(help.indexOf(`--${flag} `)).split(/\n {2}--/)[0];
     expect(line("acting-lease")).toMatch(/^--acting-lease <S\|off> +an acting program idle S/);
-    expect(line("acting-lease")).toMatch(/\(policy's: off;\s+original: off\)/);
+    expect(line("acting-lease")).toMatch(/\(policy's:\s+15;\s+original:\s+off\)/);
     expect(line("victim-memory")).toMatch(/\(policy's:\s+600;\s+original:\s+600\)/);
     expect(line("restore-order")).toMatch(/\(policy's:\s+current;\s+original:\s+at-pause\)/);
   });
