@@ -102,6 +102,7 @@ export const INTEGRATION_TESTS: Record<string, readonly string[]> = {
   ],
   "apps/reproduce": [
     "test/cli.test.ts",
+    "test/dashboard-url.test.ts",
     "test/gpu-check.test.ts",
     "test/lifecycle.test.ts",
     "test/orchestrator.test.ts",

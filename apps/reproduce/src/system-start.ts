@@ -3,6 +3,7 @@
  * /health; the runners; and the clock the window is measured from.
  * @module
  */
+import { dashboardUrl } from "./dashboard-url.js";
 import { firstServedCall } from "./engine-meter.js";
 import { waitForHealth } from "./health.js";
 import type { Plan, SystemPlan } from "./plan-types.js";
@@ -54,6 +55,8 @@ export async function startProxy(
       ctx,
     );
     ctx.log(`proxy healthy after ${s.toFixed(1)} s`);
+    const dashboard = await dashboardUrl(health.url);
+    if (dashboard) ctx.log(`router dashboard: ${dashboard}`);
   }
   return proxy.startedAt;
 }
