@@ -91,3 +91,27 @@ export async function allGone(pids: readonly number[], timeoutMs = 30_000): Prom
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** `glm4.6` on fresh ports with a 5 s grace: the arguments every stand-in run starts with. */
+export function standInArgs(): string[] {
+  const [vllmPort, proxyPort] = ports(2);
+  return [
+    "glm4.6",
+    "--vllm-port",
+    String(vllmPort),
+    "--proxy-port",
+    String(proxyPort),
+    "--grace",
+    "5",
+  ];
+}
+
+/** The environment of a run on the stand-ins: vllm and nvidia-smi on PATH, router and runner. */
+export function standInEnv(cwd: string): Record<string, string> {
+  return {
+    PATH: standInPath(),
+    HF_HOME: join(cwd, "hf"),
+    REPRODUCE_ENTRY_ROOT: FAKE_ROOT,
+    FAKE_VLLM_TIME_SCALE: "0.01",
+  };
+}

@@ -6,12 +6,11 @@ import { ReproduceReport } from "@thunderagent/protocol";
 import { describe, expect, it } from "vitest";
 import { descendants } from "../src/proc-tree.js";
 import {
-  FAKE_ROOT,
   allGone,
-  ports,
   readPids,
   spawnMain,
-  standInPath,
+  standInArgs,
+  standInEnv,
   tempDir,
   waitFor,
   type Spawned,
@@ -19,27 +18,7 @@ import {
 
 function start(args: string[], env: Record<string, string> = {}) {
   const cwd = tempDir();
-  const [vllmPort, proxyPort] = ports(2);
-  const p = spawnMain(
-    [
-      "glm4.6",
-      "--vllm-port",
-      String(vllmPort),
-      "--proxy-port",
-      String(proxyPort),
-      "--grace",
-      "5",
-      ...args,
-    ],
-    {
-      PATH: standInPath(),
-      HF_HOME: join(cwd, "hf"),
-      REPRODUCE_ENTRY_ROOT: FAKE_ROOT,
-      FAKE_VLLM_TIME_SCALE: "0.01",
-      ...env,
-    },
-    cwd,
-  );
+  const p = spawnMain([...standInArgs(), ...args], { ...standInEnv(cwd), ...env }, cwd);
   return { p, cwd };
 }
 

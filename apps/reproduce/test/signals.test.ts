@@ -6,28 +6,15 @@
 import { join } from "node:path";
 import { describe, expect, it, type TestContext } from "vitest";
 import { allGone, processTree, runScript, type ScriptRun } from "../../../testing/process-tree.js";
-import { FAKE_ROOT, ports, readPids, standInPath, tempDir, waitFor } from "./helpers.js";
+import { FAKE_ROOT, readPids, standInArgs, standInPath, tempDir, waitFor } from "./helpers.js";
 
 const EXIT_DEADLINE_MS = 15_000;
 
 async function startRun(ctx: TestContext): Promise<ScriptRun> {
   const dir = tempDir("reproduce-signals-");
-  const [vllmPort, proxyPort] = ports(2);
   const run = runScript(
     "reproduce",
-    [
-      "glm4.6",
-      "--vllm-port",
-      String(vllmPort),
-      "--proxy-port",
-      String(proxyPort),
-      "--grace",
-      "5",
-      "--window",
-      "1:60",
-      "--logs-dir",
-      join(dir, "logs"),
-    ],
+    [...standInArgs(), "--window", "1:60", "--logs-dir", join(dir, "logs")],
     {
       PATH: standInPath(),
       HF_HOME: join(dir, "hf"),

@@ -6,38 +6,21 @@ import { join } from "node:path";
 import { SweepCellResult, SweepManifest, SweepReport } from "@thunderagent/protocol";
 import { describe, expect, it } from "vitest";
 import {
-  FAKE_ROOT,
   allGone,
   ports,
   readPids,
   spawnMain,
+  standInArgs,
+  standInEnv,
   standInPath,
   tempDir,
   waitFor,
 } from "./helpers.js";
 
 function start(args: string[], env: Record<string, string> = {}, cwd = tempDir()) {
-  const [vllmPort, proxyPort] = ports(2);
   const p = spawnMain(
-    [
-      "glm4.6",
-      "--vllm-port",
-      String(vllmPort),
-      "--proxy-port",
-      String(proxyPort),
-      "--grace",
-      "5",
-      "--logs-dir",
-      "logs",
-      ...args,
-    ],
-    {
-      PATH: standInPath(),
-      HF_HOME: join(cwd, "hf"),
-      REPRODUCE_ENTRY_ROOT: FAKE_ROOT,
-      FAKE_VLLM_TIME_SCALE: "0.01",
-      ...env,
-    },
+    [...standInArgs(), "--logs-dir", "logs", ...args],
+    { ...standInEnv(cwd), ...env },
     cwd,
   );
   return { p, cwd };
@@ -119,16 +102,7 @@ describe("reproduce --sweep on the stand-ins", () => {
     expect(await allGone(pids, 60_000)).toEqual([]);
     expect(existsSync(join(dir, "cells", "n001-vllm-r1", "result.json"))).toBe(false);
 
-    const r = spawnMain(
-      ["--resume", dir],
-      {
-        PATH: standInPath(),
-        HF_HOME: join(cwd, "hf"),
-        REPRODUCE_ENTRY_ROOT: FAKE_ROOT,
-        FAKE_VLLM_TIME_SCALE: "0.01",
-      },
-      cwd,
-    );
+    const r = spawnMain(["--resume", dir], standInEnv(cwd), cwd);
     const e = await r.exited;
     expect(e.code, r.output()).toBe(0);
     expect(r.output()).toContain("1 of 2 cells already finished");
