@@ -73,6 +73,7 @@ export const INTEGRATION_TESTS: Record<string, readonly string[]> = {
     "test/docker-gc-podman.test.ts",
     "test/docker-gc.test.ts",
     "test/errors.test.ts",
+    "test/fuzz.test.ts",
     "test/identity-routes.test.ts",
     "test/lifecycle.test.ts",
     "test/logging.test.ts",
