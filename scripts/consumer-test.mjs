@@ -339,6 +339,14 @@ function checkInstalledPackage(name, dir) {
       `${name}: ships data/sample.json (--subset sample)`,
     );
   }
+  if (name === "@thunderagent/proxy") {
+    const ui = join(dir, "dist", "ui");
+    check(
+      existsSync(join(ui, "index.html")) &&
+        readdirSync(join(ui, "assets")).some((f) => f.endsWith(".js")),
+      `${name}: ships the built dashboard (dist/ui/index.html and its assets; pnpm build)`,
+    );
+  }
   if (name === "@thunderagent/agent-core") {
     check(existsSync(join(dir, "config", "swebench.yaml")), `${name}: ships config/swebench.yaml`);
   }

@@ -108,8 +108,11 @@ function Chart({
     const u = plot.current;
     if (!u) return;
     u.setData(data(), false);
+    // The span's last half hour once there is that much; until then from the first point (at
+    // least a minute), so a young run does not sit in the chart's right edge.
     const end = history.at(-1)?.t ?? Date.now() / 1000;
-    u.setScale("x", { min: end - spanS, max: end });
+    const first = history[0]?.t ?? end;
+    u.setScale("x", { min: Math.max(end - spanS, Math.min(first, end - 60)), max: end });
   }, [history, spanS]);
   return (
     <div class="chart">

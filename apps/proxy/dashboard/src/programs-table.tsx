@@ -22,6 +22,27 @@ const COLUMNS: Array<{ key: SortKey; label: string; num?: boolean }> = [
   { key: "pauses", label: "pauses", num: true },
 ];
 
+/** A filter: "any <id>" or one of `options`. */
+function Choice(props: {
+  id: string;
+  value: string;
+  options: string[];
+  onPick: (value: string) => void;
+}) {
+  return (
+    <select
+      data-testid={`filter-${props.id}`}
+      value={props.value}
+      onChange={(e) => props.onPick((e.target as HTMLSelectElement).value)}
+    >
+      <option value="">any {props.id}</option>
+      {props.options.map((o) => (
+        <option value={o}>{o}</option>
+      ))}
+    </select>
+  );
+}
+
 export function ProgramsTable({ state }: { state: DashState }) {
   const [q, setQ] = useState<TableQuery>({
     text: "",
@@ -58,28 +79,18 @@ export function ProgramsTable({ state }: { state: DashState }) {
             if (scroller.current) scroller.current.scrollTop = 0;
           }}
         />
-        <select
-          data-testid="filter-state"
+        <Choice
+          id="state"
           value={q.state}
-          onChange={(e) =>
-            setQ({ ...q, state: (e.target as HTMLSelectElement).value as TableQuery["state"] })
-          }
-        >
-          <option value="">any state</option>
-          <option value="active">active</option>
-          <option value="paused">paused</option>
-        </select>
-        <select
-          data-testid="filter-status"
+          options={["active", "paused"]}
+          onPick={(v) => setQ({ ...q, state: v as TableQuery["state"] })}
+        />
+        <Choice
+          id="status"
           value={q.status}
-          onChange={(e) =>
-            setQ({ ...q, status: (e.target as HTMLSelectElement).value as TableQuery["status"] })
-          }
-        >
-          <option value="">any status</option>
-          <option value="reasoning">reasoning</option>
-          <option value="acting">acting</option>
-        </select>
+          options={["reasoning", "acting"]}
+          onPick={(v) => setQ({ ...q, status: v as TableQuery["status"] })}
+        />
         <span class="muted" data-testid="row-count">
           {rows.length} of {state.programs.size}
         </span>

@@ -2,8 +2,8 @@
  * Short-lived tokens for the dashboard's event stream. A browser's EventSource cannot send an
  * `Authorization` header, so with `--api-key` the page first asks `POST /dashboard/token` (with
  * the header; the API-key check covers it) and opens `GET /dashboard/events?token=…`. A token is
- * good once, for `ttlS` seconds; at most `max` are outstanding. The query string is redacted
- * wherever the proxy logs a URL (`redactTokens`).
+ * good once, for `ttlS` seconds; at most `max` are outstanding. Request logs carry the path
+ * without the query (app.ts), so a token is never logged.
  * @module
  */
 import { randomBytes } from "node:crypto";
@@ -36,11 +36,4 @@ export class StreamTokens {
   #prune(now: number): void {
     for (const [token, expires] of this.#live) if (now > expires) this.#live.delete(token);
   }
-}
-
-/** The URL with every `token=` query value replaced, for log lines. */
-export function redactTokens(url: string): string {
-  const q = url.indexOf("?");
-  if (q < 0) return url;
-  return url.slice(0, q) + url.slice(q).replace(/([?&]token=)[^&#]*/gi, "$1[redacted]");
 }
