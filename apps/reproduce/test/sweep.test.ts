@@ -180,7 +180,17 @@ describe("refusals before any cell starts (exit 2)", () => {
     const dir = sweepDir(p.output());
     const pids = readPids(join(dir, "pids.json"));
     expect(pids?.children.some((c) => c.role === "runner")).toBe(false);
+    expect(await allGone(pids?.children.map((c) => c.pid) ?? [])).toEqual([]);
   }, 120_000);
+
+  it("--dry-run lists the cells and the first N's commands, and writes nothing", async () => {
+    const { p, cwd } = start(["--sweep", "1,2", "--repeat", "2", "--dry-run"]);
+    const e = await p.exited;
+    expect(e.code, p.output()).toBe(0);
+    expect(p.output()).toMatch(/8 cells\n[^]*8\. n002-vllm-r2/);
+    expect(p.output()).toMatch(/vllm serve zai-org\/GLM-4\.6-FP8 .*--host 127\.0\.0\.1/);
+    expect(existsSync(join(cwd, "logs"))).toBe(false);
+  }, 60_000);
 
   it("--resume of a directory that holds no sweep", async () => {
     const cwd = tempDir();

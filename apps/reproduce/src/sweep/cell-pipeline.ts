@@ -41,7 +41,10 @@ export function cellOptions(o: Options, sweepDir: string, cell: SweepCellKey): O
   };
 }
 
-export function planCell(deps: PipelineCellDeps, cell: SweepCellKey): Plan {
+export function planCell(
+  deps: Pick<PipelineCellDeps, "options" | "facts" | "sweepDir">,
+  cell: SweepCellKey,
+): Plan {
   return buildPlan(cellOptions(deps.options, deps.sweepDir, cell), {
     ...deps.facts,
     runId: cell.id,

@@ -13,6 +13,7 @@ import { PRESETS } from "../presets.js";
 import { log } from "../supervised.js";
 import { defaultSweepNs, planCells } from "./cells.js";
 import { PreflightError, checkBackend, checkDockerHost } from "./preflight.js";
+import { sweepDryRun } from "./sweep-dry-run.js";
 import { executeSweep } from "./sweep-execute.js";
 import { readManifest, writeManifest } from "./store.js";
 
@@ -72,6 +73,10 @@ async function start(o: Options, manifest: SweepManifest, dir: string): Promise<
 export async function sweepMain(o: Options, argv: readonly string[]): Promise<number> {
   const manifest = newManifest(o, argv);
   const dir = resolve(callerCwd(), o.logsDir ?? PRESETS[o.preset].logsDir, manifest.sweep_id);
+  if (o.dryRun) {
+    process.stdout.write(`${await sweepDryRun(o, manifest, dir)}\n`);
+    return 0;
+  }
   await writeManifest(dir, manifest);
   log(`sweep ${manifest.sweep_id}: ${manifest.cells.length} cells in ${dir}`);
   log(`resume with: reproduce --resume ${dir}`);
