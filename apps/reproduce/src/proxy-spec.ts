@@ -5,6 +5,7 @@
  * @module
  */
 import { join } from "node:path";
+import { DEFAULT_ROUTER_OPTIONS, ORIGINAL_THUNDERAGENT_OPTIONS } from "@thunderagent/router-core";
 import { PROXY_ENTRY, fmtNum, tsEntry } from "./entries.js";
 import type { Options } from "./options.js";
 import type { PlanSettings } from "./plan-settings.js";
@@ -27,6 +28,31 @@ export function routerLaunch(o: Options, s: PlanSettings, profileDir: string): R
     metricsIntervalS: o.schedulerInterval === undefined && s.simulate ? Number(scaled(s, 5)) : null,
     timeScale: s.timeScale,
   };
+}
+
+/** The `--policy` preset the proxy arguments ask for (the last one given), else the default. */
+function presetOf(proxyArgs: readonly string[]) {
+  let policy = "default";
+  proxyArgs.forEach((a, i) => {
+    if (a === "--policy" && i + 1 < proxyArgs.length) policy = proxyArgs[i + 1]!;
+    else if (a.startsWith("--policy=")) policy = a.slice("--policy=".length);
+  });
+  return policy === "original" ? ORIGINAL_THUNDERAGENT_OPTIONS : DEFAULT_ROUTER_OPTIONS;
+}
+
+/**
+ * The policy's times in the engine's simulated seconds: the backstops, and the preset's acting
+ * lease (a later `--acting-lease` in the user's proxy arguments wins).
+ */
+function simulatedTimeouts(s: PlanSettings, proxyArgs: readonly string[]): string[] {
+  const lease = presetOf(proxyArgs).actingLeaseS;
+  return [
+    "--force-resume-timeout",
+    scaled(s, 1800),
+    "--abandon-timeout",
+    scaled(s, 1800),
+    ...(lease !== null ? ["--acting-lease", scaled(s, lease)] : []),
+  ];
 }
 
 /** The proxy's flags (after the entry point). */
@@ -52,9 +78,7 @@ export function proxyArgs(o: Options, s: PlanSettings, profileDir: string): stri
       : s.simulate
         ? ["--scheduler-interval", scaled(s, 5), "--metrics-interval", scaled(s, 5)]
         : []),
-    ...(s.simulate
-      ? ["--force-resume-timeout", scaled(s, 1800), "--abandon-timeout", scaled(s, 1800)]
-      : []),
+    ...(s.simulate ? simulatedTimeouts(s, o.proxyArgs) : []),
     ...o.proxyArgs,
   ];
 }

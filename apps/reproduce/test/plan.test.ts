@@ -241,6 +241,19 @@ describe("plan", () => {
     expect(formatPlan(p)).toContain("one simulated minute takes 2.142 s");
   });
 
+  it("--simulate scales the policy's times: backstops and the preset's acting lease", () => {
+    const args = (extra: string[]) =>
+      plan_systems(
+        plan(["glm4.6", "--simulate", ...extra], { hfHome: undefined, gpuSets: null }),
+      )[0]!.proxy!.args.join(" ");
+    // 1800 s and the default's 15 s lease at 0.0357 real s per simulated s.
+    expect(args([])).toContain("--force-resume-timeout 64.26 --abandon-timeout 64.26");
+    expect(args([])).toContain("--acting-lease 0.5355");
+    // The original has no lease: none is switched on for it.
+    expect(args(["--proxy-arg=--policy", "--proxy-arg=original"])).not.toContain("--acting-lease");
+    expect(args(["--proxy-arg=--policy=original"])).not.toContain("--acting-lease");
+  });
+
   it("rejects bad flags with the flag's name", () => {
     expect(() => parseOptions(["glm4.6", "--window", "70:10"])).toThrow(
       /--window: the window's end/,
