@@ -170,6 +170,9 @@ async function pausedOnFullOrigin(flags: string[]) {
       "always",
       "--resume-placement",
       "origin-first",
+      // The origin stays full: no idle lease frees P1's tokens while the test clock jumps.
+      "--acting-lease",
+      "off",
       ...flags,
     ],
     {},
