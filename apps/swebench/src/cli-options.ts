@@ -5,7 +5,12 @@
  * @module
  */
 import { existsSync } from "node:fs";
-import { ENVIRONMENT_CLASS_NAMES, SHIPPED_CONFIGS, isOverrideSpec } from "@thunderagent/agent-core";
+import {
+  DOCKER_HOST_URL,
+  ENVIRONMENT_CLASS_NAMES,
+  SHIPPED_CONFIGS,
+  isOverrideSpec,
+} from "@thunderagent/agent-core";
 import {
   UsageError as CliUsageError,
   helpText,
@@ -65,6 +70,13 @@ export const SWEBENCH_FLAGS = {
     help: ENVIRONMENT_CLASS_NAMES.join(" | "),
     expect: ENVIRONMENT_CLASS_NAMES.join(" or "),
   },
+  "docker-host": {
+    value: "URL",
+    repeat: true,
+    help:
+      "a Docker-API host for the containers (unix:///path, tcp://host:port, ssh://user@host); " +
+      "repeatable: each container goes to the least-loaded host, one that fails is taken out",
+  },
   "base-url": { value: "URL", help: "model.base_url (the router's or vLLM's /v1 URL)" },
   "router-api-key": {
     value: "KEY",
@@ -119,6 +131,11 @@ const Options = z.object({
   model: z.string().min(1).optional(),
   environmentClass: z.enum(ENVIRONMENT_CLASS_NAMES).optional(),
   baseUrl: z.url("must be a URL").optional(),
+  dockerHost: z
+    .array(
+      z.string().regex(DOCKER_HOST_URL, "must be unix:///path, tcp://host:port or ssh://user@host"),
+    )
+    .default([]),
   routerApiKey: z.string().min(1).optional(),
 });
 export type CliOptions = z.infer<typeof Options>;

@@ -37,6 +37,7 @@ async function main(argv: readonly string[]): Promise<number> {
       model: cli.model,
       baseUrl: cli.baseUrl,
       environmentClass: cli.environmentClass,
+      dockerHosts: cli.dockerHost,
       strict: cli.strict,
       onWarning: (w) => process.stderr.write(`swebench: config warning: ${w.path}: ${w.message}\n`),
     });

@@ -2,7 +2,9 @@
  * Start-up checks before any worker starts, so that a wrong `--base-url` or a Docker host that is
  * down is one clear line and exit 2 instead of 128 workers retrying forever: the model endpoint
  * answers `GET <base>/models` and lists the configured model (the error names what it serves),
- * and the environment class's own check passes (docker: the engine answers).
+ * and the environment class's own check passes (docker: the engine answers; with several hosts,
+ * those that do not answer are taken out of `config.environment.docker_hosts`, each named, and
+ * the rest must answer).
  * @module
  */
 import { type MiniConfig, loadEnvironmentClass, resolveBaseUrl } from "@thunderagent/agent-core";
@@ -14,12 +16,17 @@ const ModelList = z.looseObject({ data: z.array(z.looseObject({ id: z.string() }
 
 export interface PreflightOptions {
   timeoutMs?: number;
+  /** A line the user should see (a Docker host taken out); default: stderr. */
+  warn?: (line: string) => void;
 }
 
 /** Throws a SwebenchError `preflight_failed` naming the first check that failed. */
 export async function preflight(config: MiniConfig, options: PreflightOptions = {}): Promise<void> {
   await checkModelEndpoint(config, options.timeoutMs ?? 5000);
   const envClass = await loadEnvironmentClass(config.environment.environment_class);
+  const warn = options.warn ?? ((line: string) => process.stderr.write(`swebench: ${line}\n`));
+  // The hosts that do not answer are taken out of the config every process of the run gets.
+  if (envClass.prepare) config.environment = await envClass.prepare(config.environment, warn);
   const problem = (await envClass.check?.(config.environment)) ?? null;
   if (problem) throw new SwebenchError("preflight_failed", problem);
 }

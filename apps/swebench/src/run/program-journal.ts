@@ -89,7 +89,7 @@ export async function recoverPrograms(
       const envClass = await loadEnvironmentClass(
         envClassName as MiniConfig["environment"]["environment_class"],
       );
-      result.swept += await envClass.sweepLeftovers({ runId });
+      result.swept += await envClass.sweepLeftovers({ runId, config: config.environment });
     } catch {
       // the engine may be gone; the release below still happens
     }

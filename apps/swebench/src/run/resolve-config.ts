@@ -28,6 +28,8 @@ export interface ConfigOverrides {
   model?: string | undefined;
   baseUrl?: string | undefined;
   environmentClass?: EnvironmentClassName | undefined;
+  /** `--docker-host`s: replace `environment.docker_hosts` when given. */
+  dockerHosts?: readonly string[] | undefined;
   /** Unknown or misplaced keys are an error. */
   strict?: boolean | undefined;
   onWarning?: ((warning: ConfigWarning) => void) | undefined;
@@ -66,8 +68,10 @@ export function resolveConfig(
   if (overrides.model) model["model_name"] = overrides.model;
   if (overrides.baseUrl) model["base_url"] = overrides.baseUrl;
   if (Object.keys(model).length > 0) cli["model"] = model;
-  if (overrides.environmentClass)
-    cli["environment"] = { environment_class: overrides.environmentClass };
+  const environment: Record<string, unknown> = {};
+  if (overrides.environmentClass) environment["environment_class"] = overrides.environmentClass;
+  if (overrides.dockerHosts?.length) environment["docker_hosts"] = [...overrides.dockerHosts];
+  if (Object.keys(environment).length > 0) cli["environment"] = environment;
   const merged = mergeConfigs(...layers, cli);
   // --base-url wins over litellm-style model_kwargs.api_base/base_url from the files.
   if (overrides.baseUrl) {

@@ -270,7 +270,7 @@ async function runAll(
 export async function sweepRunLeftovers(config: MiniConfig, runId: string): Promise<number> {
   try {
     const envClass = await loadEnvironmentClass(config.environment.environment_class);
-    return await envClass.sweepLeftovers({ runId });
+    return await envClass.sweepLeftovers({ runId, config: config.environment });
   } catch {
     return 0;
   }

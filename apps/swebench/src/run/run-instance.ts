@@ -149,6 +149,7 @@ async function runInEnvironment(
       labels: { [INSTANCE_ID_LABEL]: id, [PROGRAM_ID_LABEL]: programId },
       signal: ctx.signal,
       onStatus: (status) => ctx.progress.update(id, { status }),
+      onWarning: (line) => attempt.log.warn(line),
       ...(ctx.testbedDir ? { workspaceDir: ctx.testbedDir } : {}),
     });
     setupS = attempt.now() - attempt.startedAt;

@@ -47,6 +47,7 @@ const ENVIRONMENT = [
   "image",
   "pull_timeout",
   "container_timeout",
+  "docker_hosts",
   "hosts",
 ];
 /** Upstream keys this runner accepts and does not use. */

@@ -49,6 +49,9 @@ export const AgentSection = z.looseObject({
 });
 export type AgentSection = z.infer<typeof AgentSection>;
 
+/** The Docker host URL forms dockerode speaks: unix sockets, TCP (plain or TLS) and SSH. */
+export const DOCKER_HOST_URL = /^(unix:\/\/\/.+|(tcp|http|https):\/\/[^/:]+(:\d+)?\/?|ssh:\/\/.+)$/;
+
 const envValue = z.union([z.string(), z.number(), z.boolean()]).transform(String);
 
 export const EnvironmentSection = z.looseObject({
@@ -62,6 +65,15 @@ export const EnvironmentSection = z.looseObject({
   image: z.string().optional(),
   /** Docker: seconds allowed for pulling a missing image. */
   pull_timeout: z.number().positive().default(600),
+  /**
+   * Docker: the Docker-API hosts the containers are spread over (unix:///…, tcp://…, ssh://…);
+   * empty = the one engine DOCKER_HOST names.
+   */
+  docker_hosts: z
+    .array(
+      z.string().regex(DOCKER_HOST_URL, "must be unix:///path, tcp://host:port or ssh://user@host"),
+    )
+    .default([]),
   /** Docker: how long the container's keep-alive process sleeps (e.g. "24h"). */
   container_timeout: z.string().default("2h"),
 });

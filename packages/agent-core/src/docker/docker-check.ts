@@ -6,6 +6,7 @@
  */
 import Dockerode from "dockerode";
 import type { EnvironmentSection } from "../config/mini-config.js";
+import { dockerOptionsFor } from "./docker-hosts.js";
 
 const TIMEOUT_MS = 5000;
 
@@ -27,11 +28,13 @@ function withTimeout<T>(p: Promise<T>, what: string): Promise<T> {
 export async function checkDockerHost(
   config: EnvironmentSection,
   docker: Dockerode = new Dockerode(),
+  name: string = host(),
 ): Promise<string | null> {
   try {
     await withTimeout(docker.ping(), "ping");
   } catch (error) {
-    return `the Docker host ${host()} does not answer (${(error as Error).message}); set DOCKER_HOST`;
+    const hint = name === host() ? "; set DOCKER_HOST" : "";
+    return `the Docker host ${name} does not answer (${(error as Error).message})${hint}`;
   }
   if (config.image === undefined) return null;
   try {
@@ -40,6 +43,16 @@ export async function checkDockerHost(
   } catch (error) {
     const status = (error as { statusCode?: number }).statusCode;
     if (status === 404) return null; // missing images are pulled when an instance starts
-    return `the Docker host ${host()} cannot inspect ${config.image}: ${(error as Error).message}`;
+    return `the Docker host ${name} cannot inspect ${config.image}: ${(error as Error).message}`;
   }
+}
+
+/** Every host of `environment.docker_hosts` answers (and has the configured image); the first problem. */
+export async function checkDockerHosts(config: EnvironmentSection): Promise<string | null> {
+  const problems = await Promise.all(
+    config.docker_hosts.map((url) =>
+      checkDockerHost(config, new Dockerode(dockerOptionsFor(url)), url),
+    ),
+  );
+  return problems.find((p) => p !== null) ?? null;
 }

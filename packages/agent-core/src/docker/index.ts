@@ -11,3 +11,11 @@ export {
 } from "./docker-environment.js";
 export type { DockerEnvironmentOptions } from "./docker-environment.js";
 export { dockerClass } from "./docker-class.js";
+export {
+  DOCKER_HOST_LABEL,
+  DockerHostPool,
+  dockerOptionsFor,
+  hostPool,
+  isHostFailure,
+} from "./docker-hosts.js";
+export type { DockerHost } from "./docker-hosts.js";

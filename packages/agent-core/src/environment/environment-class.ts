@@ -36,11 +36,15 @@ export interface CreateEnvironmentOptions {
   signal?: AbortSignal;
   /** What the setup is doing, for progress views ("starting container (…)", "creating testbed"). */
   onStatus?: (status: string) => void;
+  /** Something the run should know about (docker: a host taken out), one line. */
+  onWarning?: (line: string) => void;
 }
 
 export interface SweepOptions {
   /** Only this run's leftovers; without it, every run's on this host. */
   runId?: string;
+  /** The run's environment config (docker: every host of `docker_hosts` is swept). */
+  config?: EnvironmentSection;
 }
 
 export interface EnvironmentClass {
@@ -60,4 +64,9 @@ export interface EnvironmentClass {
    * one line saying what is wrong. Optional: a class without it needs no check.
    */
   check?(config: EnvironmentSection): Promise<string | null>;
+  /**
+   * Start-up, before `check`: the config narrowed to what works (docker: the hosts of
+   * `docker_hosts` that do not answer are taken out, each named through `warn`). Optional.
+   */
+  prepare?(config: EnvironmentSection, warn: (line: string) => void): Promise<EnvironmentSection>;
 }

@@ -1,0 +1,115 @@
+/**
+ * Sandboxes across several Docker hosts, against a real engine (Podman): two endpoints that
+ * reach the same Podman service (its socket and a symlink to it) and one that is not there. The
+ * start-up check takes the dead one out with a line naming it; a run whose config still lists it
+ * takes it out at the first container (a run.log warning) and spreads the containers over the two
+ * live endpoints (the host label); nothing of the run is left. Skipped without an engine unless
+ * REQUIRE_CONTAINER_ENGINE=1 (then it fails).
+ */
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CONTAINER_LABEL, DOCKER_HOST_LABEL } from "@thunderagent/agent-core/docker";
+import { sweBenchImageName } from "@thunderagent/protocol";
+import { afterEach, describe, expect, it } from "vitest";
+import { preflight, resolveConfig, runBatch } from "../src/index.js";
+import { type AgentServer, startAgentServer } from "./helpers/agent-server.js";
+
+const REQUIRED = process.env["REQUIRE_CONTAINER_ENGINE"] === "1";
+const IMAGE = sweBenchImageName({ instance_id: "thunderagent__testbed-1" });
+const socket = (process.env["DOCKER_HOST"] ?? "unix:///run/podman/podman.sock").replace(
+  /^unix:\/\//,
+  "",
+);
+
+function engineGet(path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ socketPath: socket, path, method: "GET", timeout: 30_000 }, (res) => {
+      let body = "";
+      res.on("data", (c: Buffer) => (body += c.toString()));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on("error", reject);
+    req.on("timeout", () => req.destroy(new Error("timeout")));
+    req.end();
+  });
+}
+
+let unavailable: string | null = null;
+try {
+  const img = await engineGet(`/images/${encodeURIComponent(IMAGE)}/json`);
+  if (img.status !== 200) unavailable = `no image ${IMAGE} on the engine`;
+} catch (error) {
+  unavailable = `no container engine at ${socket} (${(error as Error).message})`;
+}
+if (unavailable && !REQUIRED) console.warn(`[swebench docker hosts] SKIPPED: ${unavailable}`);
+
+async function containers(runId: string): Promise<Array<{ Labels: Record<string, string> }>> {
+  const filters = encodeURIComponent(JSON.stringify({ label: [`${CONTAINER_LABEL}=${runId}`] }));
+  return JSON.parse((await engineGet(`/containers/json?all=true&filters=${filters}`)).body) as [];
+}
+
+describe.skipIf(unavailable !== null && !REQUIRED)("containers across several Docker hosts", () => {
+  let server: AgentServer | null = null;
+  const dirs: string[] = [];
+  afterEach(async () => {
+    await server?.close();
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+
+  it("a dead host is taken out at start and at run time; containers spread; none left", async () => {
+    if (unavailable) expect.fail(unavailable);
+    server = await startAgentServer({ delayMs: 400 });
+    const dir = mkdtempSync(join(tmpdir(), "ta-docker-hosts-"));
+    dirs.push(dir);
+    symlinkSync(socket, join(dir, "b.sock"));
+    const [a, b, dead] = [`unix://${socket}`, `unix://${dir}/b.sock`, `unix://${dir}/dead.sock`];
+    const specs = ["swebench.yaml", `environment.image=${IMAGE}`, "environment.timeout=30"];
+    const make = () =>
+      resolveConfig(specs, {
+        baseUrl: server!.url,
+        environmentClass: "docker",
+        dockerHosts: [dead, a, b],
+      });
+
+    const checked = make();
+    const warnings: string[] = [];
+    await preflight(checked, { warn: (line) => warnings.push(line) });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(`the Docker host ${dead} does not answer`);
+    expect(warnings[0]).toContain("taking it out");
+    expect(checked.environment.docker_hosts).toEqual([a, b]);
+
+    // Without the start-up check the dead host is met at the first container.
+    const out = join(dir, "out");
+    const runId = `hosts-${Date.now()}`;
+    const seen = new Map<string, number>();
+    const run = runBatch({
+      subset: "sample",
+      split: "test",
+      slice: "0:4",
+      workers: 4,
+      output: out,
+      config: make(),
+      runId,
+      progressStream: null,
+    });
+    const poll = setInterval(() => {
+      void containers(runId).then((list) => {
+        if (list.length < 4) return;
+        for (const c of list) seen.set(c.Labels[DOCKER_HOST_LABEL]!, 0);
+        for (const c of list) {
+          const h = c.Labels[DOCKER_HOST_LABEL]!;
+          seen.set(h, (seen.get(h) ?? 0) + 1);
+        }
+      });
+    }, 300);
+    const summary = await run.finally(() => clearInterval(poll));
+    expect(summary.exitStatuses).toEqual({ Submitted: 4 });
+    expect(Object.fromEntries(seen)).toEqual({ [a]: 2, [b]: 2 });
+    const log = readFileSync(join(out, "run.log"), "utf8");
+    expect(log).toContain(`docker host ${dead} taken out`);
+    expect(await containers(runId)).toHaveLength(0);
+  }, 180_000);
+});
