@@ -17,6 +17,8 @@ export interface RunContext {
    * preflight: a rejection ends the run before the long part).
    */
   readonly beforeRunners?: (sys: SystemPlan) => Promise<void>;
+  /** Called when the window has closed, before anything of the system is stopped. */
+  readonly afterWindow?: (sys: SystemPlan) => Promise<void>;
 }
 
 const abortPromises = new WeakMap<AbortSignal, Promise<never>>();

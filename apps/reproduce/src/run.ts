@@ -43,6 +43,7 @@ async function runSystem(plan: Plan, sys: SystemPlan, ctx: RunContext): Promise<
   const t0 = await startClock(plan, sys, ctx, launchedAt);
   const notes = await runWindow(plan, sys, ctx, runners, t0);
   const stoppedAt = Date.now() / 1000;
+  await ctx.afterWindow?.(sys);
   await meter.stop();
   // The runner first (it records its running instances), then the router, then the engines.
   for (const c of [...started].reverse()) await ctx.supervisor.stop(c);

@@ -68,6 +68,9 @@ describe("reproduce --sweep on the stand-ins", () => {
     expect(existsSync(join(dir, "cells", "n001-thunderagent-r1", "engine-metrics.json"))).toBe(
       true,
     );
+    for (const f of ["engine-0-start.prom", "engine-0-end.prom", "router-end.prom"]) {
+      expect(existsSync(join(dir, "cells", "n001-thunderagent-r1", "scrapes", f)), f).toBe(true);
+    }
     expect(p.output()).toMatch(/\d+\/4 cells running n001-thunderagent-r1; sweep ETA/);
   }, 400_000);
 

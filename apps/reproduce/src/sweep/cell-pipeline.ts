@@ -15,6 +15,7 @@ import { runPlan, type SystemOutcome } from "../run.js";
 import type { RunContext } from "../run-context.js";
 import { writeCellRecord, type SweepEnvironment } from "./record.js";
 import { checkBackend, checkRouter } from "./preflight.js";
+import { saveScrapes } from "./scrapes.js";
 import { cellDir } from "./store.js";
 
 export interface PipelineCellDeps {
@@ -51,12 +52,13 @@ export function planCell(
   });
 }
 
-/** Before the runners: every engine serves the model, the router answers. */
-function preflight(o: Options, plan: Plan): NonNullable<RunContext["beforeRunners"]> {
+/** Before the runners: every engine serves the model, the router answers; the first scrapes. */
+function preflight(o: Options, plan: Plan, dir: string): NonNullable<RunContext["beforeRunners"]> {
   return async (sys) => {
     const model = o.servedModelName ?? plan.model;
     for (const url of sys.engineUrls) await checkBackend(url, model);
     if (sys.proxy?.health) await checkRouter(sys.proxy.health.url.replace(/\/health$/, ""));
+    await saveScrapes(dir, sys, "start");
   };
 }
 
@@ -87,13 +89,18 @@ export async function runPipelineCell(
   const plan = planCell(deps, cell);
   await deps.prepareDataset(plan);
   const startedAt = Date.now() / 1000;
-  const [out] = await runPlan(plan, { ...ctx, beforeRunners: preflight(deps.options, plan) });
+  const dir = cellDir(deps.sweepDir, cell.id);
+  const [out] = await runPlan(plan, {
+    ...ctx,
+    beforeRunners: preflight(deps.options, plan, dir),
+    afterWindow: (sys) => saveScrapes(dir, sys, "end"),
+  });
   if (!out) throw new Error(`cell ${cell.id}: the plan ran no system`);
   const result = toResult(plan, cell, out);
   await writeReport(plan.reportPath, (plots) => buildReport(plan, [out.result], plots), null, [
     ...out.notes,
   ]);
-  await writeCellRecord(cellDir(deps.sweepDir, cell.id), {
+  await writeCellRecord(dir, {
     plan,
     environment: deps.environment,
     startedAt,

@@ -125,7 +125,10 @@ export async function writeCellRecord(dir: string, r: CellRecordInput): Promise<
     step_csvs: r.plan.systems.flatMap((s) =>
       s.stepSource.kind === "profile-csv" ? [s.stepSource.path] : [],
     ),
-    metric_scrapes: "engine-metrics.json",
+    metric_scrapes: {
+      counters_through_the_run: "engine-metrics.json",
+      raw_at_start_and_end: "scrapes/",
+    },
   };
   await writeFileAtomic(join(dir, "record.json"), `${JSON.stringify(record, null, 2)}\n`);
   await writeFileAtomic(
