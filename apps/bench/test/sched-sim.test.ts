@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ORIGINAL_THUNDERAGENT_OPTIONS } from "@thunderagent/router-core";
 import { runJob } from "../src/sched/run-job.js";
 import { job, type Job, type SystemName } from "../src/sched/systems.js";
 
@@ -45,9 +46,17 @@ describe("scheduling simulation with the real EngineModel and Router", () => {
   it("without pressure the router changes nothing", () => {
     const roomy = { engine: { numGpuBlocks: 200_000 } };
     const vllm = runJob(small("vllm", 1, roomy));
-    const tr = runJob(small("router-tr", 1, roomy));
+    // The original's policy: nothing in it reacts to anything but KV capacity.
+    const tr = runJob(
+      small("router-tr", 1, { ...roomy, routerOptions: { ...ORIGINAL_THUNDERAGENT_OPTIONS } }),
+    );
     expect(tr.pauses).toBe(0);
     expect(tr.stepsPerMin).toBeCloseTo(vllm.stepsPerMin, 6);
     expect(tr.kvHitRate).toBeCloseTo(vllm.kvHitRate, 6);
+    // The defaults also hold back admissions while the engine queues (the queue gate): no pause,
+    // and the same throughput within a step.
+    const ours = runJob(small("router-tr", 1, roomy));
+    expect(ours.pauses).toBe(0);
+    expect(Math.abs(ours.stepsPerMin - vllm.stepsPerMin)).toBeLessThan(1 / 6);
   });
 });

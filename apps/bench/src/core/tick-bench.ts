@@ -66,7 +66,12 @@ class TickWorkload {
   constructor(private readonly o: TickBenchOptions) {
     this.rand = mulberry32(o.seed);
     this.urls = Array.from({ length: o.backends }, (_, i) => `http://gpu-${i}:8000`);
-    this.router = new Router({ ...DEFAULT_ROUTER_OPTIONS, useActingTokenDecay: false }, this.urls);
+    // No idle lease: most programs here wait many 5 s ticks between requests, and a 15 s lease
+    // would free the very pressure this bench exists to put on the pause and restore passes.
+    this.router = new Router(
+      { ...DEFAULT_ROUTER_OPTIONS, useActingTokenDecay: false, actingLeaseS: null },
+      this.urls,
+    );
     this.sizes = Array.from({ length: o.programs }, () => contextTokens(this.rand));
     const totalTokens = this.sizes.reduce((a, b) => a + b, 0);
     // Room for about 75% of the programs' tokens (plus buffers), split evenly.
