@@ -100,6 +100,7 @@ export const INTEGRATION_TESTS: Record<string, readonly string[]> = {
     "test/process.test.ts",
     "test/run-batch.test.ts",
     "test/procs.test.ts",
+    "test/router-preflight.test.ts",
     "test/signals.test.ts",
   ],
   "apps/reproduce": [

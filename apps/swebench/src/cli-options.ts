@@ -51,6 +51,11 @@ export const SWEBENCH_FLAGS = {
     expect: "an integer ≥ 1",
   },
   output: { value: "DIR", short: "o", help: "output directory (required)", path: true },
+  "export-jsonl": {
+    value: "FILE",
+    path: true,
+    help: "also write the predictions as JSON lines for swebench.harness.run_evaluation and print its command",
+  },
   "redo-existing": { help: "rerun instances already in preds.json" },
   config: {
     value: "SPEC",
@@ -125,6 +130,7 @@ const Options = z.object({
   procs: z.coerce.number().int().min(1).max(256).default(1),
   output: z.string({ error: "is required" }).min(1, "is required"),
   redoExisting: z.boolean().default(false),
+  exportJsonl: z.string().min(1).optional(),
   config: z.array(z.string().min(1)).default([]),
   strict: z.boolean().default(false),
   skipChecks: z.boolean().default(false),

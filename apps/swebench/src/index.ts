@@ -31,6 +31,8 @@ export { pythonSlice, selectInstances } from "./dataset/select-instances.js";
 export type { SelectOptions } from "./dataset/select-instances.js";
 export { ExitStatusStore } from "./output/exit-statuses.js";
 export { PredsStore } from "./output/preds-store.js";
+export { evaluationCommand, exportJsonl, predictionsJsonl } from "./output/export-jsonl.js";
+export type { EvaluationTarget } from "./output/export-jsonl.js";
 export { buildTrajectory, trajectoryPath, writeTrajectory } from "./output/trajectory-file.js";
 export type { TrajectoryInput } from "./output/trajectory-file.js";
 export { redactConfig } from "./run/redact-config.js";

@@ -12,11 +12,13 @@
 import { randomUUID } from "node:crypto";
 import { resolveBaseUrl } from "@thunderagent/agent-core";
 import { installShutdown, signalExitCode, usageLine } from "@thunderagent/cli-kit";
-import { checkSubset, readCommandLine } from "./cli-options.js";
+import { type CliOptions, checkSubset, readCommandLine } from "./cli-options.js";
 import { SwebenchError, isUsageError } from "./errors.js";
+import { evaluationCommand, exportJsonl } from "./output/export-jsonl.js";
+import { PredsStore } from "./output/preds-store.js";
 import { preflight } from "./run/preflight.js";
 import { routerDashboardUrl } from "./view/dashboard-url.js";
-import { formatSummary, runBatch, sweepRunLeftovers } from "./run/run-batch.js";
+import { type BatchSummary, formatSummary, runBatch, sweepRunLeftovers } from "./run/run-batch.js";
 import { resolveConfig } from "./run/resolve-config.js";
 
 /** How long the interrupted agents and their cleanup may take after the first stop request. */
@@ -94,8 +96,23 @@ async function main(argv: readonly string[]): Promise<number> {
     signal: controller.signal,
   });
   process.stdout.write(`${formatSummary(summary)}\n`);
+  if (cli.exportJsonl) await writeExport(cli, summary);
   if (stopSignal) return signalExitCode(stopSignal);
   return 0;
+}
+
+/** `--export-jsonl`: the predictions for SWE-bench's evaluation, and the command to run it. */
+async function writeExport(cli: CliOptions, summary: BatchSummary): Promise<void> {
+  const path = cli.exportJsonl!;
+  const preds = (await PredsStore.open(summary.outputDir)).snapshot();
+  const n = await exportJsonl(preds, path);
+  const command = evaluationCommand({
+    subset: cli.subset,
+    split: cli.split,
+    predictionsPath: path,
+    runId: summary.runId,
+  });
+  process.stdout.write(`Predictions for SWE-bench (${n}): ${path}\nEvaluate with:\n  ${command}\n`);
 }
 
 main(process.argv.slice(2)).then(

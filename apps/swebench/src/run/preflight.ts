@@ -1,7 +1,8 @@
 /**
  * Start-up checks before any worker starts, so that a wrong `--base-url` or a Docker host that is
  * down is one clear line and exit 2 instead of 128 workers retrying forever: the model endpoint
- * answers `GET <base>/models` and lists the configured model (the error names what it serves),
+ * answers `GET <base>/models` and lists the configured model (the error names what it serves), a
+ * ThunderAgent router in front reports itself healthy on `/health`,
  * and the environment class's own check passes (docker: the engine answers; with several hosts,
  * those that do not answer are taken out of `config.environment.docker_hosts`, each named, and
  * the rest must answer).
@@ -11,6 +12,15 @@ import { type MiniConfig, loadEnvironmentClass, resolveBaseUrl } from "@thundera
 import { request } from "undici";
 import { z } from "zod";
 import { SwebenchError } from "../errors.js";
+import { routerBaseUrl } from "./release-program.js";
+
+/** What tells a ThunderAgent router's `/health` from a vLLM's (empty body) or another server's. */
+const RouterHealth = z.looseObject({
+  status: z.enum(["ok", "unavailable"]),
+  router_mode: z.string(),
+  backends: z.array(z.string()),
+  healthy_backends: z.number().int().nonnegative().optional(),
+});
 
 const ModelList = z.looseObject({ data: z.array(z.looseObject({ id: z.string() })) });
 
@@ -23,6 +33,7 @@ export interface PreflightOptions {
 /** Throws a SwebenchError `preflight_failed` naming the first check that failed. */
 export async function preflight(config: MiniConfig, options: PreflightOptions = {}): Promise<void> {
   await checkModelEndpoint(config, options.timeoutMs ?? 5000);
+  await checkRouterHealth(config, options.timeoutMs ?? 5000);
   const envClass = await loadEnvironmentClass(config.environment.environment_class);
   const warn = options.warn ?? ((line: string) => process.stderr.write(`swebench: ${line}\n`));
   // The hosts that do not answer are taken out of the config every process of the run gets.
@@ -64,4 +75,30 @@ async function checkModelEndpoint(config: MiniConfig, timeoutMs: number): Promis
         `${served.join(", ") || "(none)"} (set -m/--model)`,
     );
   }
+}
+
+/**
+ * When the base URL is a ThunderAgent router (its `/health` answers with `router_mode`), the
+ * router must report `status: ok` with a healthy backend; anything else there (a plain vLLM's
+ * empty 200, a 404, no answer) is not a router and is left to the model endpoint check.
+ */
+async function checkRouterHealth(config: MiniConfig, timeoutMs: number): Promise<void> {
+  const url = `${routerBaseUrl(resolveBaseUrl(config.model))}/health`;
+  let body: unknown;
+  try {
+    const res = await request(url, { headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+    const text = await res.body.text();
+    body = JSON.parse(text);
+  } catch {
+    return;
+  }
+  const health = RouterHealth.safeParse(body);
+  if (!health.success) return;
+  const { status, backends, healthy_backends: healthy } = health.data;
+  if (status === "ok" && healthy !== 0) return;
+  throw new SwebenchError(
+    "preflight_failed",
+    `the router at ${url} reports status ${status} (${healthy ?? "?"} of ${backends.length} ` +
+      `backends healthy: ${backends.join(", ") || "none"})`,
+  );
 }
