@@ -17,9 +17,10 @@ export type EnvironmentInstance = {
 
 /**
  * The label naming the program a resource (a container) belongs to. The router's `--docker-gc`
- * removes a program's `docker_ids` only when they carry this label with that program's id.
+ * removes a program's `docker_ids` only when they carry this label with that program's id; one
+ * definition, in protocol, for the runner and the router.
  */
-export const PROGRAM_ID_LABEL = "thunderagent.program_id";
+export { PROGRAM_ID_LABEL } from "@thunderagent/protocol";
 /** The label naming the SWE-bench instance a resource was made for. */
 export const INSTANCE_ID_LABEL = "thunderagent.instance_id";
 
