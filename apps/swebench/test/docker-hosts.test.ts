@@ -7,42 +7,15 @@
  * REQUIRE_CONTAINER_ENGINE=1 (then it fails).
  */
 import { mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
-import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CONTAINER_LABEL, DOCKER_HOST_LABEL } from "@thunderagent/agent-core/docker";
-import { sweBenchImageName } from "@thunderagent/protocol";
 import { afterEach, describe, expect, it } from "vitest";
 import { preflight, resolveConfig, runBatch } from "../src/index.js";
 import { type AgentServer, startAgentServer } from "./helpers/agent-server.js";
+import { IMAGE, REQUIRED, engineGet, probe, socket } from "./helpers/engine-api.js";
 
-const REQUIRED = process.env["REQUIRE_CONTAINER_ENGINE"] === "1";
-const IMAGE = sweBenchImageName({ instance_id: "thunderagent__testbed-1" });
-const socket = (process.env["DOCKER_HOST"] ?? "unix:///run/podman/podman.sock").replace(
-  /^unix:\/\//,
-  "",
-);
-
-function engineGet(path: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ socketPath: socket, path, method: "GET", timeout: 30_000 }, (res) => {
-      let body = "";
-      res.on("data", (c: Buffer) => (body += c.toString()));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on("error", reject);
-    req.on("timeout", () => req.destroy(new Error("timeout")));
-    req.end();
-  });
-}
-
-let unavailable: string | null = null;
-try {
-  const img = await engineGet(`/images/${encodeURIComponent(IMAGE)}/json`);
-  if (img.status !== 200) unavailable = `no image ${IMAGE} on the engine`;
-} catch (error) {
-  unavailable = `no container engine at ${socket} (${(error as Error).message})`;
-}
+const unavailable = await probe();
 if (unavailable && !REQUIRED) console.warn(`[swebench docker hosts] SKIPPED: ${unavailable}`);
 
 async function containers(runId: string): Promise<Array<{ Labels: Record<string, string> }>> {

@@ -4,46 +4,17 @@
  * Skipped without an engine unless REQUIRE_CONTAINER_ENGINE=1 (then it fails).
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { INSTANCE_ID_LABEL, PROGRAM_ID_LABEL } from "@thunderagent/agent-core";
 import { CONTAINER_LABEL } from "@thunderagent/agent-core/docker";
-import { sweBenchImageName } from "@thunderagent/protocol";
 import { afterEach, describe, expect, it } from "vitest";
 import { resolveConfig, runBatch } from "../src/index.js";
 import { type AgentServer, startAgentServer } from "./helpers/agent-server.js";
+import { IMAGE, REQUIRED, engineGet, probe } from "./helpers/engine-api.js";
 import { spawnRunner } from "./helpers/spawn-runner.js";
 import { readValidatedOutput } from "./helpers/validate-output.js";
 
-const REQUIRED = process.env["REQUIRE_CONTAINER_ENGINE"] === "1";
-const IMAGE = sweBenchImageName({ instance_id: "thunderagent__testbed-1" });
-const socket = (process.env["DOCKER_HOST"] ?? "unix:///var/run/docker.sock").replace(
-  /^unix:\/\//,
-  "",
-);
-
-function engineGet(path: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ socketPath: socket, path, method: "GET", timeout: 30_000 }, (res) => {
-      let body = "";
-      res.on("data", (c: Buffer) => (body += c.toString()));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on("error", reject);
-    req.on("timeout", () => req.destroy(new Error("timeout")));
-    req.end();
-  });
-}
-
-async function probe(): Promise<string | null> {
-  try {
-    const img = await engineGet(`/images/${encodeURIComponent(IMAGE)}/json`);
-    return img.status === 200 ? null : `no image ${IMAGE} on the engine`;
-  } catch (error) {
-    return `no container engine at ${socket} (${(error as Error).message})`;
-  }
-}
 const unavailable = await probe();
 if (unavailable && !REQUIRED) console.warn(`[swebench docker run] SKIPPED: ${unavailable}`);
 

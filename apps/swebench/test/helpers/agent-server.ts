@@ -57,6 +57,11 @@ export async function startAgentServer(options: AgentServerOptions = {}): Promis
         res.end(JSON.stringify({ object: "list", data }));
         return;
       }
+      if (req.method === "GET") {
+        // Not a router: no /health of ours (the start-up check then leaves it to /v1/models).
+        res.writeHead(404).end();
+        return;
+      }
       if (req.url === "/programs/release") {
         if (options.noRelease) {
           res.writeHead(404).end();
