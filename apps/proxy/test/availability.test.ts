@@ -95,6 +95,10 @@ describe("no healthy backend", () => {
     expect(down.statusCode).toBe(503);
     const body = HealthResponse.parse(await down.body.json());
     expect(body).toMatchObject({ status: "unavailable", healthy_backends: 0 });
+    const models = await request(`${p.url}/v1/models`);
+    expect(models.statusCode).toBe(503);
+    expect(models.headers["retry-after"]).toBe("5");
+    await models.body.json();
     up.healthStatus = 200;
     await p.ctx.monitor.checkHealth();
     const ok = await request(`${p.url}/health`);

@@ -10,6 +10,7 @@ import { upstreamHeaders } from "../upstream/headers.js";
 import { passThrough } from "../upstream/pass-through.js";
 import type { ProxyContext } from "../context.js";
 import { ProxyError } from "../errors.js";
+import { retryAfterS } from "../reliability/availability.js";
 import { releaseProgram } from "../release-program.js";
 import { STREAM_PROGRAMS_OVER, programsJsonStream } from "./programs-json.js";
 
@@ -74,7 +75,9 @@ export function adminRoutes(app: FastifyInstance, ctx: ProxyContext): void {
 
   app.get("/v1/models", async (request, reply) => {
     const backend = ctx.config.backends.find((b) => ctx.monitor.isHealthy(b));
-    if (!backend) throw new ProxyError(503, "no healthy backend", "no_healthy_backend");
+    if (!backend) {
+      throw new ProxyError(503, "no healthy backend", "no_healthy_backend", null, retryAfterS(ctx));
+    }
     let res;
     try {
       res = await ctx.upstreams.request(backend, {
