@@ -70,8 +70,11 @@ export function normalisePrograms(raw: Json, names: BackendNames): Obj {
 
 export function normaliseHealth(raw: Json, names: BackendNames): Obj {
   const h = { ...asObj(raw) };
-  // Today's upstream adds weight_sync (issue 16); the pinned original has no such field.
+  // Fields ours adds that the pinned original (a7eef77) has not: weight_sync (today's upstream,
+  // issue 16) and healthy_backends (the count of healthy backends, issue 17). Additive only: every
+  // field the original has is still compared.
   delete h["weight_sync"];
+  delete h["healthy_backends"];
   h["backends"] = Array.isArray(h["backends"]) ? h["backends"].map((u) => names.name(u)) : [];
   h["per_backend"] = names.keys(h["per_backend"] ?? null);
   return h;
