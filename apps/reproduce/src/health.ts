@@ -6,7 +6,7 @@
 import { request } from "undici";
 import { ReproduceError } from "./errors.js";
 import type { Child } from "./supervisor.js";
-import { tailLog } from "./supervisor.js";
+import { tailLog } from "./tail-log.js";
 
 /**
  * A server did not answer /health (code `health_failed`): its process exited first, or time ran

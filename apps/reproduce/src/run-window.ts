@@ -7,7 +7,8 @@
 import { readFile } from "node:fs/promises";
 import type { Plan, SystemPlan } from "./plan-types.js";
 import { guard, type RunContext } from "./run-context.js";
-import { ChildFailedError, tailLog, type Child } from "./supervisor.js";
+import { ChildFailedError, type Child } from "./supervisor.js";
+import { tailLog } from "./tail-log.js";
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 

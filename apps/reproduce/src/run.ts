@@ -11,7 +11,8 @@ import type { Plan, SystemPlan } from "./plan-types.js";
 import type { SystemResult } from "./report.js";
 import { guard, type RunContext } from "./run-context.js";
 import { runWindow } from "./run-window.js";
-import { ChildFailedError, tailLog, type Child } from "./supervisor.js";
+import { ChildFailedError, type Child } from "./supervisor.js";
+import { tailLog } from "./tail-log.js";
 import { startClock, startEngines, startProxy, startRunners } from "./system-start.js";
 import { wholeMinutes, type WindowCount } from "./window.js";
 

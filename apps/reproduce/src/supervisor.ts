@@ -8,12 +8,13 @@
  * @module
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync, renameSync } from "node:fs";
+import { mkdirSync, writeFileSync, renameSync } from "node:fs";
 import { dirname } from "node:path";
 import { execa } from "execa";
 import { ReproduceError } from "./errors.js";
 import type { ProcessSpec } from "./plan-types.js";
 import { descendants, groupMembers, isAlive } from "./proc-tree.js";
+import { tailLog } from "./tail-log.js";
 
 export interface ExitInfo {
   readonly code: number | null;
@@ -48,16 +49,6 @@ export interface SupervisorOptions {
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/** Last lines of a log file, for error messages. */
-export function tailLog(path: string, lines = 15): string {
-  try {
-    const text = readFileSync(path, "utf8").trimEnd();
-    return text.split("\n").slice(-lines).join("\n");
-  } catch {
-    return "(no log)";
-  }
-}
 
 const REAPER_SCRIPT = `
 const groups = new Set();

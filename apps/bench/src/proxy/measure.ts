@@ -8,7 +8,8 @@ import { request } from "undici";
 import { measureTtfb, percentile, registerPrograms, runLoad } from "./load.js";
 import type { BenchProxyOptions } from "./options.js";
 import { cpuMicros, rssMiB, startTs, type Child } from "./processes.js";
-import { medianMeasure, type Measure, type ReportInput, type Row, type TtfbRow } from "./report.js";
+import { medianMeasure } from "./median-measure.js";
+import type { Measure, ReportInput, Row, TtfbRow } from "./report.js";
 import { runPaced } from "./paced.js";
 import { runWrk } from "./wrk.js";
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { percentile } from "./load.js";
-import { medianMeasure, renderReport, targets, type Measure, type Row } from "./report.js";
+import { percentile } from "../src/proxy/load.js";
+import { medianMeasure } from "../src/proxy/median-measure.js";
+import { renderReport, targets, type Measure, type Row } from "../src/proxy/report.js";
 
 const m = (rps: number, p50: number, p99: number): Measure => ({
   rps,
