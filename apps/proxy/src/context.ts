@@ -15,8 +15,8 @@ import type { WeightSync } from "./weight-sync/weight-sync.js";
 
 /** Counters of the proxy itself (the Router keeps the scheduling ones). */
 export interface ProxyCounters {
-  chatRequests: number;
-  chatStreams: number;
+  /** Data-plane requests accepted and streams opened, by wire format (`chat`, `messages`, …). */
+  byRoute: Map<string, RouteCounts>;
   inflight: number;
   upstreamErrors: number;
   upstreamStatusErrors: number;
@@ -33,10 +33,24 @@ export interface ProxyCounters {
   retries: number;
 }
 
+export interface RouteCounts {
+  requests: number;
+  streams: number;
+}
+
+/** The counts of one route, created on its first request. */
+export function routeCounts(counters: ProxyCounters, route: string): RouteCounts {
+  let c = counters.byRoute.get(route);
+  if (c === undefined) {
+    c = { requests: 0, streams: 0 };
+    counters.byRoute.set(route, c);
+  }
+  return c;
+}
+
 export function newCounters(): ProxyCounters {
   return {
-    chatRequests: 0,
-    chatStreams: 0,
+    byRoute: new Map(),
     inflight: 0,
     upstreamErrors: 0,
     upstreamStatusErrors: 0,

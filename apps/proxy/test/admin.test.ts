@@ -151,6 +151,8 @@ describe("Prometheus exposition", () => {
     expect(value("thunderagent_programs")).toBe(2);
     expect(value("thunderagent_requests_total")).toBe(3);
     expect(value("thunderagent_chat_streams_total")).toBe(2);
+    expect(value("thunderagent_route_requests_total", { route: "chat" })).toBe(3);
+    expect(value("thunderagent_route_streams_total", { route: "chat" })).toBe(2);
     expect(value("thunderagent_programs_by_status", { status: "acting" })).toBe(2);
     expect(value("thunderagent_backend_capacity_tokens", { backend: engine.url })).toBeGreaterThan(
       0,

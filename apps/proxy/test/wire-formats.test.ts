@@ -209,6 +209,60 @@ describe("Anthropic messages", () => {
   });
 });
 
+describe("the in-band close signal on every route", () => {
+  const final = (program: string) => ({
+    headers: { "x-session-id": program, "x-session-final": "true" },
+  });
+  const steps: Record<string, (program: string, stream: boolean) => Promise<void>> = {
+    completions: async (program, stream) => {
+      const body = { model: MODEL, prompt: user("close"), max_tokens: 6 };
+      if (!stream) return void (await openai.completions.create(body, final(program)));
+      for await (const c of await openai.completions.create({ ...body, stream }, final(program)))
+        expect(c.choices.length).toBe(1);
+    },
+    responses: async (program, stream) => {
+      const body = { model: MODEL, input: user("close"), max_output_tokens: 6 };
+      if (!stream) return void (await openai.responses.create(body, final(program)));
+      for await (const e of await openai.responses.create({ ...body, stream }, final(program)))
+        expect(e.type).toMatch(/^response\./);
+    },
+    messages: async (program, stream) => {
+      const body = {
+        model: MODEL,
+        max_tokens: 6,
+        messages: [{ role: "user" as const, content: user("close") }],
+      };
+      if (!stream) return void (await anthropic.messages.create(body, final(program)));
+      await anthropic.messages.stream(body, final(program)).finalMessage();
+    },
+  };
+
+  it.each([
+    ["completions", false],
+    ["completions", true],
+    ["responses", false],
+    ["responses", true],
+    ["messages", false],
+    ["messages", true],
+  ] as const)(
+    "%s (stream %s): the program is gone once the response ends",
+    async (route, stream) => {
+      const program = `close-${route}-${String(stream)}`;
+      // A first step without the signal leaves the program on the books.
+      const open = await fetch(`${proxy.url}/v1/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-session-id": program },
+        body: JSON.stringify({ model: MODEL, prompt: user("open"), max_tokens: 4 }),
+      });
+      expect(open.status).toBe(200);
+      await open.arrayBuffer();
+      expect((await programs())[program]?.step_count).toBe(1);
+      await steps[route]!(program, stream);
+      expect((await programs())[program]).toBeUndefined();
+    },
+  );
+});
+
 describe("bad input gets a 4xx in the route's error shape", () => {
   async function post(path: string, body: string) {
     const res = await fetch(`${proxy.url}${path}`, {
@@ -250,5 +304,26 @@ describe("bad input gets a 4xx in the route's error shape", () => {
       JSON.stringify({ model: MODEL, metadata: { program_id: "" } }),
     );
     expect((metadata.body["error"] as { message: string }).message).toMatch(/metadata.program_id/);
+  });
+});
+
+describe("Prometheus counts each route", () => {
+  it("route_requests_total has one series per format, and chat_requests_total is their sum", async () => {
+    const text = await (
+      await fetch(`${proxy.url}/metrics`, { headers: { accept: "text/plain" } })
+    ).text();
+    const series = (name: string) =>
+      new Map(
+        [
+          ...text.matchAll(new RegExp(`^thunderagent_${name}\\{route="(\\w+)"\\} (\\d+)$`, "gm")),
+        ].map((m) => [m[1]!, Number(m[2])]),
+      );
+    const requests = series("route_requests_total");
+    expect([...requests.keys()].sort()).toEqual(["chat", "completions", "messages", "responses"]);
+    for (const n of requests.values()) expect(n).toBeGreaterThanOrEqual(3);
+    const streams = series("route_streams_total");
+    for (const route of requests.keys()) expect(streams.get(route)).toBeGreaterThanOrEqual(1);
+    const total = Number(/^thunderagent_chat_requests_total (\d+)$/m.exec(text)?.[1]);
+    expect(total).toBe([...requests.values()].reduce((a, b) => a + b, 0));
   });
 });

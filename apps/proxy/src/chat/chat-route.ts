@@ -8,7 +8,7 @@
  * @module
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { ProxyContext } from "../context.js";
+import { routeCounts, type ProxyContext } from "../context.js";
 import { WIRE_FORMATS, type WireFormat } from "../formats/index.js";
 import {
   awaitHealthyBackend,
@@ -74,7 +74,7 @@ async function handleChat(
     hangUp: new HangUp(),
     backend: "",
   };
-  ctx.counters.chatRequests++;
+  routeCounts(ctx.counters, format.name).requests++;
   ctx.counters.inflight++;
   const onClose = () => {
     if (!reply.raw.writableFinished) x.hangUp.abort();

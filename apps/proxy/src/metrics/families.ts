@@ -2,7 +2,7 @@
  * The router's own series, read at scrape time from `Router.stats()` and the proxy's counters.
  * @module
  */
-import type { ProxyContext } from "../context.js";
+import type { ProxyContext, ProxyCounters, RouteCounts } from "../context.js";
 import type { RouterStats } from "../router-port.js";
 import { histogramSamples, type MetricFamily, type Sample } from "./exposition.js";
 
@@ -10,6 +10,10 @@ const P = "thunderagent_";
 
 function counter(name: string, help: string, value: number): MetricFamily {
   return { name: `${P}${name}`, help, type: "counter", samples: [{ value }] };
+}
+
+function labelledCounter(name: string, help: string, samples: Sample[]): MetricFamily {
+  return { name: `${P}${name}`, help, type: "counter", samples };
 }
 
 function gauge(name: string, help: string, samples: Sample[] | number): MetricFamily {
@@ -189,13 +193,37 @@ function backendFamilies(s: Stats): MetricFamily[] {
   return PER_BACKEND_GAUGES.map(([name, help, pick]) => gauge(name, help, perBackend(s, pick)));
 }
 
+function sum(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}
+
+/** One sample per wire format that has served a request. */
+function* routeSamples(c: ProxyCounters, pick: keyof RouteCounts): Iterable<Sample> {
+  for (const [route, counts] of c.byRoute) yield { labels: { route }, value: counts[pick] };
+}
+
 /** The proxy's own counters. */
 function proxyFamilies(ctx: ProxyContext): MetricFamily[] {
   const c = ctx.counters;
+  const routes = [...c.byRoute.values()];
   return [
-    counter("chat_requests_total", "Chat completion requests accepted.", c.chatRequests),
-    counter("chat_streams_total", "Streaming chat requests forwarded.", c.chatStreams),
-    gauge("inflight_requests", "Chat requests being served or waiting.", c.inflight),
+    counter(
+      "chat_requests_total",
+      "Data-plane requests accepted, every route (by route: route_requests_total).",
+      sum(routes.map((r) => r.requests)),
+    ),
+    counter(
+      "chat_streams_total",
+      "Streams forwarded, every route (by route: route_streams_total).",
+      sum(routes.map((r) => r.streams)),
+    ),
+    labelledCounter("route_requests_total", "Data-plane requests accepted, by wire format.", [
+      ...routeSamples(c, "requests"),
+    ]),
+    labelledCounter("route_streams_total", "Streams forwarded, by wire format.", [
+      ...routeSamples(c, "streams"),
+    ]),
+    gauge("inflight_requests", "Data-plane requests being served or waiting.", c.inflight),
     gauge("waiting_requests", "Requests parked until their program is restored.", ctx.waiters.size),
     counter("upstream_errors_total", "Backends that could not be reached.", c.upstreamErrors),
     counter(
