@@ -10,7 +10,7 @@
  * `--env local`: the full runner path (runBatch: testbed git repos, real bash per command).
  * `--env null`: runAgent with an in-process environment answering at once (no process spawns).
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
@@ -27,7 +27,8 @@ import {
 } from "@thunderagent/agent-core";
 import type { StepTiming, SweBenchInstance } from "@thunderagent/protocol";
 import { startControl, startInstantSim } from "./bench-processes.js";
-import { loadInstances, resolveConfig, runBatch, runPool, trajectoryPath } from "../src/index.js";
+import { loadInstances, resolveConfig, runBatch, runPool } from "../src/index.js";
+import { quantile, readStepTimings, splitSteps } from "./step-overhead.js";
 
 const { values } = parseArgs({
   options: {
@@ -79,12 +80,12 @@ if (values.env === "local") {
     progressStream: null,
     testbedDir: out,
   });
-  for (const inst of instances) {
-    const traj = JSON.parse(readFileSync(trajectoryPath(out, inst.instance_id), "utf8")) as {
-      info: { step_timings: StepTiming[] };
-    };
-    timings.push(traj.info.step_timings);
-  }
+  timings.push(
+    ...readStepTimings(
+      out,
+      instances.map((i) => i.instance_id),
+    ),
+  );
 } else {
   const config = parseMiniConfig(
     mergeConfigs(
@@ -123,26 +124,9 @@ const controlLag = await control.stop();
 const loadavg = (await import("node:os")).loadavg();
 rmSync(out, { recursive: true, force: true });
 
-const overheads: number[] = [];
-const modelTimes: number[] = [];
-const toolTimes: number[] = [];
-let steps = 0;
-for (const run of timings) {
-  run.forEach((t, i) => {
-    steps++;
-    const model = t.last_token - t.query_start;
-    const tool = t.tool_start !== null && t.tool_end !== null ? t.tool_end - t.tool_start : 0;
-    modelTimes.push(model);
-    toolTimes.push(tool);
-    const next = run[i + 1];
-    const end = next ? next.query_start : (t.tool_end ?? t.last_token);
-    overheads.push(end - t.query_start - model - tool);
-  });
-}
-const q = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? NaN;
-};
+const { overheads, modelTimes, toolTimes } = splitSteps(timings);
+const steps = overheads.length;
+const q = quantile;
 const ms = (s: number) => (s * 1000).toFixed(2);
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 console.log(

@@ -3,9 +3,11 @@
  * dataset through runBatch, the runner's real path (testbeds, commands, trajectories, preds),
  * against engine-sim `--instant` in its own process, with the agents in this process
  * (`--procs 1`) or in child processes (`--procs N`). Prints one JSON object: throughput, the
- * event-loop lag of the runner's main thread and of each agent process, CPU per step (all
- * processes of the runner), an idle control process's lag, and the load average at start and end
- * (the box is shared: compare runs made in the same conditions, interleaved).
+ * event-loop lag of the runner's main thread and of each agent process, the agents' overhead per
+ * step (wall − model − tool, from the trajectories' step_timings), CPU per step (all processes of
+ * the runner, the local environment's command spawners included), an idle control process's lag,
+ * and the load average at start and end (the box is shared: compare runs made in the same
+ * conditions, interleaved).
  *
  *   pnpm bench:runner --workers 128 --instances 256 --procs 4 [--env local|docker] [--steps 12]
  * @module
@@ -15,10 +17,12 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parseArgs } from "node:util";
+import { sharedSpawner } from "@thunderagent/agent-core/local";
 import type { SweBenchInstance } from "@thunderagent/protocol";
 import { z } from "zod";
 import { loadInstances, resolveConfig, runBatch } from "../src/index.js";
 import { startControl, startInstantSim } from "./bench-processes.js";
+import { quantile, readStepTimings, splitSteps } from "./step-overhead.js";
 
 const Args = z.object({
   workers: z.coerce.number().int().min(1).default(128),
@@ -78,13 +82,24 @@ const cpu = process.cpuUsage(cpu0);
 lag.disable();
 const controlLag = await control.stop();
 sim.stop();
+// --procs 1: the agents' commands were forked by this process's spawner.
+const ownSpawnerCpuMs = await sharedSpawner().cpuMs();
+const split = splitSteps(
+  readStepTimings(
+    out,
+    instances.map((i) => i.instance_id),
+  ),
+);
 rmSync(out, { recursive: true, force: true });
 
 const ms = (ns: number) => +(ns / 1e6).toFixed(1);
 const mainCpuMs = (cpu.user + cpu.system) / 1000;
 const procs = summary.procStats ?? [];
 const childCpuMs = procs.reduce((a, p) => a + p.cpuMs, 0);
+const spawnerCpuMs = ownSpawnerCpuMs + procs.reduce((a, p) => a + p.spawnerCpuMs, 0);
 const round = (x: number) => +x.toFixed(1);
+const perStep = (cpuMs: number) => +(cpuMs / Math.max(1, summary.steps)).toFixed(2);
+const stepMs = (xs: number[], p: number) => +(quantile(xs, p) * 1000).toFixed(2);
 process.stdout.write(
   `${JSON.stringify({
     env: args.env,
@@ -96,12 +111,28 @@ process.stdout.write(
     wall_s: round(summary.elapsedS),
     steps_per_min: Math.round(summary.stepsPerMin),
     main_lag_ms: { p50: ms(lag.percentile(50)), p99: ms(lag.percentile(99)), max: ms(lag.max) },
-    agent_procs_lag_ms: procs.map((p) => ({ p50: round(p.lagMs.p50), p99: round(p.lagMs.p99) })),
-    cpu_ms_per_step: {
-      total: +((mainCpuMs + childCpuMs) / Math.max(1, summary.steps)).toFixed(2),
-      main: +(mainCpuMs / Math.max(1, summary.steps)).toFixed(2),
+    agent_procs_lag_ms: procs.map((p) => ({
+      p50: round(p.lagMs.p50),
+      p99: round(p.lagMs.p99),
+      max: round(p.lagMs.max),
+    })),
+    overhead_per_step_ms: {
+      p50: stepMs(split.overheads, 0.5),
+      p90: stepMs(split.overheads, 0.9),
+      p99: stepMs(split.overheads, 0.99),
     },
-    idle_control_lag_ms: { p50: round(controlLag.p50 ?? NaN), p99: round(controlLag.p99 ?? NaN) },
+    model_ms_p50: stepMs(split.modelTimes, 0.5),
+    tool_ms: { p50: stepMs(split.toolTimes, 0.5), p99: stepMs(split.toolTimes, 0.99) },
+    cpu_ms_per_step: {
+      total: perStep(mainCpuMs + childCpuMs + spawnerCpuMs),
+      main: perStep(mainCpuMs),
+      spawners: perStep(spawnerCpuMs),
+    },
+    idle_control_lag_ms: {
+      p50: round(controlLag.p50 ?? NaN),
+      p99: round(controlLag.p99 ?? NaN),
+      max: round(controlLag.max ?? NaN),
+    },
     load_avg_start: loadStart,
     load_avg_end: load(),
   })}\n`,

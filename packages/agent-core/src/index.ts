@@ -115,3 +115,4 @@ export {
   loadEnvironmentClass,
 } from "./environment/registry.js";
 export { unixNow } from "./clock.js";
+export { nodeEntry, parseMessage } from "./node-child.js";

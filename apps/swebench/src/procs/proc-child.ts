@@ -9,6 +9,7 @@
  */
 import { setMaxListeners } from "node:events";
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import { sharedSpawner } from "@thunderagent/agent-core/local";
 import type { Prediction, SweBenchInstance } from "@thunderagent/protocol";
 import { type InstanceContext, runInstance } from "../run/run-instance.js";
 import { ProgramJournal } from "../run/program-journal.js";
@@ -32,12 +33,14 @@ function send(message: FromChild, then?: () => void): void {
   else then?.();
 }
 
-function stats(): ProcStats {
+async function stats(): Promise<ProcStats> {
+  const spawnerCpuMs = await sharedSpawner().cpuMs();
   const cpu = process.cpuUsage(cpu0);
   const ms = (ns: number) => (Number.isFinite(ns) ? ns / 1e6 : 0);
   return {
     pid: process.pid,
     cpuMs: (cpu.user + cpu.system) / 1000,
+    spawnerCpuMs,
     lagMs: {
       mean: ms(lag.mean),
       p50: ms(lag.percentile(50)),
@@ -102,7 +105,7 @@ function onMessage(raw: unknown): void {
       return;
     case "end":
       lag.disable();
-      send({ type: "stats", stats: stats() }, () => process.exit(0));
+      void stats().then((s) => send({ type: "stats", stats: s }, () => process.exit(0)));
   }
 }
 

@@ -9,6 +9,8 @@ import { MiniConfig } from "@thunderagent/agent-core";
 import { Prediction, SweBenchInstance } from "@thunderagent/protocol";
 import { z } from "zod";
 
+export { parseMessage } from "@thunderagent/agent-core";
+
 export const ToChild = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("init"),
@@ -47,6 +49,8 @@ export const ProcStats = z.object({
   pid: z.number().int(),
   /** User + system CPU of the process, ms. */
   cpuMs: z.number(),
+  /** User + system CPU of its local-environment command spawner, ms (0 without one). */
+  spawnerCpuMs: z.number(),
   /** Its event-loop delay, ms (monitorEventLoopDelay, 10 ms resolution). */
   lagMs: LagStats,
 });
@@ -73,10 +77,3 @@ export const FromChild = z.discriminatedUnion("type", [
   z.object({ type: z.literal("stats"), stats: ProcStats }),
 ]);
 export type FromChild = z.infer<typeof FromChild>;
-
-/** A message that does not match its schema: one line naming what is wrong. */
-export function parseMessage<T>(schema: z.ZodType<T>, raw: unknown, from: string): T {
-  const r = schema.safeParse(raw);
-  if (r.success) return r.data;
-  throw new Error(`bad message from ${from}: ${z.prettifyError(r.error).replace(/\n/g, "; ")}`);
-}

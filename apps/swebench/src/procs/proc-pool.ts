@@ -7,8 +7,7 @@
  * @module
  */
 import { type ChildProcess, fork } from "node:child_process";
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { nodeEntry } from "@thunderagent/agent-core";
 import type { SweBenchInstance } from "@thunderagent/protocol";
 import type { InstanceContext, InstanceOutcome } from "../run/run-instance.js";
 import { FromChild, type ProcStats, type ToChild, parseMessage } from "./proc-messages.js";
@@ -30,29 +29,13 @@ interface Proc {
   alive: boolean;
 }
 
-/** The child's entry, and how to run it: from source (tsx) in the checkout, else dist. */
-function childCommand(): { path: string; execArgv: string[] } {
-  const ts = fileURLToPath(new URL("./proc-child.ts", import.meta.url));
-  if (!import.meta.url.endsWith(".ts") || !existsSync(ts)) {
-    return { path: fileURLToPath(new URL("./proc-child.js", import.meta.url)), execArgv: [] };
-  }
-  const argv = process.execArgv;
-  const hasTsx = argv.some(
-    (a, i) =>
-      /^--(import|loader)=.*tsx/.test(a) ||
-      (/^--(import|loader)$/.test(a) && /tsx/.test(argv[i + 1] ?? "")),
-  );
-  const tsx = hasTsx ? [] : ["--import", import.meta.resolve("tsx")];
-  return { path: ts, execArgv: ["--conditions=@thunderagent/source", ...process.execArgv, ...tsx] };
-}
-
 export class ProcPool {
   readonly #procs: Proc[];
   readonly #sinks: Sinks;
 
   constructor(n: number, init: Extract<ToChild, { type: "init" }>, sinks: Sinks) {
     this.#sinks = sinks;
-    const { path, execArgv } = childCommand();
+    const { path, execArgv } = nodeEntry(import.meta.url, "./proc-child", process.execArgv);
     this.#procs = Array.from({ length: n }, () => {
       const child = fork(path, [], { execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
       const proc: Proc = {

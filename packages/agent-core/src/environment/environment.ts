@@ -1,5 +1,5 @@
 /**
- * The environment port: where the agent's commands run. Adapters: `local` (execa, a directory on
+ * The environment port: where the agent's commands run. Adapters: `local` (a directory on
  * the host) and `docker` (dockerode, one container per instance). Both run one shell per command,
  * with stdout and stderr merged into `output` (like `subprocess.run(..., stderr=STDOUT)`), the
  * real exit code, and a hard per-command timeout that kills the command and everything it started.

@@ -1,6 +1,6 @@
 /**
- * `@thunderagent/agent-core/local`: the `local` environment adapter (execa, a directory on the
- * host), its testbed repositories and its registry record.
+ * `@thunderagent/agent-core/local`: the `local` environment adapter (a directory on the host,
+ * commands forked by a spawner helper process), its testbed repositories and its registry record.
  * @module
  */
 export { LocalEnvironment } from "./local-environment.js";
@@ -8,3 +8,5 @@ export type { LocalEnvironmentOptions } from "./local-environment.js";
 export { createTestbed, repoFilesOf } from "./local-testbed.js";
 export type { Testbed } from "./local-testbed.js";
 export { localClass } from "./local-class.js";
+export { Spawner, sharedSpawner } from "./spawner.js";
+export type { SpawnRequest, SpawnResult } from "./spawner.js";

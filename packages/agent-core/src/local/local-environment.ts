@@ -1,11 +1,11 @@
 /**
- * The `local` environment adapter (execa): each command runs as `bash -c` in a directory on the
- * host, under `timeout -s KILL` in its own process group (so the timeout kills pipelines and
- * background children too), with stdout and stderr merged in arrival order.
+ * The `local` environment adapter: each command runs as `bash -c` in a directory on the host,
+ * under `timeout -s KILL` in its own process group (so the timeout kills pipelines and
+ * background children too), with stdout and stderr merged in arrival order. The fork happens in
+ * this process's command spawner (spawner.ts), a helper process, not here.
  * @module
  */
 import os from "node:os";
-import { execa } from "execa";
 import type { EnvironmentSection } from "../config/mini-config.js";
 import {
   CommandTimeoutError,
@@ -15,6 +15,7 @@ import {
   hardTimeoutArgv,
   isTimeoutKill,
 } from "../environment/environment.js";
+import { type Spawner, sharedSpawner } from "./spawner.js";
 
 export interface LocalEnvironmentOptions {
   config: EnvironmentSection;
@@ -24,23 +25,32 @@ export interface LocalEnvironmentOptions {
   baseEnv?: Record<string, string | undefined>;
   /** Run once by the first `close()`, after the commands are killed (e.g. removing the testbed). */
   onClose?: () => Promise<void>;
+  /** Where the commands are forked (default: this process's shared spawner). */
+  spawner?: Spawner;
 }
 
 const SIGNAL_NUMBERS: Record<string, number> = { SIGKILL: 9, SIGTERM: 15, SIGINT: 2, SIGHUP: 1 };
+const MAX_OUTPUT_BYTES = 256 * 1024 * 1024;
 
 export class LocalEnvironment implements Environment {
   readonly kind = "local";
   readonly cwd: string;
   readonly #config: EnvironmentSection;
-  readonly #env: Record<string, string | undefined>;
-  readonly #running = new Set<number>();
+  readonly #env: Record<string, string>;
+  readonly #spawner: Spawner;
+  /** One per running command: aborting it kills the command's process group. */
+  readonly #running = new Set<AbortController>();
   #onClose: (() => Promise<void>) | undefined;
 
   constructor(options: LocalEnvironmentOptions) {
     this.#config = options.config;
     this.#onClose = options.onClose;
+    this.#spawner = options.spawner ?? sharedSpawner();
     this.cwd = options.cwd ?? (options.config.cwd || process.cwd());
-    this.#env = { ...(options.baseEnv ?? process.env), ...options.config.env };
+    const env = { ...(options.baseEnv ?? process.env), ...options.config.env };
+    this.#env = Object.fromEntries(
+      Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined),
+    );
   }
 
   templateVars(): Record<string, unknown> {
@@ -57,64 +67,42 @@ export class LocalEnvironment implements Environment {
   async execute(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     const timeoutS = options.timeoutS ?? this.#config.timeout;
     const [file, ...args] = hardTimeoutArgv(["bash", "-c"], command, timeoutS);
-    const started = performance.now();
-    const child = execa(file!, args, {
-      cwd: this.cwd,
-      env: this.#env,
-      extendEnv: false,
-      all: true,
-      reject: false,
-      stdin: "ignore",
-      encoding: "buffer",
-      detached: true, // its own process group: killed as a whole on abort
-      stripFinalNewline: false,
-      maxBuffer: 256 * 1024 * 1024,
-    });
-    const pid = child.pid;
-    const killGroup = () => {
-      if (pid === undefined) return;
-      try {
-        process.kill(-pid, "SIGKILL");
-      } catch {
-        // already gone
-      }
-    };
-    if (pid !== undefined) this.#running.add(pid);
-    // Backstop in case `timeout` itself misbehaves: kill the group a little after the deadline.
-    const backstop = setTimeout(killGroup, (timeoutS + 5) * 1000);
-    const onAbort = () => killGroup();
+    const kill = new AbortController();
+    const onAbort = () => kill.abort();
     options.signal?.addEventListener("abort", onAbort, { once: true });
+    if (options.signal?.aborted) kill.abort();
+    this.#running.add(kill);
+    let result;
     try {
-      const result = await child;
+      result = await this.#spawner.run(
+        {
+          file: file!,
+          args,
+          cwd: this.cwd,
+          env: this.#env,
+          // Backstop in case `timeout` itself misbehaves: kill the group after the deadline.
+          backstopMs: (timeoutS + 5) * 1000,
+          maxBuffer: MAX_OUTPUT_BYTES,
+        },
+        kill.signal,
+      );
+    } catch (error) {
       if (options.signal?.aborted) throw options.signal.reason;
-      const output = new TextDecoder().decode(result.all as Uint8Array | undefined);
-      const returncode =
-        typeof result.exitCode === "number"
-          ? result.exitCode
-          : 128 + (SIGNAL_NUMBERS[result.signal ?? ""] ?? 9);
-      const elapsedS = (performance.now() - started) / 1000;
-      if (isTimeoutKill(returncode, elapsedS, timeoutS)) {
-        throw new CommandTimeoutError(command, timeoutS, output);
-      }
-      if (result.failed && result.exitCode === undefined && !result.isTerminated) {
-        throw new Error(`could not run the command: ${result.message}`);
-      }
-      return { output, returncode };
+      throw new Error(`could not run the command: ${(error as Error).message}`);
     } finally {
-      clearTimeout(backstop);
       options.signal?.removeEventListener("abort", onAbort);
-      if (pid !== undefined) this.#running.delete(pid);
+      this.#running.delete(kill);
     }
+    if (options.signal?.aborted) throw options.signal.reason;
+    const returncode = result.code ?? 128 + (SIGNAL_NUMBERS[result.signal ?? ""] ?? 9);
+    if (isTimeoutKill(returncode, result.elapsedMs / 1000, timeoutS)) {
+      throw new CommandTimeoutError(command, timeoutS, result.output);
+    }
+    return { output: result.output, returncode };
   }
 
   async close(): Promise<void> {
-    for (const pid of this.#running) {
-      try {
-        process.kill(-pid, "SIGKILL");
-      } catch {
-        // already gone
-      }
-    }
+    for (const kill of this.#running) kill.abort();
     this.#running.clear();
     const onClose = this.#onClose;
     this.#onClose = undefined;
