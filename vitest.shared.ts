@@ -94,6 +94,7 @@ export const INTEGRATION_TESTS: Record<string, readonly string[]> = {
     "test/atomic-write.test.ts",
     "test/datasets.test.ts",
     "test/docker-hosts.test.ts",
+    "test/docker-remote-host.test.ts",
     "test/docker-run.test.ts",
     "test/dashboard-url.test.ts",
     "test/end-to-end.test.ts",

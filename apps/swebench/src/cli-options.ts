@@ -6,7 +6,7 @@
  */
 import { existsSync } from "node:fs";
 import {
-  DOCKER_HOST_URL,
+  DockerHostSpec,
   ENVIRONMENT_CLASS_NAMES,
   SHIPPED_CONFIGS,
   isOverrideSpec,
@@ -76,11 +76,12 @@ export const SWEBENCH_FLAGS = {
     expect: ENVIRONMENT_CLASS_NAMES.join(" or "),
   },
   "docker-host": {
-    value: "URL",
+    value: "URL[=SLOTS]",
     repeat: true,
     help:
-      "a Docker-API host for the containers (unix:///path, tcp://host:port, ssh://user@host); " +
-      "repeatable: each container goes to the least-loaded host, one that fails is taken out",
+      "a Docker-API host for the containers (unix:///path, tcp://host:port, ssh://user@host), " +
+      "=SLOTS: at most that many at once; repeatable: each container goes to the least-loaded " +
+      "host that has its image, one that fails is drained",
   },
   "base-url": { value: "URL", help: "model.base_url (the router's or vLLM's /v1 URL)" },
   "router-api-key": {
@@ -137,14 +138,17 @@ const Options = z.object({
   model: z.string().min(1).optional(),
   environmentClass: z.enum(ENVIRONMENT_CLASS_NAMES).optional(),
   baseUrl: z.url("must be a URL").optional(),
-  dockerHost: z
-    .array(
-      z.string().regex(DOCKER_HOST_URL, "must be unix:///path, tcp://host:port or ssh://user@host"),
-    )
-    .default([]),
+  dockerHost: z.array(z.string().superRefine(checkDockerHost)).default([]),
   routerApiKey: z.string().min(1).optional(),
 });
 export type CliOptions = z.infer<typeof Options>;
+
+/** `--docker-host URL[=SLOTS]`, as `environment.docker_hosts` reads it (the config keeps the text). */
+function checkDockerHost(spec: string, ctx: z.RefinementCtx): void {
+  const r = DockerHostSpec.safeParse(spec);
+  if (!r.success)
+    ctx.addIssue({ code: "custom", message: `${spec}: ${r.error.issues[0]!.message}` });
+}
 
 export interface ParseCliContext {
   /** Default: no INIT_CWD (paths from `cwd`). */

@@ -2,8 +2,8 @@
  * Sandboxes across several Docker hosts, against a real engine (Podman): two endpoints that
  * reach the same Podman service (its socket and a symlink to it) and one that is not there. The
  * start-up check takes the dead one out with a line naming it; a run whose config still lists it
- * takes it out at the first container (a run.log warning) and spreads the containers over the two
- * live endpoints (the host label); nothing of the run is left. Skipped without an engine unless
+ * takes it out at its image check, before any worker (a run.log warning), and spreads the
+ * containers over the two live endpoints (the host label); nothing of the run is left. Skipped without an engine unless
  * REQUIRE_CONTAINER_ENGINE=1 (then it fails).
  */
 import { mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
@@ -52,9 +52,9 @@ describe.skipIf(unavailable !== null && !REQUIRED)("containers across several Do
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain(`the Docker host ${dead} does not answer`);
     expect(warnings[0]).toContain("taking it out");
-    expect(checked.environment.docker_hosts).toEqual([a, b]);
+    expect(checked.environment.docker_hosts).toEqual([{ url: a }, { url: b }]);
 
-    // Without the start-up check the dead host is met at the first container.
+    // Without the start-up check the dead host is met at the image check before the workers.
     const out = join(dir, "out");
     const runId = `hosts-${Date.now()}`;
     const seen = new Map<string, number>();

@@ -12,6 +12,7 @@ export {
   AgentSection,
   DEFAULT_TIMEOUT_TEMPLATE,
   DOCKER_HOST_URL,
+  DockerHostSpec,
   EnvironmentSection,
   MiniConfig,
   ModelSection,
@@ -19,7 +20,7 @@ export {
   isRecord,
   parseMiniConfig,
 } from "./config/mini-config.js";
-export type { ParseConfigOptions, RawConfig } from "./config/mini-config.js";
+export type { DockerHostEntry, ParseConfigOptions, RawConfig } from "./config/mini-config.js";
 export {
   V1_ACTION_REGEX,
   V2_ACTION_REGEX,
@@ -105,6 +106,8 @@ export type {
   CreateEnvironmentOptions,
   EnvironmentClass,
   EnvironmentInstance,
+  HostSlots,
+  PrepareImagesOptions,
   SweepOptions,
 } from "./environment/environment-class.js";
 export { INSTANCE_ID_LABEL, PROGRAM_ID_LABEL } from "./environment/environment-class.js";

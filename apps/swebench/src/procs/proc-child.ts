@@ -14,6 +14,7 @@ import type { Prediction, SweBenchInstance } from "@thunderagent/protocol";
 import { type InstanceContext, runInstance } from "../run/run-instance.js";
 import { ProgramJournal } from "../run/program-journal.js";
 import { openRunLog } from "../run/run-log.js";
+import { ChildHostSlots } from "./host-slots-ipc.js";
 import { type FromChild, type ProcStats, ToChild, parseMessage } from "./proc-messages.js";
 
 /** After the parent is gone, the longest the agents' cleanup may take. */
@@ -26,6 +27,8 @@ const lag = monitorEventLoopDelay({ resolution: 10 });
 lag.enable();
 const cpu0 = process.cpuUsage();
 let ctx: InstanceContext | null = null;
+// With Docker hosts, the slots come from the runner (it owns the counts of every process).
+const hostSlots = new ChildHostSlots((message) => send(message));
 let running = 0;
 
 function send(message: FromChild, then?: () => void): void {
@@ -94,8 +97,13 @@ function onMessage(raw: unknown): void {
         logger: openRunLog(message.outputDir, message.runId).child({ pid: process.pid }),
         signal: controller.signal,
         journal: new ProgramJournal(message.outputDir),
+        ...(message.config.environment.docker_hosts.length > 0 ? { hostSlots } : {}),
         ...sinks(),
       };
+      return;
+    case "slot":
+    case "slot-error":
+      hostSlots.onReply(message);
       return;
     case "run":
       void run(message.instance);

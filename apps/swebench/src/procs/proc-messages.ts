@@ -2,7 +2,8 @@
  * The messages between the runner and its agent processes (`--procs N`), as zod schemas: the
  * parent sends the run's settings once, then instances to run, and finally a stop or an end; a
  * child sends back what the in-process runner would have done to the shared state (progress,
- * predictions, exit statuses), each instance's outcome, and its own CPU and event-loop lag.
+ * predictions, exit statuses), each instance's outcome, and its own CPU and event-loop lag; with
+ * Docker hosts, the child asks the parent for host slots and gives them back.
  * @module
  */
 import { MiniConfig } from "@thunderagent/agent-core";
@@ -21,6 +22,9 @@ export const ToChild = z.discriminatedUnion("type", [
     routerApiKey: z.string().min(1).optional(),
   }),
   z.object({ type: z.literal("run"), instance: SweBenchInstance }),
+  /** A host slot the child asked for (`docker_hosts`), or why there is none. */
+  z.object({ type: z.literal("slot"), req: z.number().int(), url: z.string() }),
+  z.object({ type: z.literal("slot-error"), req: z.number().int(), message: z.string() }),
   /** Start nothing new (the parent sends no more), interrupt the running agents. */
   z.object({ type: z.literal("stop") }),
   /** No more work: report the stats and exit. */
@@ -75,5 +79,10 @@ export const FromChild = z.discriminatedUnion("type", [
   z.object({ type: z.literal("done"), id: z.string(), outcome: Outcome }),
   z.object({ type: z.literal("failed"), id: z.string(), message: z.string() }),
   z.object({ type: z.literal("stats"), stats: ProcStats }),
+  /** Host slots (`docker_hosts`): the parent owns the counts (host-slots-ipc.ts). */
+  z.object({ type: z.literal("slot-acquire"), req: z.number().int(), image: z.string() }),
+  z.object({ type: z.literal("slot-cancel"), req: z.number().int() }),
+  z.object({ type: z.literal("slot-release"), url: z.string(), image: z.string().optional() }),
+  z.object({ type: z.literal("host-out"), url: z.string(), why: z.string() }),
 ]);
 export type FromChild = z.infer<typeof FromChild>;

@@ -3,16 +3,20 @@
  * so that one process's bursts of work (hundreds of agents answered at once, synchronous
  * `spawn`s of the local environment) do not stall the others or the runner. The runner keeps
  * the worker count, the shared files and the view: each instance goes to the process with the
- * fewest running, and what the child reports is applied to the runner's own state in order.
+ * fewest running, and what the child reports is applied to the runner's own state in order. With
+ * Docker hosts the runner owns the host slots too (host-slots-ipc.ts), so the limits hold across
+ * the processes.
  * @module
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { nodeEntry } from "@thunderagent/agent-core";
 import type { SweBenchInstance } from "@thunderagent/protocol";
 import type { InstanceContext, InstanceOutcome } from "../run/run-instance.js";
+import { hostPool } from "@thunderagent/agent-core/docker";
+import { ParentHostSlots, isSlotRequest } from "./host-slots-ipc.js";
 import { FromChild, type ProcStats, type ToChild, parseMessage } from "./proc-messages.js";
 
-type Sinks = Pick<InstanceContext, "preds" | "statuses" | "progress">;
+type Sinks = Pick<InstanceContext, "preds" | "statuses" | "progress" | "logger">;
 
 interface Pending {
   resolve: (outcome: InstanceOutcome) => void;
@@ -27,6 +31,8 @@ interface Proc {
   stats: Promise<ProcStats | null>;
   exited: Promise<void>;
   alive: boolean;
+  /** With Docker hosts: this child's side of the runner's host pool. */
+  slots: ParentHostSlots | null;
 }
 
 export class ProcPool {
@@ -36,6 +42,8 @@ export class ProcPool {
   constructor(n: number, init: Extract<ToChild, { type: "init" }>, sinks: Sinks) {
     this.#sinks = sinks;
     const { path, execArgv } = nodeEntry(import.meta.url, "./proc-child", process.execArgv);
+    const hosts = init.config.environment.docker_hosts;
+    const pool = hosts.length > 0 ? hostPool(init.runId, hosts) : null;
     this.#procs = Array.from({ length: n }, () => {
       const child = fork(path, [], { execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
       const proc: Proc = {
@@ -45,7 +53,12 @@ export class ProcPool {
         stats: Promise.resolve(null),
         exited: new Promise((resolve) => child.once("exit", () => resolve())),
         alive: true,
+        slots: null,
       };
+      if (pool) {
+        const warn = (line: string) => sinks.logger.warn(line);
+        proc.slots = new ParentHostSlots(pool, (m) => send(proc, m), warn);
+      }
       proc.stats = new Promise((resolve) => {
         child.on("message", (raw) => {
           const message = this.#handle(proc, raw);
@@ -53,6 +66,7 @@ export class ProcPool {
         });
         child.once("exit", (code, signal) => {
           proc.alive = false;
+          proc.slots?.close();
           resolve(null);
           const error = new Error(`agent process ${child.pid} exited (${signal ?? code})`);
           for (const p of proc.pending.values()) p.reject(error);
@@ -100,6 +114,10 @@ export class ProcPool {
     } catch (error) {
       process.stderr.write(`swebench: ${(error as Error).message}\n`);
       return null;
+    }
+    if (isSlotRequest(message)) {
+      proc.slots?.handle(message);
+      return message;
     }
     const { preds, statuses, progress } = this.#sinks;
     const write = (f: () => Promise<void>) => (proc.writes = proc.writes.then(f, f));

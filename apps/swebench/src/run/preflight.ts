@@ -5,10 +5,12 @@
  * ThunderAgent router in front reports itself healthy on `/health`,
  * and the environment class's own check passes (docker: the engine answers; with several hosts,
  * those that do not answer are taken out of `config.environment.docker_hosts`, each named, and
- * the rest must answer).
+ * the rest must answer). Once the instances are selected, `prepareImages` makes sure every image
+ * is on a host (docker: checked per host, missing ones pulled).
  * @module
  */
 import { type MiniConfig, loadEnvironmentClass, resolveBaseUrl } from "@thunderagent/agent-core";
+import type { SweBenchInstance } from "@thunderagent/protocol";
 import { request } from "undici";
 import { z } from "zod";
 import { SwebenchError } from "../errors.js";
@@ -40,6 +42,32 @@ export async function preflight(config: MiniConfig, options: PreflightOptions = 
   if (envClass.prepare) config.environment = await envClass.prepare(config.environment, warn);
   const problem = (await envClass.check?.(config.environment)) ?? null;
   if (problem) throw new SwebenchError("preflight_failed", problem);
+}
+
+/**
+ * Before the workers start: the images the instances need are on the hosts, or pulled there now
+ * (docker with `docker_hosts`); throws a SwebenchError `preflight_failed` naming the image and
+ * each host's reason when one cannot be had.
+ */
+export async function prepareImages(
+  config: MiniConfig,
+  runId: string,
+  instances: readonly SweBenchInstance[],
+  log: { warn(line: string): void; info(line: string): void },
+): Promise<void> {
+  const envClass = await loadEnvironmentClass(config.environment.environment_class);
+  if (!envClass.prepareImages || instances.length === 0) return;
+  const images = new Map<string, number>();
+  for (const instance of instances) {
+    const image = envClass.imageFor(instance, config.environment);
+    if (image) images.set(image, (images.get(image) ?? 0) + 1);
+  }
+  try {
+    const [warn, info] = [(l: string) => log.warn(l), (l: string) => log.info(l)];
+    await envClass.prepareImages({ config: config.environment, runId, images, warn, info });
+  } catch (error) {
+    throw new SwebenchError("preflight_failed", (error as Error).message);
+  }
 }
 
 async function checkModelEndpoint(config: MiniConfig, timeoutMs: number): Promise<void> {

@@ -21,6 +21,7 @@ import { ProgressState, type ProgressSnapshot } from "../view/progress-state.js"
 import { ProgressView } from "../view/progress-view.js";
 import { ProcPool } from "../procs/proc-pool.js";
 import type { ProcStats } from "../procs/proc-messages.js";
+import { prepareImages } from "./preflight.js";
 import { ProgramJournal, recoverPrograms } from "./program-journal.js";
 import { redactConfig } from "./redact-config.js";
 import { openRunLog } from "./run-log.js";
@@ -89,6 +90,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   const statuses = await ExitStatusStore.open(outputDir);
   const todo = options.redoExisting ? selected : selected.filter((i) => !preds.has(i.instance_id));
   const skipped = selected.length - todo.length;
+  await prepareImages(options.config, runId, todo, logger); // docker hosts: images first
   logger.info(
     {
       selected: selected.length,

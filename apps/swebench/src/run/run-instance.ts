@@ -1,7 +1,8 @@
 /**
  * One instance, start to finish: a unique program id, the environment (made by the configured
  * environment class from agent-core's registry: a container from the instance image, a local
- * testbed repository…), the agent, then — whatever happened — the environment closed (which
+ * testbed repository…), the agent (started again in a new environment when the first was lost
+ * under it: its Docker host failed), then — whatever happened — the environment closed (which
  * removes what it made), the program released at the router, the trajectory written, and
  * (unless the run was interrupted) the prediction and exit status recorded.
  * @module
@@ -11,6 +12,7 @@ import {
   type AgentResult,
   EXIT_STATUS,
   type Environment,
+  type HostSlots,
   INSTANCE_ID_LABEL,
   type MiniConfig,
   OpenAIModel,
@@ -47,7 +49,12 @@ export interface InstanceContext {
   journal?: ProgramJournal;
   /** The router's API key, sent with releases. */
   routerApiKey?: string | undefined;
+  /** docker with `docker_hosts` in a `--procs` child: the runner's slots (else this process's). */
+  hostSlots?: HostSlots;
 }
+
+/** How many times an instance whose environment was lost (its Docker host failed) is started. */
+const MAX_LOST_ATTEMPTS = 3;
 
 export interface InstanceOutcome {
   instanceId: string;
@@ -127,12 +134,28 @@ export async function runInstance(
   };
 }
 
-/** Creates the configured class's environment, runs the agent in it, closes it whatever happens. */
+/**
+ * Creates the configured class's environment, runs the agent in it, closes it whatever happens;
+ * starts again in a new one (up to MAX_LOST_ATTEMPTS) when it was lost under the agent.
+ */
 async function runInEnvironment(
   instance: SweBenchInstance,
   ctx: InstanceContext,
   attempt: Attempt,
 ): Promise<Ran> {
+  for (let n = 1; ; n++) {
+    const { ran, lost } = await runOnce(instance, ctx, attempt);
+    if (!lost || n >= MAX_LOST_ATTEMPTS || ctx.signal.aborted) return ran;
+    attempt.log.warn({ attempt: n }, `${lost}; starting the instance again`);
+    ctx.progress.update(attempt.id, { status: "restarting (environment lost)" });
+  }
+}
+
+async function runOnce(
+  instance: SweBenchInstance,
+  ctx: InstanceContext,
+  attempt: Attempt,
+): Promise<{ ran: Ran; lost: string | undefined }> {
   const { config } = ctx;
   const { id, programId } = attempt;
   let env: Environment | null = null;
@@ -151,6 +174,7 @@ async function runInEnvironment(
       onStatus: (status) => ctx.progress.update(id, { status }),
       onWarning: (line) => attempt.log.warn(line),
       ...(ctx.testbedDir ? { workspaceDir: ctx.testbedDir } : {}),
+      ...(ctx.hostSlots ? { hostSlots: ctx.hostSlots } : {}),
     });
     setupS = attempt.now() - attempt.startedAt;
     result = await runAgentIn(env, instance, ctx, attempt);
@@ -163,7 +187,7 @@ async function runInEnvironment(
     ctx.progress.update(id, { status: "cleaning up" });
     await env?.close();
   }
-  return { result, image, setupS };
+  return { ran: { result, image, setupS }, lost: env?.lost };
 }
 
 function runAgentIn(

@@ -1,6 +1,7 @@
 /**
  * The container engine (Podman's Docker API) as the docker tests see it: its socket (from
- * DOCKER_HOST), a GET on it, and whether it is usable (the provisioned testbed image present).
+ * DOCKER_HOST), a GET on it (or on another host's engine), and whether it is usable (the
+ * provisioned testbed image present).
  */
 import { request } from "node:http";
 import { sweBenchImageName } from "@thunderagent/protocol";
@@ -13,8 +14,18 @@ export const socket = (process.env["DOCKER_HOST"] ?? "unix:///var/run/docker.soc
 );
 
 export function engineGet(path: string): Promise<{ status: number; body: string }> {
+  return engineGetAt(`unix://${socket}`, path);
+}
+
+/** A GET on the engine at a Docker host URL (unix:///path or tcp://host:port). */
+export function engineGetAt(host: string, path: string): Promise<{ status: number; body: string }> {
+  const u = new URL(host);
+  const where =
+    u.protocol === "unix:"
+      ? { socketPath: u.pathname }
+      : { host: u.hostname, port: Number(u.port) };
   return new Promise((resolve, reject) => {
-    const req = request({ socketPath: socket, path, method: "GET", timeout: 30_000 }, (res) => {
+    const req = request({ ...where, path, method: "GET", timeout: 30_000 }, (res) => {
       let body = "";
       res.on("data", (c: Buffer) => (body += c.toString()));
       res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
@@ -25,12 +36,12 @@ export function engineGet(path: string): Promise<{ status: number; body: string 
   });
 }
 
-/** null when the engine answers and has {@link IMAGE}; else why not. */
-export async function probe(): Promise<string | null> {
+/** null when the engine at `host` (default: DOCKER_HOST's) answers and has {@link IMAGE}; else why not. */
+export async function probe(host = `unix://${socket}`): Promise<string | null> {
   try {
-    const img = await engineGet(`/images/${encodeURIComponent(IMAGE)}/json`);
-    return img.status === 200 ? null : `no image ${IMAGE} on the engine`;
+    const img = await engineGetAt(host, `/images/${encodeURIComponent(IMAGE)}/json`);
+    return img.status === 200 ? null : `no image ${IMAGE} on the engine at ${host}`;
   } catch (error) {
-    return `no container engine at ${socket} (${(error as Error).message})`;
+    return `no container engine at ${host} (${(error as Error).message})`;
   }
 }

@@ -52,6 +52,37 @@ export type AgentSection = z.infer<typeof AgentSection>;
 /** The Docker host URL forms dockerode speaks: unix sockets, TCP (plain or TLS) and SSH. */
 export const DOCKER_HOST_URL = /^(unix:\/\/\/.+|(tcp|http|https):\/\/[^/:]+(:\d+)?\/?|ssh:\/\/.+)$/;
 
+const HOST_URL_HINT = "must be unix:///path, tcp://host:port or ssh://user@host";
+const SLOTS_HINT = "the slot count must be a whole number >= 1 (URL=SLOTS)";
+
+/** `URL=SLOTS` to `{url, slots}` (the count left as text when it is not a number). */
+function splitHostSpec(spec: unknown): unknown {
+  if (typeof spec !== "string") return spec;
+  const m = /^(.*?)=([^=/]*)$/.exec(spec);
+  if (!m) return { url: spec };
+  return { url: m[1], slots: /^\d+$/.test(m[2]!) ? Number(m[2]) : m[2] };
+}
+
+/**
+ * One Docker host: `URL` or `URL=SLOTS` (`tcp://10.0.0.7:2375=32`), or `{url, slots}`; to
+ * `{url, slots?}`. Without slots the host takes as many containers as the workers give it.
+ */
+export const DockerHostSpec = z.preprocess(
+  splitHostSpec,
+  z.strictObject(
+    {
+      url: z.string().regex(DOCKER_HOST_URL, HOST_URL_HINT),
+      slots: z.number({ error: SLOTS_HINT }).int(SLOTS_HINT).min(1, SLOTS_HINT).optional(),
+    },
+    { error: "must be a URL, URL=SLOTS or {url, slots}" },
+  ),
+) as z.ZodType<DockerHostEntry, unknown>;
+export interface DockerHostEntry {
+  url: string;
+  /** At most this many of the run's containers on the host at once; absent = no limit. */
+  slots?: number;
+}
+
 const envValue = z.union([z.string(), z.number(), z.boolean()]).transform(String);
 
 export const EnvironmentSection = z.looseObject({
@@ -66,14 +97,10 @@ export const EnvironmentSection = z.looseObject({
   /** Docker: seconds allowed for pulling a missing image. */
   pull_timeout: z.number().positive().default(600),
   /**
-   * Docker: the Docker-API hosts the containers are spread over (unix:///…, tcp://…, ssh://…);
-   * empty = the one engine DOCKER_HOST names.
+   * Docker: the Docker-API hosts the containers are spread over (unix:///…, tcp://…, ssh://…),
+   * each `URL`, `URL=SLOTS` or `{url, slots}`; empty = the one engine DOCKER_HOST names.
    */
-  docker_hosts: z
-    .array(
-      z.string().regex(DOCKER_HOST_URL, "must be unix:///path, tcp://host:port or ssh://user@host"),
-    )
-    .default([]),
+  docker_hosts: z.array(DockerHostSpec).default([]),
   /** Docker: how long the container's keep-alive process sleeps (e.g. "24h"). */
   container_timeout: z.string().default("2h"),
 });

@@ -6,7 +6,7 @@
  */
 import Dockerode from "dockerode";
 import type { EnvironmentSection } from "../config/mini-config.js";
-import { dockerOptionsFor } from "./docker-hosts.js";
+import { dockerFor } from "./docker-hosts.js";
 
 const TIMEOUT_MS = 5000;
 
@@ -50,9 +50,7 @@ export async function checkDockerHost(
 /** Every host of `environment.docker_hosts` answers (and has the configured image); the first problem. */
 export async function checkDockerHosts(config: EnvironmentSection): Promise<string | null> {
   const problems = await Promise.all(
-    config.docker_hosts.map((url) =>
-      checkDockerHost(config, new Dockerode(dockerOptionsFor(url)), url),
-    ),
+    config.docker_hosts.map((h) => checkDockerHost(config, dockerFor(h.url), h.url)),
   );
   return problems.find((p) => p !== null) ?? null;
 }

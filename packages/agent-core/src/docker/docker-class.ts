@@ -1,20 +1,24 @@
 /**
  * The `docker` environment class: one container per instance from its SWE-bench image (or
  * `environment.image`), labelled with the run so that a run's leftovers can be swept. With
- * `environment.docker_hosts`, each container goes to the least-loaded host that answers; a host
- * that fails is taken out (one warning line) and the container is made on the next.
+ * `environment.docker_hosts`, each container goes to the least-loaded host (relative to its
+ * slots) that has its image, waiting for a free slot; a host that fails is taken out (one warning
+ * line): the container is made on the next, and an instance whose host failed under it is marked
+ * `lost` for the runner to start again.
  * @module
  */
 import { sweBenchImageName } from "@thunderagent/protocol";
-import type { EnvironmentSection } from "../config/mini-config.js";
+import type { DockerHostEntry, EnvironmentSection } from "../config/mini-config.js";
 import type {
   CreateEnvironmentOptions,
   EnvironmentClass,
+  HostSlots,
 } from "../environment/environment-class.js";
-import { EnvironmentError } from "../environment/environment.js";
 import { checkDockerHost, checkDockerHosts } from "./docker-check.js";
 import { DockerEnvironment, removeLabelledContainers } from "./docker-environment.js";
-import { DOCKER_HOST_LABEL, hostPool, isHostFailure } from "./docker-hosts.js";
+import { DOCKER_HOST_LABEL, dockerFor, isHostFailure } from "./docker-hosts.js";
+import { prepareHostImages } from "./host-images.js";
+import { hostPool } from "./host-slots.js";
 
 function createOn(
   options: CreateEnvironmentOptions,
@@ -32,41 +36,69 @@ function createOn(
   });
 }
 
-/** On the least-loaded host of `docker_hosts`, taking out the hosts that fail on the way. */
+/** On the best host of `docker_hosts` (host-slots.ts), taking out the hosts that fail on the way. */
 async function createOnHosts(options: CreateEnvironmentOptions, image: string) {
-  const pool = hostPool(options.config.docker_hosts);
+  const slots = options.hostSlots ?? hostPool(options.runId, options.config.docker_hosts);
   for (;;) {
-    const host = pool.leastLoaded();
-    if (!host) {
-      throw new EnvironmentError(
-        `no Docker host left (all of ${options.config.docker_hosts.join(", ")} failed)`,
-      );
-    }
-    host.running++;
+    const url = await slots.acquire(image, options.signal);
+    let env: DockerEnvironment;
     try {
-      const labels = { ...options.labels, [DOCKER_HOST_LABEL]: host.url };
-      const env = await createOn({ ...options, labels }, image, host.docker);
-      const close = env.close.bind(env);
-      env.close = async () => {
-        await close();
-        host.running = Math.max(0, host.running - 1);
-      };
-      return env;
+      const labels = { ...options.labels, [DOCKER_HOST_LABEL]: url };
+      env = await createOn({ ...options, labels }, image, dockerFor(url));
     } catch (error) {
-      host.running--;
+      slots.release(url);
       if (!isHostFailure(error) || options.signal?.aborted) throw error;
-      const line = pool.takeOut(host, (error as Error).message);
+      const line = slots.takeOut(url, (error as Error).message);
       if (line) options.onWarning?.(line);
+      continue;
     }
+    return onHost(env, url, image, slots, options.onWarning);
   }
 }
 
+/**
+ * The environment, giving its slot back when closed; a command that fails because the host is
+ * gone drains the host and marks the environment `lost` (the runner starts the instance again).
+ */
+function onHost(
+  env: DockerEnvironment,
+  url: string,
+  image: string,
+  slots: HostSlots,
+  onWarning?: (line: string) => void,
+): DockerEnvironment {
+  const close = env.close.bind(env);
+  const execute = env.execute.bind(env);
+  let released = false;
+  env.close = async () => {
+    await close();
+    if (!released) slots.release(url, image);
+    released = true;
+  };
+  env.execute = async (command, options) => {
+    try {
+      return await execute(command, options);
+    } catch (error) {
+      if (isHostFailure(error) && !options?.signal?.aborted) {
+        const why = (error as Error).message;
+        env.lost ??= `docker host ${url} failed: ${why}`;
+        const line = slots.takeOut(url, why);
+        if (line) onWarning?.(line);
+      }
+      throw error;
+    }
+  };
+  return env;
+}
+
 async function sweep(config: EnvironmentSection | undefined, runId?: string): Promise<number> {
-  const urls = config?.docker_hosts ?? [];
-  if (urls.length === 0) return removeLabelledContainers(runId ? { runId } : {});
+  const hosts = config?.docker_hosts ?? [];
+  if (hosts.length === 0) return removeLabelledContainers(runId ? { runId } : {});
   const counts = await Promise.all(
-    hostPool(urls).hosts.map((h) =>
-      removeLabelledContainers({ docker: h.docker, ...(runId ? { runId } : {}) }).catch(() => 0),
+    hosts.map((h) =>
+      removeLabelledContainers({ docker: dockerFor(h.url), ...(runId ? { runId } : {}) }).catch(
+        () => 0,
+      ),
     ),
   );
   return counts.reduce((a, b) => a + b, 0);
@@ -86,13 +118,16 @@ export const dockerClass: EnvironmentClass = {
   sweepLeftovers: (options) => sweep(options.config, options.runId),
   check: (config) =>
     config.docker_hosts.length > 0 ? checkDockerHosts(config) : checkDockerHost(config),
+  prepareImages: async (options) => {
+    if (options.config.docker_hosts.length > 0) await prepareHostImages(options);
+  },
   prepare: async (config, warn) => {
     if (config.docker_hosts.length === 0) return config;
-    const up: string[] = [];
-    for (const url of config.docker_hosts) {
-      const problem = await checkDockerHosts({ ...config, docker_hosts: [url] });
+    const up: DockerHostEntry[] = [];
+    for (const host of config.docker_hosts) {
+      const problem = await checkDockerHosts({ ...config, docker_hosts: [host] });
       if (problem) warn(`${problem}; taking it out`);
-      else up.push(url);
+      else up.push(host);
     }
     // None answers: keep them, so that the check refuses to start (naming the first).
     return up.length > 0 ? { ...config, docker_hosts: up } : config;

@@ -41,6 +41,8 @@ export interface DockerEnvironmentOptions {
 
 export class DockerEnvironment implements Environment {
   readonly kind = "docker";
+  /** Set when its host stopped answering (docker-class.ts, with `docker_hosts`). */
+  lost: string | undefined = undefined;
   #removed = false;
 
   private constructor(

@@ -1,8 +1,8 @@
 /**
  * Several Docker-API hosts (`environment.docker_hosts`, the runner's `--docker-host`): their URLs
- * as dockerode options, and a pool that places each new container on the host with the fewest of
- * this process's containers running, takes a host that fails out (with one log line naming it and
- * why), and tries the next. Without hosts configured, the one engine `DOCKER_HOST` names is used.
+ * as dockerode options and clients, the label naming a container's host, and which errors mean
+ * the host itself is gone. Placement and slots: host-slots.ts; the pre-run image check:
+ * host-images.ts. Without hosts configured, the one engine `DOCKER_HOST` names is used.
  * @module
  */
 import Dockerode from "dockerode";
@@ -35,53 +35,16 @@ export function dockerOptionsFor(url: string): Dockerode.DockerOptions {
   };
 }
 
-export interface DockerHost {
-  readonly url: string;
-  readonly docker: Dockerode;
-  /** Containers of this process on it now. */
-  running: number;
-  up: boolean;
-}
+const clients = new Map<string, Dockerode>();
 
-export class DockerHostPool {
-  readonly hosts: DockerHost[];
-
-  constructor(urls: readonly string[]) {
-    this.hosts = urls.map((url) => ({
-      url,
-      docker: new Dockerode(dockerOptionsFor(url)),
-      running: 0,
-      up: true,
-    }));
+/** This process's one dockerode client for a host URL. */
+export function dockerFor(url: string): Dockerode {
+  let docker = clients.get(url);
+  if (!docker) {
+    docker = new Dockerode(dockerOptionsFor(url));
+    clients.set(url, docker);
   }
-
-  /** The up host with the fewest running (the first such in the list), or null when none is up. */
-  leastLoaded(): DockerHost | null {
-    let best: DockerHost | null = null;
-    for (const h of this.hosts) if (h.up && (!best || h.running < best.running)) best = h;
-    return best;
-  }
-
-  /** Takes a host out for the rest of this process's run; the line to log (null if it was out). */
-  takeOut(host: DockerHost, why: string): string | null {
-    if (!host.up) return null;
-    host.up = false;
-    const left = this.hosts.filter((h) => h.up).map((h) => h.url);
-    return `docker host ${host.url} taken out: ${why}; ${left.length} left${left.length ? ` (${left.join(", ")})` : ""}`;
-  }
-}
-
-const pools = new Map<string, DockerHostPool>();
-
-/** This process's pool for a list of hosts (one per list, so counts hold across instances). */
-export function hostPool(urls: readonly string[]): DockerHostPool {
-  const key = urls.join("\n");
-  let pool = pools.get(key);
-  if (!pool) {
-    pool = new DockerHostPool(urls);
-    pools.set(key, pool);
-  }
-  return pool;
+  return docker;
 }
 
 /** Errors that mean the host itself is gone (not the image, not the container). */

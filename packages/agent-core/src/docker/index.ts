@@ -11,11 +11,8 @@ export {
 } from "./docker-environment.js";
 export type { DockerEnvironmentOptions } from "./docker-environment.js";
 export { dockerClass } from "./docker-class.js";
-export {
-  DOCKER_HOST_LABEL,
-  DockerHostPool,
-  dockerOptionsFor,
-  hostPool,
-  isHostFailure,
-} from "./docker-hosts.js";
-export type { DockerHost } from "./docker-hosts.js";
+export { DOCKER_HOST_LABEL, dockerFor, dockerOptionsFor, isHostFailure } from "./docker-hosts.js";
+export { HostPool, chooseHost, hostPool } from "./host-slots.js";
+export type { HostState } from "./host-slots.js";
+export { planPulls, prepareHostImages } from "./host-images.js";
+export type { HostImages, PlannedPull } from "./host-images.js";

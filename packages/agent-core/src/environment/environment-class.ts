@@ -24,6 +24,20 @@ export { PROGRAM_ID_LABEL } from "@thunderagent/protocol";
 /** The label naming the SWE-bench instance a resource was made for. */
 export const INSTANCE_ID_LABEL = "thunderagent.instance_id";
 
+/**
+ * Who hands out places on several hosts (docker with `docker_hosts`): a slot on a host for a
+ * container from `image`, waiting while every fitting host is full. The runner's own process owns
+ * the counts; an agent process of `--procs N` asks it through messages.
+ */
+export interface HostSlots {
+  /** A slot on the best host for `image` (its URL); rejects when no host is left or on abort. */
+  acquire(image: string, signal?: AbortSignal): Promise<string>;
+  /** Gives the slot back; `image` is on the host now (it was pulled there). */
+  release(url: string, image?: string): void;
+  /** Drains the host for the rest of the run; the line to log (null: out already, or logged elsewhere). */
+  takeOut(url: string, why: string): string | null;
+}
+
 export interface CreateEnvironmentOptions {
   config: EnvironmentSection;
   instance: EnvironmentInstance;
@@ -39,6 +53,8 @@ export interface CreateEnvironmentOptions {
   onStatus?: (status: string) => void;
   /** Something the run should know about (docker: a host taken out), one line. */
   onWarning?: (line: string) => void;
+  /** docker with `docker_hosts`: where the slots come from (default: this process's pool). */
+  hostSlots?: HostSlots;
 }
 
 export interface SweepOptions {
@@ -70,4 +86,20 @@ export interface EnvironmentClass {
    * `docker_hosts` that do not answer are taken out, each named through `warn`). Optional.
    */
   prepare?(config: EnvironmentSection, warn: (line: string) => void): Promise<EnvironmentSection>;
+  /**
+   * Before the workers start, with the images the selected instances need: each host has them or
+   * gets them now (docker with `docker_hosts`: checked per host, missing ones pulled; throws
+   * naming the image and each host's error when one cannot be had). Optional.
+   */
+  prepareImages?(options: PrepareImagesOptions): Promise<void>;
+}
+
+export interface PrepareImagesOptions {
+  config: EnvironmentSection;
+  runId: string;
+  /** Each distinct image and how many instances need it. */
+  images: ReadonlyMap<string, number>;
+  warn: (line: string) => void;
+  /** What it is doing (a pull), for the user. */
+  info?: (line: string) => void;
 }

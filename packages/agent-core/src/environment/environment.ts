@@ -33,6 +33,11 @@ export interface Environment {
    * `docker_ids` so that its `--docker-gc` can remove them if the program is abandoned.
    */
   dockerIds?(): string[];
+  /**
+   * Set when the environment was lost underneath it (docker: its host stopped answering): what
+   * happened. The instance may be started again in a new environment.
+   */
+  readonly lost?: string | undefined;
   /** Releases everything (container, processes). Idempotent; never throws. */
   close(): Promise<void>;
 }
