@@ -6,10 +6,10 @@
  */
 import {
   UsageError,
-  packageVersion,
-  parseCommandLine,
-  validate,
-  type CliDefinition,
+  defineCli,
+  isCliText,
+  parseAndValidate,
+  type CliText,
   type OptionSpec,
   type ParseContext,
 } from "@thunderagent/cli-kit";
@@ -36,14 +36,11 @@ export const CONFORMANCE_FLAGS = {
   "metrics-interval": { value: "S", help: "the router's --metrics-interval (0.1)" },
 } as const satisfies Record<string, OptionSpec>;
 
-export const CONFORMANCE_CLI: CliDefinition = {
+export const CONFORMANCE_CLI = defineCli(import.meta.url, {
   name: "conformance",
   usage: "record|check [options]",
   summary:
     "Black-box conformance: record golden traces from a router (the Python original), or replay every scenario against ours and print the differences.",
-  get version() {
-    return packageVersion(import.meta.url);
-  },
   options: CONFORMANCE_FLAGS,
   args: [{ name: "mode", help: "record | check" }],
   epilog: [
@@ -51,7 +48,7 @@ export const CONFORMANCE_CLI: CliDefinition = {
     '  conformance record --router-cmd "<template>" --label <name> [--commit <sha>]',
     '  conformance check [--router-cmd "<template>"]',
   ].join("\n"),
-};
+});
 
 const Options = z.object({
   mode: z.enum(["record", "check"]),
@@ -70,10 +67,9 @@ export type ConformanceOptions = z.output<typeof Options>;
 export function readConformanceCommandLine(
   argv: readonly string[],
   ctx: ParseContext = {},
-): ConformanceOptions | { kind: "help" | "version"; text: string } {
-  const parsed = parseCommandLine(CONFORMANCE_CLI, argv, ctx);
-  if (parsed.kind !== "run") return parsed;
-  const o = validate(CONFORMANCE_CLI, Options, parsed);
+): ConformanceOptions | CliText {
+  const o = parseAndValidate(CONFORMANCE_CLI, Options, argv, ctx);
+  if (isCliText(o)) return o;
   if (o.mode === "record" && o.original === undefined && o.routerCmd === undefined) {
     throw new UsageError("record needs --original or --router-cmd");
   }

@@ -10,7 +10,7 @@
  * @module
  */
 import { join } from "node:path";
-import { reportUsageError } from "@thunderagent/cli-kit";
+import { exitWhenDone, optionsOrExitCode } from "@thunderagent/cli-kit";
 import { readConformanceCommandLine, type ConformanceOptions } from "./cli.js";
 import {
   GOLDEN_DIR,
@@ -69,19 +69,10 @@ function routerOf(o: ConformanceOptions): { command: string; recordedFrom: Trace
 }
 
 async function main(argv: string[]): Promise<number> {
-  let o: ConformanceOptions;
-  try {
-    const cl = readConformanceCommandLine(argv, { env: process.env });
-    if ("kind" in cl) {
-      process.stdout.write(cl.text);
-      return 0;
-    }
-    o = cl;
-  } catch (err) {
-    const code = reportUsageError("conformance", err);
-    if (code !== undefined) return code;
-    throw err;
-  }
+  const o = await optionsOrExitCode("conformance", () =>
+    readConformanceCommandLine(argv, { env: process.env }),
+  );
+  if (typeof o === "number") return o;
   const mode = o.mode;
   const settings = { schedulerInterval: o.schedulerInterval, metricsInterval: o.metricsInterval };
   const { command, recordedFrom } = routerOf(o);
@@ -107,10 +98,6 @@ async function main(argv: string[]): Promise<number> {
   return failed > 0 ? 1 : 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    process.stderr.write(`conformance: ${(err as Error).message}\n`);
-    process.exit(1);
-  },
-);
+void exitWhenDone("conformance", main(process.argv.slice(2)), {
+  describe: (err) => (err as Error).message,
+});

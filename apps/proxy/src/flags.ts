@@ -5,13 +5,7 @@
  * @module
  */
 import { RouterMode } from "@thunderagent/protocol";
-import {
-  envVarName,
-  helpText,
-  packageVersion,
-  type CliDefinition,
-  type OptionSpec,
-} from "@thunderagent/cli-kit";
+import { defineCli, envVarName, helpText, type OptionSpec } from "@thunderagent/cli-kit";
 import {
   BACKEND_TYPE_NAMES,
   DEFAULT_ROUTER_OPTIONS as OURS,
@@ -210,13 +204,10 @@ export function envName(flag: string): string {
 }
 
 /** The command line's definition (cli-kit). */
-export const PROXY_CLI: CliDefinition = {
+export const PROXY_CLI = defineCli(import.meta.url, {
   name: "thunderagent",
   summary:
     "The ThunderAgent router: program-aware scheduling in front of vLLM/SGLang backends (a drop-in for python -m ThunderAgent).",
-  get version() {
-    return packageVersion(import.meta.url);
-  },
   envPrefix: ENV_PREFIX,
   abbreviations: true,
   options: FLAGS,
@@ -226,7 +217,7 @@ export const PROXY_CLI: CliDefinition = {
     "Long flags may be shortened to any unique prefix (--metrics-int 2). A relative --profile-dir",
     "is taken from the directory the command was run in (INIT_CWD under pnpm/npm).",
   ].join("\n"),
-};
+});
 
 /** The `--help` text. */
 export function usage(): string {

@@ -9,28 +9,26 @@
  * @module
  */
 import pino from "pino";
-import { installShutdown, reportUsageError, safeStdout } from "@thunderagent/cli-kit";
+import {
+  exitWhenDone,
+  installShutdown,
+  optionsOrExitCode,
+  safeStdout,
+} from "@thunderagent/cli-kit";
 import { buildApp } from "./app.js";
-import { readCommandLine, type ProxyConfig } from "./config.js";
+import { readCommandLine } from "./config.js";
 import { createRouter } from "./create-router.js";
 
 /** How long in-flight requests may take to finish after the first stop request. */
 const DRAIN_MS = 20_000;
 
-async function main(): Promise<number> {
-  let config: ProxyConfig;
-  try {
-    const cl = readCommandLine(process.argv.slice(2), process.env);
-    if (cl.kind !== "run") {
-      process.stdout.write(cl.text);
-      return 0;
-    }
-    config = cl.config;
-  } catch (err) {
-    const code = reportUsageError("thunderagent", err);
-    if (code !== undefined) return code;
-    throw err;
-  }
+/** The exit code, or undefined once the server listens (it runs until a stop request). */
+async function main(): Promise<number | undefined> {
+  const cl = await optionsOrExitCode("thunderagent", () =>
+    readCommandLine(process.argv.slice(2), process.env),
+  );
+  if (typeof cl === "number") return cl;
+  const { config } = cl;
 
   const logger = pino(
     {
@@ -79,15 +77,7 @@ async function main(): Promise<number> {
     },
     "listening",
   );
-  return -1;
+  return undefined;
 }
 
-main().then(
-  (code) => {
-    if (code >= 0) process.exit(code);
-  },
-  (err: unknown) => {
-    process.stderr.write(`thunderagent: ${(err as Error).stack ?? String(err)}\n`);
-    process.exit(1);
-  },
-);
+void exitWhenDone("thunderagent", main());

@@ -5,12 +5,7 @@
  * @module
  */
 import { ENVIRONMENT_CLASS_NAMES } from "@thunderagent/agent-core";
-import {
-  helpText,
-  packageVersion,
-  type CliDefinition,
-  type OptionSpec,
-} from "@thunderagent/cli-kit";
+import { defineCli, helpText, type OptionSpec } from "@thunderagent/cli-kit";
 import { RouterMode } from "@thunderagent/protocol";
 import { BACKEND_TYPE_NAMES } from "@thunderagent/router-core";
 import { PRESET_NAMES } from "./presets.js";
@@ -133,13 +128,10 @@ export const REPRODUCE_FLAGS = {
   }),
 } as const;
 
-export const REPRODUCE_CLI: CliDefinition = {
+export const REPRODUCE_CLI = defineCli(import.meta.url, {
   name: "reproduce",
   summary:
     "Launches the engines (vLLM, or engine-sim with --simulate), the router and the SWE-bench runner; reports steps/min.",
-  get version() {
-    return packageVersion(import.meta.url);
-  },
   usage: "<preset> [options]",
   options: REPRODUCE_FLAGS,
   args: [{ name: "preset", help: PRESET_NAMES.join(" | ") }],
@@ -147,7 +139,7 @@ export const REPRODUCE_CLI: CliDefinition = {
     "Relative paths (--report, -o, --logs-dir, --profile-dir, --download-dir, --hf-home, -c FILE) and\n" +
     "the default directories are taken from the directory the command was run in (INIT_CWD under\n" +
     "pnpm/npm, else the cwd).",
-};
+});
 
 /** The `--help` text. */
 export function usage(): string {

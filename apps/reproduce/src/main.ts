@@ -5,7 +5,7 @@
  * @module
  */
 import { join } from "node:path";
-import { reportUsageError } from "@thunderagent/cli-kit";
+import { optionsOrExitCode } from "@thunderagent/cli-kit";
 import { makeRunId } from "./facts.js";
 import { GpuCheckError } from "./gpu-check.js";
 import { readCommandLine, type Options } from "./options.js";
@@ -17,20 +17,6 @@ import { runPlan, type SystemOutcome } from "./run.js";
 import { baseFacts, gpuSets, missingPieces, prepareDataset } from "./run-setup.js";
 import { log, supervised } from "./supervised.js";
 import { resumeArgs, resumeMain, sweepMain } from "./sweep/sweep-main.js";
-
-/** The options, or the exit code (`--help`/`--version` printed: 0; a usage error: 2). */
-function readOptions(argv: string[]): Options | number {
-  try {
-    const cl = readCommandLine(argv, { env: process.env });
-    if (!("kind" in cl)) return cl;
-    process.stdout.write(cl.text);
-    return 0;
-  } catch (err) {
-    const code = reportUsageError("reproduce", err);
-    if (code !== undefined) return code;
-    throw err;
-  }
-}
 
 /** The plan, or the exit code (a dry run printed: 0; a refused plan or missing piece: 1). */
 async function makePlan(o: Options): Promise<Plan | number> {
@@ -121,7 +107,7 @@ async function main(argv: string[]): Promise<number> {
     }
     return resumeMain(resume.dir, resume.rest[0]);
   }
-  const o = readOptions(argv);
+  const o = await optionsOrExitCode("reproduce", () => readCommandLine(argv, { env: process.env }));
   if (typeof o === "number") return o;
   if (o.sweep !== undefined || o.resume !== undefined) return sweepMain(o, argv);
   const plan = await makePlan(o);

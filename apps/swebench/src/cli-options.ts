@@ -13,12 +13,12 @@ import {
 } from "@thunderagent/agent-core";
 import {
   UsageError as CliUsageError,
+  defineCli,
   helpText,
-  packageVersion,
-  parseCommandLine,
+  isCliText,
+  parseAndValidate,
   resolveFromCaller,
-  validate,
-  type CliDefinition,
+  type CliText,
   type Env,
   type OptionSpec,
 } from "@thunderagent/cli-kit";
@@ -91,17 +91,14 @@ export const SWEBENCH_FLAGS = {
   },
 } as const satisfies Record<string, OptionSpec>;
 
-export const SWEBENCH_CLI: CliDefinition = {
+export const SWEBENCH_CLI = defineCli(import.meta.url, {
   name: "swebench",
   summary: "Runs the agent over SWE-bench instances (mini-extra swebench's job).",
-  get version() {
-    return packageVersion(import.meta.url);
-  },
   options: SWEBENCH_FLAGS,
   epilog:
     "Relative paths (-o, -c FILE, --subset FILE) are taken from the directory the command was run\n" +
     "in (INIT_CWD under pnpm/npm).",
-};
+});
 
 /** The `--help` text. */
 export function usage(): string {
@@ -182,13 +179,12 @@ function subsetSource(subset: string, env: Env, cwd: string): string {
 export function readCommandLine(
   argv: readonly string[],
   ctx: ParseCliContext = {},
-): CliOptions | { kind: "help" | "version"; text: string } {
+): CliOptions | CliText {
   const env = ctx.env ?? {};
   const cwd = ctx.cwd ?? process.cwd();
   try {
-    const parsed = parseCommandLine(SWEBENCH_CLI, argv, { env, cwd });
-    if (parsed.kind !== "run") return parsed;
-    const o = validate(SWEBENCH_CLI, Options, parsed);
+    const o = parseAndValidate(SWEBENCH_CLI, Options, argv, { env, cwd });
+    if (isCliText(o)) return o;
     return {
       ...o,
       subset: subsetSource(o.subset, env, cwd),

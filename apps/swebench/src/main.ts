@@ -10,8 +10,16 @@
  * taken from the caller's directory (INIT_CWD under pnpm).
  */
 import { randomUUID } from "node:crypto";
-import { resolveBaseUrl } from "@thunderagent/agent-core";
-import { installShutdown, signalExitCode, usageLine } from "@thunderagent/cli-kit";
+import { resolveBaseUrl, type MiniConfig } from "@thunderagent/agent-core";
+import {
+  exitWhenDone,
+  installShutdown,
+  isCliText,
+  optionsOrExitCode,
+  signalExitCode,
+  usageLine,
+  type CliText,
+} from "@thunderagent/cli-kit";
 import { type CliOptions, checkSubset, readCommandLine } from "./cli-options.js";
 import { SwebenchError, isUsageError } from "./errors.js";
 import { evaluationCommand, exportJsonl } from "./output/export-jsonl.js";
@@ -24,39 +32,46 @@ import { resolveConfig } from "./run/resolve-config.js";
 /** How long the interrupted agents and their cleanup may take after the first stop request. */
 const DRAIN_MS = 25_000;
 
-async function main(argv: readonly string[]): Promise<number> {
-  let cli;
-  let config;
-  try {
-    const cl = readCommandLine(argv, { env: process.env, cwd: process.cwd() });
-    if ("kind" in cl) {
-      process.stdout.write(cl.text);
-      return 0;
-    }
-    cli = cl;
-    checkSubset(cli);
-    config = resolveConfig(cli.config, {
-      model: cli.model,
-      baseUrl: cli.baseUrl,
-      environmentClass: cli.environmentClass,
-      dockerHosts: cli.dockerHost,
-      strict: cli.strict,
-      onWarning: (w) => process.stderr.write(`swebench: config warning: ${w.path}: ${w.message}\n`),
-    });
-    if (!cli.skipChecks) await preflight(config);
-    const dashboard = await routerDashboardUrl(resolveBaseUrl(config.model));
-    if (dashboard) process.stderr.write(`[swebench] router dashboard: ${dashboard}\n`);
-  } catch (error) {
-    if (error instanceof SwebenchError && error.code === "preflight_failed") {
-      process.stderr.write(`swebench: refusing to start: ${error.message}\n`);
-      return 2;
-    }
-    if (isUsageError(error)) {
-      process.stderr.write(usageLine("swebench", error.message));
-      return 2;
-    }
-    throw error;
+/** The flags, the config they name, the start-up checks passed; or the `--help`/`--version` text. */
+async function startUp(
+  argv: readonly string[],
+): Promise<{ cli: CliOptions; config: MiniConfig } | CliText> {
+  const cli = readCommandLine(argv, { env: process.env, cwd: process.cwd() });
+  if (isCliText(cli)) return cli;
+  checkSubset(cli);
+  const config = resolveConfig(cli.config, {
+    model: cli.model,
+    baseUrl: cli.baseUrl,
+    environmentClass: cli.environmentClass,
+    dockerHosts: cli.dockerHost,
+    strict: cli.strict,
+    onWarning: (w) => process.stderr.write(`swebench: config warning: ${w.path}: ${w.message}\n`),
+  });
+  if (!cli.skipChecks) await preflight(config);
+  const dashboard = await routerDashboardUrl(resolveBaseUrl(config.model));
+  if (dashboard) process.stderr.write(`[swebench] router dashboard: ${dashboard}\n`);
+  return { cli, config };
+}
+
+/** A refused start-up check, a bad flag or config: one line, exit 2 (else undefined: rethrown). */
+function reportStartUpError(error: unknown): number | undefined {
+  if (error instanceof SwebenchError && error.code === "preflight_failed") {
+    process.stderr.write(`swebench: refusing to start: ${error.message}\n`);
+    return 2;
   }
+  if (isUsageError(error)) {
+    process.stderr.write(usageLine("swebench", error.message));
+    return 2;
+  }
+  return undefined;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const ready = await optionsOrExitCode("swebench", () => startUp(argv), {
+    report: reportStartUpError,
+  });
+  if (typeof ready === "number") return ready;
+  const { cli, config } = ready;
 
   const controller = new AbortController();
   const runId = randomUUID();
@@ -115,14 +130,9 @@ async function writeExport(cli: CliOptions, summary: BatchSummary): Promise<void
   process.stdout.write(`Predictions for SWE-bench (${n}): ${path}\nEvaluate with:\n  ${command}\n`);
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    // The runner's own errors (a dataset that is not one, a datasets server that is down) are
-    // one line; anything else is a bug and keeps its stack.
-    const text =
-      error instanceof SwebenchError ? error.message : ((error as Error).stack ?? String(error));
-    process.stderr.write(`swebench: ${text}\n`);
-    process.exit(1);
-  },
-);
+void exitWhenDone("swebench", main(process.argv.slice(2)), {
+  // The runner's own errors (a dataset that is not one, a datasets server that is down) are
+  // one line; anything else is a bug and keeps its stack.
+  describe: (error) =>
+    error instanceof SwebenchError ? error.message : ((error as Error).stack ?? String(error)),
+});

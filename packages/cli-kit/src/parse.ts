@@ -31,8 +31,20 @@ export interface ParsedArgs {
   readonly args: Readonly<Record<string, string>>;
 }
 
-export type ParsedCommandLine =
-  { readonly kind: "help" | "version"; readonly text: string } | ParsedArgs;
+/** What `--help` and `--version` return instead of options: the text to print, nothing to run. */
+export interface CliText {
+  readonly kind: "help" | "version";
+  readonly text: string;
+}
+
+/** Whether a command line's result is the `--help`/`--version` text rather than options. */
+export function isCliText(value: unknown): value is CliText {
+  if (typeof value !== "object" || value === null) return false;
+  const { kind, text } = value as { kind?: unknown; text?: unknown };
+  return (kind === "help" || kind === "version") && typeof text === "string";
+}
+
+export type ParsedCommandLine = CliText | ParsedArgs;
 
 /** commander's `error: unknown option '--x'\n(Did you mean --y?)` as one plain line. */
 function plainCommanderMessage(message: string): string {

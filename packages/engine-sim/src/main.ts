@@ -6,8 +6,13 @@
  * installShutdown). Logs go through safeStdout, so a stdout whose reader is gone cannot hang it.
  * @module
  */
-import { installShutdown, reportUsageError, safeStdout } from "@thunderagent/cli-kit";
-import { readCommandLine, type CliConfig } from "./cli/args.js";
+import {
+  installShutdown,
+  optionsOrExitCode,
+  reportUsageError,
+  safeStdout,
+} from "@thunderagent/cli-kit";
+import { readCommandLine } from "./cli/args.js";
 import { resolveServerOptions } from "./server/options.js";
 import { startEngineServer } from "./server/start-server.js";
 
@@ -15,20 +20,17 @@ import { startEngineServer } from "./server/start-server.js";
 const DRAIN_MS = 10_000;
 
 async function main(argv: string[]): Promise<number> {
-  let cli: CliConfig;
-  try {
-    const cl = readCommandLine(argv, process.env);
-    if (cl.kind !== "run") {
-      process.stdout.write(cl.text);
-      return 0;
-    }
-    cli = cl.cli;
-    resolveServerOptions(cli.server); // validate before binding
-  } catch (err) {
-    const code = reportUsageError("engine-sim", err, undefined, [RangeError]);
-    if (code !== undefined) return code;
-    throw err;
-  }
+  const cl = await optionsOrExitCode(
+    "engine-sim",
+    () => {
+      const read = readCommandLine(argv, process.env);
+      if (read.kind === "run") resolveServerOptions(read.cli.server); // validate before binding
+      return read;
+    },
+    { report: (err) => reportUsageError("engine-sim", err, undefined, [RangeError]) },
+  );
+  if (typeof cl === "number") return cl;
+  const { cli } = cl;
   const server = await startEngineServer({
     ...cli.server,
     host: cli.host,

@@ -12,7 +12,7 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { dirname } from "node:path";
 import process from "node:process";
-import { reportUsageError } from "@thunderagent/cli-kit";
+import { optionsOrExitCode } from "@thunderagent/cli-kit";
 import { readCoreCommandLine, type CoreOptions } from "./options.js";
 import { runThroughputBench, type ThroughputResult } from "./throughput-bench.js";
 import { runTickBenchReplayed, type TickBenchResult } from "./tick-bench.js";
@@ -174,19 +174,8 @@ function markdown(o: CoreOptions, rows: ReadonlyArray<readonly string[]>, m: Mea
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  let o: CoreOptions;
-  try {
-    const cl = readCoreCommandLine(argv);
-    if ("kind" in cl) {
-      process.stdout.write(cl.text);
-      return 0;
-    }
-    o = cl;
-  } catch (err) {
-    const code = reportUsageError("bench:core", err);
-    if (code !== undefined) return code;
-    throw err;
-  }
+  const o = await optionsOrExitCode("bench:core", () => readCoreCommandLine(argv));
+  if (typeof o === "number") return o;
   const m = measure(o);
   const rows = tableRows(m);
   printTable(rows, m);

@@ -5,11 +5,10 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
+  defineCli,
   flagBool,
-  packageVersion,
-  parseCommandLine,
-  validate,
-  type CliDefinition,
+  parseAndValidate,
+  type CliText,
   type OptionSpec,
   type ParseContext,
 } from "@thunderagent/cli-kit";
@@ -47,17 +46,14 @@ export const CORE_FLAGS = {
   "no-write": { key: "write", help: "print the table only; write no markdown" },
 } as const satisfies Record<string, OptionSpec>;
 
-export const CORE_CLI: CliDefinition = {
+export const CORE_CLI = defineCli(import.meta.url, {
   name: "bench:core",
   summary:
     "router-core speed: one tick with 10,000 programs over 16 backends (target < 5 ms) and arrive+respond pairs per second (target ≥ 100,000). Prints a table with PASS/FAIL and writes it as markdown.",
-  get version() {
-    return packageVersion(import.meta.url);
-  },
   options: CORE_FLAGS,
   epilog:
     "A relative --out is taken from the directory the command was run in (INIT_CWD under pnpm).",
-};
+});
 
 const count = z.coerce.number().int().min(1);
 
@@ -71,14 +67,12 @@ const CoreOptions = z.object({
 });
 export type CoreOptions = z.output<typeof CoreOptions>;
 
-export type CoreCommandLine = CoreOptions | { kind: "help" | "version"; text: string };
+export type CoreCommandLine = CoreOptions | CliText;
 
 /** argv → the options, or the `--help`/`--version` text; throws cli-kit's UsageError. */
 export function readCoreCommandLine(
   argv: readonly string[],
   ctx: ParseContext = {},
 ): CoreCommandLine {
-  const parsed = parseCommandLine(CORE_CLI, argv, ctx);
-  if (parsed.kind !== "run") return parsed;
-  return validate(CORE_CLI, CoreOptions, parsed);
+  return parseAndValidate(CORE_CLI, CoreOptions, argv, ctx);
 }

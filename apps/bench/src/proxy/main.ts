@@ -19,7 +19,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
-import { reportUsageError } from "@thunderagent/cli-kit";
+import { exitWhenDone, optionsOrExitCode } from "@thunderagent/cli-kit";
 import { request } from "undici";
 import { measureRss, pacedRow, saturatedRow, ttfbRows, type Bench } from "./measure.js";
 import { readBenchProxyCommandLine, type BenchProxyOptions } from "./options.js";
@@ -36,20 +36,6 @@ async function modelOf(engine: Child): Promise<string> {
   const res = await request(`${engine.url}/v1/models`);
   const body = (await res.body.json()) as { data?: Array<{ id?: string }> };
   return body.data?.[0]?.id ?? "engine-sim";
-}
-
-/** The options, or the exit code (`--help`/`--version`: 0; a usage error: 2). */
-function readOptions(argv: readonly string[]): BenchProxyOptions | number {
-  try {
-    const cl = readBenchProxyCommandLine(argv);
-    if (!("kind" in cl)) return cl;
-    process.stdout.write(cl.text);
-    return 0;
-  } catch (err) {
-    const code = reportUsageError("bench:proxy", err);
-    if (code !== undefined) return code;
-    throw err;
-  }
 }
 
 /** Whether to pin and which load generator to use, or the exit code when the choice cannot be had. */
@@ -148,7 +134,7 @@ async function bench(opts: BenchProxyOptions, pinned: boolean, useWrk: boolean, 
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  const opts = readOptions(argv);
+  const opts = await optionsOrExitCode("bench:proxy", () => readBenchProxyCommandLine(argv));
   if (typeof opts === "number") return opts;
   const choice = setup(opts);
   if (typeof choice === "number") return choice;
@@ -168,10 +154,4 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    process.stderr.write(`bench:proxy: ${(err as Error).stack ?? String(err)}\n`);
-    process.exit(1);
-  },
-);
+void exitWhenDone("bench:proxy", main(process.argv.slice(2)));

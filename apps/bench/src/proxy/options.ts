@@ -5,10 +5,9 @@
  */
 import { join } from "node:path";
 import {
-  packageVersion,
-  parseCommandLine,
-  validate,
-  type CliDefinition,
+  defineCli,
+  parseAndValidate,
+  type CliText,
   type OptionSpec,
   type ParseContext,
 } from "@thunderagent/cli-kit";
@@ -39,17 +38,14 @@ export const BENCH_PROXY_FLAGS = {
   },
 } as const satisfies Record<string, OptionSpec>;
 
-export const BENCH_PROXY_CLI: CliDefinition = {
+export const BENCH_PROXY_CLI = defineCli(import.meta.url, {
   name: "bench:proxy",
   summary:
     "What the proxy costs: engine-sim --instant answered directly, through the proxy and through a bare Node proxy, non-streaming and streaming; requests/s, added latency, time to first byte, RSS with live programs. Writes the table to docs/results/proxy.md.",
-  get version() {
-    return packageVersion(import.meta.url);
-  },
   options: BENCH_PROXY_FLAGS,
   epilog:
     "A relative --out is taken from the directory the command was run in (INIT_CWD under pnpm).",
-};
+});
 
 const Options = z.object({
   duration: z.coerce.number().positive().default(5),
@@ -75,8 +71,6 @@ export type BenchProxyOptions = z.output<typeof Options>;
 export function readBenchProxyCommandLine(
   argv: readonly string[],
   ctx: ParseContext = {},
-): BenchProxyOptions | { kind: "help" | "version"; text: string } {
-  const parsed = parseCommandLine(BENCH_PROXY_CLI, argv, ctx);
-  if (parsed.kind !== "run") return parsed;
-  return validate(BENCH_PROXY_CLI, Options, parsed);
+): BenchProxyOptions | CliText {
+  return parseAndValidate(BENCH_PROXY_CLI, Options, argv, ctx);
 }

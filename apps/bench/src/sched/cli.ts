@@ -4,11 +4,10 @@
  */
 import {
   UsageError,
+  defineCli,
   helpText,
-  packageVersion,
-  parseCommandLine,
-  validate,
-  type CliDefinition,
+  parseAndValidate,
+  type CliText,
   type OptionSpec,
   type ParseContext,
 } from "@thunderagent/cli-kit";
@@ -64,18 +63,15 @@ export const SCHED_FLAGS = {
   },
 } as const satisfies Record<string, OptionSpec>;
 
-export const SCHED_CLI: CliDefinition = {
+export const SCHED_CLI = defineCli(import.meta.url, {
   name: "bench:sched",
   summary:
     "The scheduling benchmark: the paper's sweep in virtual time (engine-sim's model, router-core, N closed-loop agents); prints the tables and writes the JSON rows and SVG plots.",
-  get version() {
-    return packageVersion(import.meta.url);
-  },
   options: SCHED_FLAGS,
   epilog:
     "A relative --json or --plots-dir is taken from the directory the command was run in (INIT_CWD\n" +
     "under pnpm); the default plots directory is the repository's docs/results.",
-};
+});
 
 /** The `--help` text. */
 export function usage(): string {
@@ -130,13 +126,11 @@ export type CliOptions = z.infer<typeof Options>;
 
 export { UsageError };
 
-export type SchedCommandLine = CliOptions | { kind: "help" | "version"; text: string };
+export type SchedCommandLine = CliOptions | CliText;
 
 /** argv → the options, or the `--help`/`--version` text; throws {@link UsageError}. */
 export function readCommandLine(argv: readonly string[], ctx: ParseContext = {}): SchedCommandLine {
-  const parsed = parseCommandLine(SCHED_CLI, argv, ctx);
-  if (parsed.kind !== "run") return parsed;
-  return validate(SCHED_CLI, Options, parsed);
+  return parseAndValidate(SCHED_CLI, Options, argv, ctx);
 }
 
 /** argv → the options (`--help`/`--version` are a usage error here). */

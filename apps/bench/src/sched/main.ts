@@ -8,7 +8,7 @@ import { performance } from "node:perf_hooks";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeFileAtomic } from "@thunderagent/swebench";
-import { reportUsageError } from "@thunderagent/cli-kit";
+import { optionsOrExitCode } from "@thunderagent/cli-kit";
 import { readCommandLine, type CliOptions } from "./cli.js";
 import { writePlots } from "./plots.js";
 import { runJobs } from "./thread-pool.js";
@@ -45,19 +45,8 @@ export function selectJobs(o: CliOptions): Job[] {
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  let o: CliOptions;
-  try {
-    const cl = readCommandLine(argv);
-    if ("kind" in cl) {
-      process.stdout.write(cl.text);
-      return 0;
-    }
-    o = cl;
-  } catch (e) {
-    const code = reportUsageError("bench:sched", e);
-    if (code !== undefined) return code;
-    throw e;
-  }
+  const o = await optionsOrExitCode("bench:sched", () => readCommandLine(argv));
+  if (typeof o === "number") return o;
   if (o.checks) return runChecks(o);
   if (o.scenario !== undefined || o.matrix !== undefined) {
     const write = (w: NodeJS.WriteStream) => (t: string) => void w.write(t);

@@ -9,7 +9,7 @@
  */
 import { cpus } from "node:os";
 import { resolve } from "node:path";
-import { callerCwd, reportUsageError } from "@thunderagent/cli-kit";
+import { callerCwd, optionsOrExitCode } from "@thunderagent/cli-kit";
 import { PlanError, REPO_ROOT, formatPlan, type Plan } from "@thunderagent/reproduce";
 import { writeFileAtomic } from "@thunderagent/swebench";
 import { OriginalCmdError, executeRun, type RunRow } from "./execute.js";
@@ -55,20 +55,6 @@ function formatSchedule(runs: readonly ScheduledRun[], plans: readonly Plan[]): 
     );
   });
   return out.join("\n");
-}
-
-/** The options, or the exit code (`--help`/`--version` printed: 0; a usage error: 2). */
-function readOptions(argv: string[]): VsOptions | number {
-  try {
-    const cl = readVsCommandLine(argv, { env: process.env });
-    if (!("kind" in cl)) return cl;
-    process.stdout.write(cl.text);
-    return 0;
-  } catch (err) {
-    const code = reportUsageError(NAME, err);
-    if (code !== undefined) return code;
-    throw err;
-  }
 }
 
 /** One reproduce plan per scheduled run, or the exit code when reproduce refuses one. */
@@ -210,7 +196,7 @@ async function runSession(
 }
 
 async function main(argv: string[]): Promise<number> {
-  const o = readOptions(argv);
+  const o = await optionsOrExitCode(NAME, () => readVsCommandLine(argv, { env: process.env }));
   if (typeof o === "number") return o;
   if (o.render !== null) return render(o);
   const sessionId = `${o.preset}-${sessionStamp()}`;

@@ -7,12 +7,12 @@
 import {
   UsageError,
   camelCase,
+  defineCli,
   helpText,
-  packageVersion,
   parseCommandLine,
   resolveFromCaller,
   validate,
-  type CliDefinition,
+  type CliText,
   type OptionSpec,
   type ParseContext,
 } from "@thunderagent/cli-kit";
@@ -98,7 +98,7 @@ export const VS_FLAGS = {
   ),
 } as Record<string, OptionSpec>;
 
-export const VS_CLI: CliDefinition = {
+export const VS_CLI = defineCli(import.meta.url, {
   name: "bench:vs-original",
   usage: '--original-cmd "<command template>" [options]',
   summary: `Runs reproduce's simulated pipeline (engine-sim with the preset's profile, its agents (12) on the sample
@@ -108,9 +108,6 @@ dataset in local sandboxes, time-compressed) with three routers, interleaved rou
   ours-default           this repository's proxy with its defaults
 and prints steps/min per round, mean, min-max and the window KV hit rate of each, then
 "original-policy mode within the Python original's spread: PASS|FAIL".`,
-  get version() {
-    return packageVersion(import.meta.url);
-  },
   options: VS_FLAGS,
   epilog: `--original-cmd is run with /bin/sh -c; placeholders:
 ${Object.entries(PLACEHOLDERS)
@@ -124,7 +121,7 @@ uvicorn and httpx):
     --host {host} --port {port} --backends {backends} --router tr --metrics --profile \\
     --profile-dir {profile_dir} --scheduler-interval {scheduler_interval} \\
     --metrics-interval {metrics_interval} --log-level warning"`,
-};
+});
 
 /** The `--help` text. */
 export function usage(): string {
@@ -174,7 +171,7 @@ function parseReproduce(argv: readonly string[]): ReproduceOptions {
 export function readVsCommandLine(
   argv: readonly string[],
   ctx: ParseContext = {},
-): VsOptions | { kind: "help" | "version"; text: string } {
+): VsOptions | CliText {
   const parsed = parseCommandLine(VS_CLI, argv, ctx);
   if (parsed.kind !== "run") return parsed;
   const v = validate(VS_CLI, VsSchema, parsed);

@@ -6,12 +6,12 @@
  */
 import {
   UsageError,
+  defineCli,
   flagBool,
   helpText,
-  packageVersion,
-  parseCommandLine,
-  validate,
-  type CliDefinition,
+  isCliText,
+  parseAndValidate,
+  type CliText,
   type OptionSpec,
   type ParseContext,
 } from "@thunderagent/cli-kit";
@@ -93,20 +93,17 @@ export const ENGINE_SIM_FLAGS = {
   "log-level": { value: "LEVEL", help: `${LOG_LEVELS.join("|")} (default info)` },
 } as const satisfies Record<string, OptionSpec>;
 
-export const ENGINE_SIM_CLI: CliDefinition = {
+export const ENGINE_SIM_CLI = defineCli(import.meta.url, {
   name: "engine-sim",
   summary:
     "A simulated vLLM (OpenAI-compatible server, vLLM /metrics) with a scripted coding-agent model.",
-  get version() {
-    return packageVersion(import.meta.url);
-  },
   envPrefix: "ENGINE_SIM",
   options: ENGINE_SIM_FLAGS,
   epilog:
     "Every flag can also be set as ENGINE_SIM_<FLAG> in the environment (--time-scale:\n" +
     "ENGINE_SIM_TIME_SCALE; flags without a value take 1/0, true/false; several served names are\n" +
     "comma-separated); the flag wins.",
-};
+});
 
 /** The `--help` text. */
 export function usage(): string {
@@ -144,9 +141,7 @@ export interface CliConfig {
   server: EngineServerOptions;
 }
 
-export type CommandLine =
-  | { readonly kind: "help" | "version"; readonly text: string }
-  | { readonly kind: "run"; readonly cli: CliConfig };
+export type CommandLine = CliText | { readonly kind: "run"; readonly cli: CliConfig };
 
 /** The optional server options given on the command line (absent ones stay the profile's). */
 const SERVER_KEYS = [
@@ -168,9 +163,8 @@ export function readCommandLine(
   env: Readonly<Record<string, string | undefined>>,
   ctx: Omit<ParseContext, "env"> = {},
 ): CommandLine {
-  const parsed = parseCommandLine(ENGINE_SIM_CLI, argv, { ...ctx, env });
-  if (parsed.kind !== "run") return parsed;
-  const f = validate(ENGINE_SIM_CLI, Flags, parsed);
+  const f = parseAndValidate(ENGINE_SIM_CLI, Flags, argv, { ...ctx, env });
+  if (isCliText(f)) return f;
   if (f.kvTokens !== undefined && f.numGpuBlocks !== undefined) {
     throw new UsageError("give --kv-tokens or --num-gpu-blocks, not both");
   }
