@@ -2,11 +2,11 @@
  * Two real Docker-API hosts: the local Podman socket and a Podman service reached over TCP in a
  * network namespace (`.ci/provision-remote-podman`, its own storage). A `--procs 2` run with slot
  * counts places containers on both hosts and never more than the slots at once (the runner owns
- * the counts of both processes); the TCP service is killed mid-run: the host is drained, its
- * instance is started again on the local host and everything is Submitted; the service comes
- * back and the end-of-run sweep leaves no container on either host. The pre-run image check stops
- * a run whose image no host can pull, naming the image and each host. Skipped without the pair
- * unless REQUIRE_REMOTE_DOCKER_HOST=1 (.ci/run provisions it; then it fails).
+ * the counts of both processes); the TCP service is killed under a running agent: the host is
+ * drained, its instance is started again on the local host and everything is Submitted; the
+ * service comes back and the end-of-run sweep leaves no container on either host. The pre-run
+ * image check stops a run whose image no host can pull, naming the image and each host. Skipped
+ * without the pair unless REQUIRE_REMOTE_DOCKER_HOST=1 (.ci/run provisions it; then it fails).
  */
 import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -34,6 +34,7 @@ const remote = (command: "up" | "stop-service") =>
   promisify(execFile)("bash", [SCRIPT, command], { timeout: 60_000 });
 
 interface Listed {
+  Id: string;
   Labels: Record<string, string>;
 }
 async function runContainers(host: string, runId: string): Promise<Listed[]> {
@@ -91,7 +92,10 @@ describe.skipIf(unavailable !== null && !REQUIRED)("a local and a TCP Podman hos
           const id = c.Labels["thunderagent.instance_id"]!;
           where.set(id, new Set([...(where.get(id) ?? []), host]));
         }
-        if (host === REMOTE && list.length > 0 && !killed) {
+        // Kill it once an agent runs there (its model request carried the container's id), so
+        // that the host fails under a running agent, not during the container's start.
+        const agents = new Set(Object.values(server!.dockerIds).flat());
+        if (host === REMOTE && !killed && list.some((c) => agents.has(c.Id))) {
           killed = true;
           await remote("stop-service");
         }
