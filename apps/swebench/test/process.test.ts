@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadInstances } from "../src/index.js";
 import { type AgentServer, startAgentServer } from "./helpers/agent-server.js";
+import { localSampleArgs, untilBothAgentsAsked, waitUntil } from "./helpers/mid-run.js";
 import { type RunnerProcess, spawnRunner } from "./helpers/spawn-runner.js";
 import { readValidatedOutput } from "./helpers/validate-output.js";
 
@@ -34,13 +35,6 @@ const predsCount = (out: string) => {
     return 0;
   }
 };
-async function waitFor(cond: () => boolean, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe("swebench process", () => {
   it("usage errors exit 2 with one line naming the flag", async () => {
@@ -105,20 +99,7 @@ describe("swebench process", () => {
   it("SIGKILL mid-run, then a second run completes the rest: no duplicate, no corrupt file", async () => {
     server = await startAgentServer({ delayMs: 120 });
     const out = tmp();
-    const args = [
-      "--subset",
-      "sample",
-      "--split",
-      "test",
-      "-w",
-      "2",
-      "-o",
-      out,
-      "--environment-class",
-      "local",
-      "--base-url",
-      server.url,
-    ];
+    const args = localSampleArgs({ out, baseUrl: server.url, split: "test" });
     const key = { THUNDERAGENT_API_KEY: "router-key" };
     const first = run(args, key);
     const journalSize = () => {
@@ -128,7 +109,10 @@ describe("swebench process", () => {
         return 0;
       }
     };
-    await waitFor(() => predsCount(out) >= 2 && journalSize() > 0, 60_000);
+    await waitUntil(() => predsCount(out) >= 2 && journalSize() > 0, {
+      what: "two predictions and a journaled program",
+      runner: first,
+    });
     first.child.kill("SIGKILL");
     await first.exited;
     // The programs that were running when the runner died are journaled, none released.
@@ -181,22 +165,8 @@ describe("swebench process", () => {
     // `-o out` is relative: it lands in INIT_CWD (where `pnpm swebench` was run), not in the cwd.
     const caller = tmp();
     const out = join(caller, "out");
-    const p = run(
-      [
-        "--subset",
-        "sample",
-        "-w",
-        "2",
-        "-o",
-        "out",
-        "--environment-class",
-        "local",
-        "--base-url",
-        server.url,
-      ],
-      { INIT_CWD: caller },
-    );
-    await waitFor(() => server!.requests >= 2, 60_000);
+    const p = run(localSampleArgs({ out: "out", baseUrl: server.url }), { INIT_CWD: caller });
+    await untilBothAgentsAsked(server, p);
     p.child.kill("SIGTERM");
     const { code } = await p.exited;
     expect(code).toBe(143);

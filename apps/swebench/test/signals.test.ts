@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { describe, expect, it, type TestContext } from "vitest";
 import { allGone, processTree, runScript, type ScriptRun } from "../../../testing/process-tree.js";
 import { startAgentServer } from "./helpers/agent-server.js";
+import { localSampleArgs, untilBothAgentsAsked } from "./helpers/mid-run.js";
 import { readValidatedOutput } from "./helpers/validate-output.js";
 
 const EXIT_DEADLINE_MS = 15_000;
@@ -20,33 +21,11 @@ async function startRunner(ctx: TestContext): Promise<{ run: ScriptRun; out: str
     await server.close();
     rmSync(out, { recursive: true, force: true });
   });
-  const run = runScript(
-    "swebench",
-    [
-      "--subset",
-      "sample",
-      "--split",
-      "test",
-      "-w",
-      "2",
-      "-o",
-      out,
-      "--environment-class",
-      "local",
-      "--base-url",
-      server.url,
-    ],
-    { TMPDIR: out },
-  );
+  const run = runScript("swebench", localSampleArgs({ out, baseUrl: server.url, split: "test" }), {
+    TMPDIR: out,
+  });
   ctx.onTestFinished(() => run.cleanup());
-  // Running: both workers' agents have asked the model at least once.
-  const t0 = Date.now();
-  while (server.requests < 2) {
-    if (Date.now() - t0 > 60_000)
-      throw new Error(`the runner never asked the model:\n${run.stderr()}`);
-    if (run.child.exitCode !== null) throw new Error(`the runner ended:\n${run.stderr()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await untilBothAgentsAsked(server, run);
   return { run, out };
 }
 
