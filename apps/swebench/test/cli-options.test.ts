@@ -64,4 +64,17 @@ describe("swebench command line", () => {
     );
     expect(readCommandLine(["--help"])).toMatchObject({ kind: "help" });
   });
+
+  it("takes --docker-host URL[=SLOTS], repeatable, and names a bad one", () => {
+    const hosts = ["unix:///run/podman/podman.sock=8", "tcp://10.0.0.7:2375", "ssh://u@h=4"];
+    expect(parse(["-o", "/x", ...hosts.flatMap((h) => ["--docker-host", h])]).dockerHost).toEqual(
+      hosts,
+    );
+    expect(() => parse(["-o", "/x", "--docker-host", "tcp://h:2375=0"])).toThrow(
+      "tcp://h:2375=0: the slot count must be a whole number >= 1 (URL=SLOTS)",
+    );
+    expect(() => parse(["-o", "/x", "--docker-host", "ftp://h"])).toThrow(
+      "ftp://h: must be unix:///path, tcp://host:port or ssh://user@host",
+    );
+  });
 });
