@@ -72,20 +72,25 @@ function fromProfile(name: PresetName): FromProfile {
   };
 }
 
+/** How the paper's reproduce scripts ran either model: ports, start-up wait, dataset, agents, directories. */
+const PAPER_RUN = {
+  vllmPort: 8100,
+  proxyPort: 8000,
+  healthTimeoutS: 1800,
+  subset: "lite",
+  split: "test",
+  workers: 128,
+  output: "./swebench_output",
+  logsDir: "./logs",
+} as const satisfies Partial<Preset>;
+
 export const PRESETS: Readonly<Record<PresetName, Preset>> = {
   "glm4.6": {
     ...fromProfile("glm4.6"),
     tensorParallelSize: 8,
     kvCacheDtype: "fp8",
     quantization: null,
-    vllmPort: 8100,
-    proxyPort: 8000,
-    healthTimeoutS: 1800,
-    subset: "lite",
-    split: "test",
-    workers: 128,
-    output: "./swebench_output",
-    logsDir: "./logs",
+    ...PAPER_RUN,
     weightsGiB: 331,
     attentionHeads: 96,
   },
@@ -95,14 +100,7 @@ export const PRESETS: Readonly<Record<PresetName, Preset>> = {
     tensorParallelSize: 8,
     kvCacheDtype: "fp8",
     quantization: "fp8",
-    vllmPort: 8100,
-    proxyPort: 8000,
-    healthTimeoutS: 1800,
-    subset: "lite",
-    split: "test",
-    workers: 128,
-    output: "./swebench_output",
-    logsDir: "./logs",
+    ...PAPER_RUN,
     weightsGiB: 221,
     attentionHeads: 64,
   },

@@ -4,12 +4,13 @@
  * mean_step_s}` plus the spread and a few extra measures.
  * @module
  */
-import type { ExtraSummary } from "./metrics.js";
+import type { ExtraSummary, WindowSummary } from "./metrics.js";
 import type { MemorySample } from "./simulation.js";
 import type { DpRouting, SystemName } from "./systems.js";
 import type { ProfileName } from "./workload.js";
 
-export interface RunRow extends ExtraSummary {
+/** One simulated run: what it was, the window's measures (all but the raw step count), the extras. */
+export interface RunRow extends ExtraSummary, Omit<WindowSummary, "stepsInWindow"> {
   profile: ProfileName;
   n: number;
   system: SystemName;
@@ -21,19 +22,10 @@ export interface RunRow extends ExtraSummary {
   /** The system's name in the scenario file (null for the built-in sweeps). */
   systemName: string | null;
   seed: number;
-  stepsPerMin: number;
-  kvHitRate: number;
-  kvHitRateWindow: number;
-  preemptions: number;
-  meanStepS: number;
-  meanPauseS: number;
-  totalPauseS: number;
-  pausedStepShare: number;
   programsFinished: number;
   pauses: number;
   restores: number;
   migrations: number;
-  stepsPerMinute: number[];
   memory: MemorySample[] | null;
   engineSteps: number;
   /** router-core's pause count (pause policy, marks that paused, sick backends); null: no router. */
