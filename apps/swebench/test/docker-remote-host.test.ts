@@ -16,7 +16,8 @@ import { promisify } from "node:util";
 import { CONTAINER_LABEL, DOCKER_HOST_LABEL } from "@thunderagent/agent-core/docker";
 import { afterAll, describe, expect, it } from "vitest";
 import { allowConsole } from "../../../testing/console-guard.js";
-import { preflight, resolveConfig, runBatch } from "../src/index.js";
+import type { MiniConfig } from "@thunderagent/agent-core";
+import { preflight, resolveConfig, runBatch, sweepRunLeftovers } from "../src/index.js";
 import { type AgentServer, startAgentServer } from "./helpers/agent-server.js";
 import { IMAGE, engineGetAt, probe, socket } from "./helpers/engine-api.js";
 
@@ -46,12 +47,17 @@ async function runContainers(host: string, runId: string): Promise<Listed[]> {
 describe.skipIf(unavailable !== null && !REQUIRED)("a local and a TCP Podman host", () => {
   let server: AgentServer | null = null;
   const dirs: string[] = [];
+  // A test that failed or timed out stops its run and sweeps what it left, on both hosts.
+  const stop = new AbortController();
+  const runs: Array<{ config: MiniConfig; runId: string }> = [];
   afterAll(async () => {
-    await server?.close();
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    stop.abort(new Error("test over"));
     // Leave the remote service up for the next run (a test that failed midway may have killed it).
     if (existsSync(SCRIPT)) await remote("up").catch(() => undefined);
-  });
+    for (const r of runs) await sweepRunLeftovers(r.config, r.runId);
+    await server?.close();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  }, 60_000);
   const outDir = () => {
     const d = mkdtempSync(join(tmpdir(), "ta-remote-host-"));
     dirs.push(d);
@@ -77,6 +83,7 @@ describe.skipIf(unavailable !== null && !REQUIRED)("a local and a TCP Podman hos
 
     const out = outDir();
     const runId = `remote-${Date.now()}`;
+    runs.push({ config, runId });
     const peak = { [LOCAL]: 0, [REMOTE]: 0 };
     const where = new Map<string, Set<string>>(); // instance id -> hosts it ran on
     let killed = false;
@@ -121,6 +128,7 @@ describe.skipIf(unavailable !== null && !REQUIRED)("a local and a TCP Podman hos
       config,
       runId,
       progressStream: null,
+      signal: stop.signal,
     }).finally(() => (polling = false));
     await poller;
     const elapsedS = (Date.now() - started) / 1000;
