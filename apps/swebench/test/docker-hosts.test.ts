@@ -11,7 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CONTAINER_LABEL, DOCKER_HOST_LABEL } from "@thunderagent/agent-core/docker";
 import { afterEach, describe, expect, it } from "vitest";
-import { preflight, resolveConfig, runBatch } from "../src/index.js";
+import type { MiniConfig } from "@thunderagent/agent-core";
+import { preflight, resolveConfig, runBatch, sweepRunLeftovers } from "../src/index.js";
 import { type AgentServer, startAgentServer } from "./helpers/agent-server.js";
 import { IMAGE, REQUIRED, engineGet, probe, socket } from "./helpers/engine-api.js";
 
@@ -26,10 +27,16 @@ async function containers(runId: string): Promise<Array<{ Labels: Record<string,
 describe.skipIf(unavailable !== null && !REQUIRED)("containers across several Docker hosts", () => {
   let server: AgentServer | null = null;
   const dirs: string[] = [];
+  // A test that failed or timed out stops its run and sweeps what it left on every host.
+  let stop = new AbortController();
+  const runs: Array<{ config: MiniConfig; runId: string }> = [];
   afterEach(async () => {
+    stop.abort(new Error("test over"));
+    stop = new AbortController();
+    for (const r of runs.splice(0)) await sweepRunLeftovers(r.config, r.runId);
     await server?.close();
     for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-  });
+  }, 60_000);
 
   it("a dead host is taken out at start and at run time; containers spread; none left", async () => {
     if (unavailable) expect.fail(unavailable);
@@ -57,6 +64,8 @@ describe.skipIf(unavailable !== null && !REQUIRED)("containers across several Do
     // Without the start-up check the dead host is met at the image check before the workers.
     const out = join(dir, "out");
     const runId = `hosts-${Date.now()}`;
+    const config = make();
+    runs.push({ config, runId });
     const seen = new Map<string, number>();
     const run = runBatch({
       subset: "sample",
@@ -64,9 +73,10 @@ describe.skipIf(unavailable !== null && !REQUIRED)("containers across several Do
       slice: "0:4",
       workers: 4,
       output: out,
-      config: make(),
+      config,
       runId,
       progressStream: null,
+      signal: stop.signal,
     });
     const poll = setInterval(() => {
       void containers(runId).then((list) => {
