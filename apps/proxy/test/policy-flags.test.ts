@@ -104,8 +104,14 @@ describe("policy v2 flags", () => {
       actingLeaseS: 15,
       victimPenalty: 1,
       tokenEstimate: "per-program",
+      resumePlacement: "origin-first",
+      resumeMoveAfterS: 60,
     });
-    expect(original).toMatchObject({ gateQueuedBackends: false, actingLeaseS: null });
+    expect(original).toMatchObject({
+      gateQueuedBackends: false,
+      actingLeaseS: null,
+      resumePlacement: "best-fit",
+    });
   });
 
   it.each(V2)(
@@ -163,9 +169,9 @@ describe("policy v2 flags", () => {
       expect(optionsOf([`--${flag}`, "off"])[key], flag).toBeNull();
       expect(optionsOf([], { [envName(flag)]: "None" })[key], flag).toBeNull();
     }
-    // resumeMoveHeadroom is 1.2 in both presets (read only with origin-first): off turns it off.
-    expect(DEFAULT_ROUTER_OPTIONS.resumeMoveHeadroom).toBe(1.2);
-    expect(optionsOf(["--resume-placement", "origin-first"]).resumeMoveHeadroom).toBe(1.2);
+    // The default origin-first moves by time only: no headroom rule until one is given.
+    expect(DEFAULT_ROUTER_OPTIONS.resumeMoveHeadroom).toBeNull();
+    expect(optionsOf(["--resume-move-headroom", "1.2"]).resumeMoveHeadroom).toBe(1.2);
   });
 
   it("reaches the Router the proxy runs", () => {

@@ -234,8 +234,8 @@ describe("--resume-placement origin-first", () => {
     expect(m.value("thunderagent_origin_resumes_total")).toBe(0);
   });
 
-  it("moves it at once with the default headroom (the roomiest backend has 1.2× its need)", async () => {
-    const { proxy, clock, e1, e2 } = await pausedOnFullOrigin([]);
+  it("moves it at once with --resume-move-headroom 1.2 (the roomiest backend has 1.2× its need)", async () => {
+    const { proxy, clock, e1, e2 } = await pausedOnFullOrigin(["--resume-move-headroom", "1.2"]);
     clock.t = 1_011;
     expect((await proxy.loop.tick())?.restored).toEqual([
       { programId: "P2", backend: e2, from: e1 },

@@ -66,20 +66,30 @@ function restoreSpec(s: RouterState, now: number, held: ReadonlySet<string>): Re
         ? serviceKey
         : tokensOf;
   const ranking = withBoost({ groupOf: restoreGroup, orderOf }, o.restoreBoostAfterS, now);
-  const choose =
-    o.resumePlacement === "origin-first"
-      ? originFirstChooser({
-          now,
-          moveAfterS: o.resumeMoveAfterS,
-          moveHeadroom: o.resumeMoveHeadroom,
-          usable: (url) => s.backends.get(url)?.healthy === true,
-        })
-      : undefined;
-  return {
+  const spec: RestoreSpec<Program> = {
     tokensOf,
     ...ranking,
     rooms: restoreRooms(s, now, held),
     bufferPerProgram: o.bufferPerProgram,
-    ...(choose ? { choose } : {}),
+  };
+  if (o.resumePlacement !== "origin-first") return spec;
+  const usable = (url: string): boolean => s.backends.get(url)?.healthy === true;
+  // With one room there is no home to keep: the home round would only reorder the placements.
+  const homeOf =
+    spec.rooms.length < 2
+      ? {}
+      : {
+          homeOf: (p: Program) =>
+            p.originBackend !== null && usable(p.originBackend) ? p.originBackend : null,
+        };
+  return {
+    ...spec,
+    ...homeOf,
+    choose: originFirstChooser({
+      now,
+      moveAfterS: o.resumeMoveAfterS,
+      moveHeadroom: o.resumeMoveHeadroom,
+      usable,
+    }),
   };
 }

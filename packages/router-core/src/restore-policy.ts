@@ -62,6 +62,13 @@ export interface RestoreSpec<T> {
   bufferPerProgram: number;
   /** Where a selected program goes (default: the room with the most remaining capacity). */
   choose?: RoomChooser<T>;
+  /**
+   * A program's home room (its origin, which holds its prefix cache), or null. When given, the
+   * placement runs twice: first every selected program whose need fits its home goes there
+   * (largest first), then the rest go where `choose` says. One pass would let a program that must
+   * move take the room another program's home had for it, which then has to move too.
+   */
+  homeOf?: (item: T) => string | null;
 }
 
 /** planRestore over candidate records (tests, simulation experiments). */
@@ -155,25 +162,42 @@ function selectByPriority<T>(
   return selected;
 }
 
-/** Largest first (stable, so priority order breaks ties), each where `spec.choose` says. */
+/**
+ * Largest first (stable, so priority order breaks ties), each where `spec.choose` says; with
+ * `spec.homeOf`, the programs that fit their home first.
+ */
 function placeLargestFirst<T>(selected: T[], open: Room[], spec: RestoreSpec<T>) {
   const { tokensOf, bufferPerProgram: buffer } = spec;
   const decreasing = sortedByKey(selected, (c) => TOKEN_KEY_MAX - tokensKey(tokensOf(c)));
-  const minNeed = tokensOf(decreasing[decreasing.length - 1]!) + buffer;
   const placements: Array<Placement<T>> = [];
-  for (const c of decreasing) {
+  const place = (c: T, at: number): void => {
+    const room = open[at]!;
+    const tokens = tokensOf(c);
+    placements.push({ item: c, backend: room.url });
+    room.remaining -= tokens + buffer;
+    room.activeTokens += tokens;
+    if (!(room.remaining > buffer)) open.splice(at, 1);
+  };
+  let rest = decreasing;
+  if (spec.homeOf) {
+    rest = [];
+    for (const c of decreasing) {
+      const home = spec.homeOf(c);
+      const at = home === null ? -1 : open.findIndex((r) => r.url === home);
+      if (at >= 0 && tokensOf(c) + buffer <= open[at]!.remaining) place(c, at);
+      else rest.push(c);
+    }
+  }
+  if (rest.length === 0) return placements;
+  const minNeed = tokensOf(rest[rest.length - 1]!) + buffer;
+  for (const c of rest) {
     if (open.length === 0) break;
     const best = mostRoom(open);
     if (minNeed > open[best]!.remaining) break;
-    const tokens = tokensOf(c);
-    const need = tokens + buffer;
+    const need = tokensOf(c) + buffer;
     const at = spec.choose ? spec.choose(c, open, best, need) : best;
-    const room = at >= 0 ? open[at] : undefined;
-    if (room === undefined || need > room.remaining) continue;
-    placements.push({ item: c, backend: room.url });
-    room.remaining -= need;
-    room.activeTokens += tokens;
-    if (!(room.remaining > buffer)) open.splice(at, 1);
+    if (at < 0 || need > open[at]!.remaining) continue;
+    place(c, at);
   }
   return placements;
 }

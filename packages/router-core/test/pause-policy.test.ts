@@ -115,6 +115,10 @@ describe("pause policy (tick, tr)", () => {
       victimPenalty: 1,
       gateQueuedBackends: true,
       tokenEstimate: "per-program",
+      // "Policy v2: resume placement".
+      resumePlacement: "origin-first",
+      resumeMoveAfterS: 60,
+      resumeMoveHeadroom: null,
     });
     expect(ORIGINAL_THUNDERAGENT_OPTIONS).toEqual({
       ...DEFAULT_ROUTER_OPTIONS,
@@ -132,6 +136,7 @@ describe("pause policy (tick, tr)", () => {
       victimPenalty: 0,
       gateQueuedBackends: false,
       tokenEstimate: "global",
+      resumePlacement: "best-fit",
     });
     // With the defaults: the 600-token buffer per program, and no sharing credit, queued or not.
     const r = new Router({ ...DEFAULT_ROUTER_OPTIONS }, [A]);

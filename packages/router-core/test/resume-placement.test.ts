@@ -4,7 +4,14 @@
  * take it and it waited `resumeMoveAfterS` or another backend has `resumeMoveHeadroom` × its need.
  */
 import { describe, expect, it } from "vitest";
-import { emptySnapshot, type Router, type RouterOptions } from "../src/index.js";
+import {
+  emptySnapshot,
+  planRestoreWith,
+  type RestoreSpec,
+  type Room,
+  type Router,
+  type RouterOptions,
+} from "../src/index.js";
 import { A, actStep, B, makeRouter, startRequest } from "./helpers.js";
 
 /** p1 (3000 tokens, acting) ran on A and was paused there at t = 2 (A shrank to 1000). */
@@ -18,7 +25,11 @@ function pausedOnA(opts: Partial<RouterOptions>): Router {
   return r;
 }
 
-const ORIGIN_FIRST = { resumePlacement: "origin-first", resumeMoveHeadroom: null } as const;
+const ORIGIN_FIRST = {
+  resumePlacement: "origin-first",
+  resumeMoveHeadroom: null,
+  resumeMoveAfterS: null,
+} as const;
 
 describe("resume placement", () => {
   it("best fit moves a resumed program to the roomiest backend; origin-first keeps it home", () => {
@@ -72,5 +83,46 @@ describe("resume placement", () => {
     expect(r.program("p1")!.state).toBe("paused"); // A still full: p1 waits for it
     r.setBackendHealth(A, false, 5);
     expect(r.tick(6).restored).toEqual([{ programId: "p1", backend: B, from: A }]);
+  });
+});
+
+describe("the home pass (planRestoreWith with homeOf)", () => {
+  interface Item {
+    id: string;
+    tokens: number;
+    home: string | null;
+  }
+  const spec = (rooms: Room[], homes: boolean): RestoreSpec<Item> => ({
+    tokensOf: (i) => i.tokens,
+    groupOf: () => 0,
+    rooms,
+    bufferPerProgram: 0,
+    // Move whenever the origin is full (the chooser's most permissive setting).
+    choose: (i, open, roomiest, need) => {
+      const at = open.findIndex((r) => r.url === i.home);
+      if (at >= 0 && need <= open[at]!.remaining) return at;
+      return need <= open[roomiest]!.remaining ? roomiest : -1;
+    },
+    ...(homes ? { homeOf: (i: Item) => i.home } : {}),
+  });
+  const rooms = (): Room[] => [
+    { url: A, remaining: 10, activeTokens: 0 },
+    { url: B, remaining: 7, activeTokens: 0 },
+  ];
+  const items: Item[] = [
+    { id: "x", tokens: 8, home: B },
+    { id: "y", tokens: 6, home: A },
+    { id: "z", tokens: 3, home: B },
+  ];
+  const placed = (homes: boolean) =>
+    planRestoreWith(items, spec(rooms(), homes)).map((p) => `${p.item.id}@${p.backend}`);
+
+  it("one pass: the largest, which must move, takes the other's home and both move", () => {
+    expect(placed(false)).toEqual([`x@${A}`, `y@${B}`]);
+  });
+
+  it("with homes first, the programs that fit their origin stay there; the rest fill what is left", () => {
+    // y (6) fits A (10) and z (3) fits B (7): both home, then x (8) fits neither (4, 4 left).
+    expect(placed(true)).toEqual([`y@${A}`, `z@${B}`]);
   });
 });

@@ -7,7 +7,9 @@
  *   cache) when its need fits there. Otherwise it moves to the roomiest backend only when it has
  *   waited `resumeMoveAfterS` seconds since its pause, or when that backend's room is at least
  *   `resumeMoveHeadroom` × its need; else it stays paused for this pass. A program without an
- *   origin (new) or whose origin is unhealthy is placed best-fit.
+ *   origin (new) or whose origin is unhealthy is placed best-fit. The pass places in two rounds
+ *   (restore-policy.ts, `homeOf`): first everyone whose need fits their origin, then the others,
+ *   so a program that moves never takes the room another one's origin had for it.
  *
  * Evidence: in an independent 4-replica study, best fit moved ~70 % of resumed programs to
  * another pod, and resuming on the origin gave 1.24× throughput. `migrations` counts resumes onto
