@@ -95,7 +95,7 @@ async function main(argv: readonly string[]): Promise<number> {
     secondSignalMs: 5_000,
   });
 
-  const summary = await runBatch({
+  const run = runBatch({
     subset: cli.subset,
     split: cli.split,
     slice: cli.slice,
@@ -110,6 +110,14 @@ async function main(argv: readonly string[]): Promise<number> {
     routerApiKey: cli.routerApiKey,
     signal: controller.signal,
   });
+  // The image check runs once the instances are known, inside the batch: a refusal there is a
+  // start-up refusal too (one line, exit 2), since no worker has started.
+  const summary = await run.catch((error: unknown) =>
+    error instanceof SwebenchError && error.code === "preflight_failed"
+      ? reportStartUpError(error)!
+      : Promise.reject(error),
+  );
+  if (typeof summary === "number") return summary;
   process.stdout.write(`${formatSummary(summary)}\n`);
   if (cli.exportJsonl) await writeExport(cli, summary);
   if (stopSignal) return signalExitCode(stopSignal);

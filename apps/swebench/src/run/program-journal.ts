@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { loadEnvironmentClass, type MiniConfig } from "@thunderagent/agent-core";
 import type { Logger } from "pino";
 import { z } from "zod";
-import { writeFileAtomic } from "../atomic-write.js";
+import { removeStaleTemps, writeFileAtomic } from "../atomic-write.js";
 import { releaseProgram } from "./release-program.js";
 
 const Entry = z.object({
@@ -80,6 +80,8 @@ export async function recoverPrograms(
 ): Promise<RecoveryResult> {
   const journal = new ProgramJournal(outputDir);
   await mkdir(journal.dir, { recursive: true });
+  // A run killed while it wrote an entry leaves write-file-atomic's temporary file beside it.
+  await removeStaleTemps(journal.dir);
   const entries = await journal.entries();
   const result: RecoveryResult = { released: 0, failed: 0, swept: 0 };
   const runs = new Map<string, string>();
