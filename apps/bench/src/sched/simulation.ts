@@ -19,7 +19,8 @@ import {
   type SimulationResult,
   type SimulationSetup,
 } from "./simulation-types.js";
-import { ProgramContext, TokenSource, freshIds } from "./token-context.js";
+import { stepRequest } from "./step-request.js";
+import { ProgramContext, TokenSource } from "./token-context.js";
 import { InstancePool } from "./workload.js";
 
 export type { MemorySample, SimulationResult, SimulationSetup } from "./simulation-types.js";
@@ -283,41 +284,11 @@ class Simulation implements GatewayHost {
   }
 
   private sendStep(agent: Agent, t: number): void {
-    const ctx = agent.ctx!;
-    const step = agent.script.steps[agent.step]!;
-    const w = this.setup.workload;
-    const requestId = `${agent.programId}-s${agent.step + 1}`;
-    const req: SimEngineRequest = {
-      id: requestId,
-      promptTokens: ctx.view(),
-      maxTokens: w.maxCompletionTokens,
-      outputTokens: step.outputTokens,
-      programId: agent.programId,
-      toolKey: step.toolKey,
-      // mini-swe-agent's vLLM client (the Continuum fork's and ThunderAgent's) sets is_last_step
-      // from the step limit only, `n_calls + 1 >= step_limit`: a program that submits earlier
-      // has no last step. The trajectories are truncated at the limit (`steps.max`).
-      isLastStep: agent.step + 1 >= agent.script.stepLimit,
-    };
-    if (w.outputReusable) {
-      agent.replyIds = freshIds(this.tokens, step.outputTokens);
-      req.outputTokenIds = agent.replyIds;
-    }
-    const call: Call = {
-      requestId,
-      programId: agent.programId,
-      serial: agent.serial,
-      // The rendered JSON body: ~charsPerToken per token plus per-message framing.
-      payloadChars: Math.round(ctx.length * w.charsPerToken) + 64 * (2 * agent.step + 2),
-      arrivedAt: t,
-      forwardedAt: t,
-      backend: -1,
-      firstTokenAt: null,
-    };
+    const { req, call } = stepRequest(agent, this.setup.workload, this.tokens, t);
     agent.phase = "llm";
-    this.calls.set(requestId, call);
-    this.callAgent.set(requestId, agent);
-    this.engineReqs.set(requestId, req);
+    this.calls.set(call.requestId, call);
+    this.callAgent.set(call.requestId, agent);
+    this.engineReqs.set(call.requestId, req);
     this.gateway.submit(call, t);
   }
 }
