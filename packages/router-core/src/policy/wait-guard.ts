@@ -65,12 +65,42 @@ function roomOf(s: RouterState, url: string): number {
   return b ? remainingCapacity(b, s.cap) : Number.NEGATIVE_INFINITY;
 }
 
+/**
+ * Each backend's swappable programs and the room swapping them all would free, computed once per
+ * tick and dropped for a backend when the guard pauses or restores there (a tick with many overdue
+ * programs would otherwise sort every backend's programs once per overdue program).
+ */
+class SwapView {
+  readonly #lists = new Map<string, { victims: Program[]; freed: number }>();
+
+  constructor(
+    private readonly s: RouterState,
+    private readonly now: number,
+  ) {}
+
+  of(url: string): { victims: Program[]; freed: number } {
+    let v = this.#lists.get(url);
+    if (v === undefined) {
+      const victims = swappable(this.s, url, this.now);
+      let freed = 0;
+      for (const p of victims) freed += freedBy(p, this.s);
+      v = { victims, freed };
+      this.#lists.set(url, v);
+    }
+    return v;
+  }
+
+  changed(url: string): void {
+    this.#lists.delete(url);
+  }
+}
+
 /** The backend for overdue `p`: its healthy, unheld origin, else the most room it could make. */
 function targetOf(
   s: RouterState,
   p: Program,
   held: ReadonlySet<string>,
-  now: number,
+  view: SwapView,
 ): string | null {
   const origin = p.originBackend !== null ? s.backends.get(p.originBackend) : undefined;
   if (origin?.healthy && !held.has(origin.url)) return origin.url;
@@ -78,8 +108,7 @@ function targetOf(
   let bestRoom = Number.NEGATIVE_INFINITY;
   for (const b of s.backendList) {
     if (!b.healthy || held.has(b.url)) continue;
-    let room = roomOf(s, b.url);
-    for (const v of swappable(s, b.url, now)) room += freedBy(v, s);
+    const room = roomOf(s, b.url) + view.of(b.url).freed;
     if (room > bestRoom) {
       bestRoom = room;
       best = b.url;
@@ -96,14 +125,15 @@ export function guardWaits(s: RouterState, now: number, result: TickResult): Rea
   const afterS = s.opts.waitGuardAfterS;
   const held = new Set<string>();
   if (afterS === null || s.queue.size === 0) return held;
+  const view = new SwapView(s, now);
   for (const p of overduePrograms(s, now, afterS)) {
-    const url = targetOf(s, p, held, now);
+    const url = targetOf(s, p, held, view);
     if (url === null) break; // no healthy backend left to serve or hold
     const need = reservedTokens(p) + s.opts.bufferPerProgram;
     let room = roomOf(s, url);
     if (room < need) {
       const victims: Program[] = [];
-      for (const v of swappable(s, url, now)) {
+      for (const v of view.of(url).victims) {
         if (room >= need) break;
         victims.push(v);
         room += freedBy(v, s);
@@ -120,6 +150,7 @@ export function guardWaits(s: RouterState, now: number, result: TickResult): Rea
     }
     const from = p.originBackend;
     s.restore(p, url, now, false, result.resumed);
+    view.changed(url);
     s.counters.guardRestores++;
     result.restored.push({ programId: p.id, backend: url, from });
   }
