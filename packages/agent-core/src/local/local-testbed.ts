@@ -2,17 +2,14 @@
  * A `/testbed`-like git repository on the host for the `local` environment class: the instance's
  * `repo_files` (the sample dataset carries them) written into a fresh directory and committed
  * with a fixed author and date, so the base commit is reproducible. Instances without files get
- * an empty repository.
+ * an empty repository. Its `git` commands go through the command spawner (spawner.ts).
  * @module
  */
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve, sep } from "node:path";
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { AgentCoreError } from "../errors.js";
-
-const execFileAsync = promisify(execFile);
+import { sharedSpawner } from "./spawner.js";
 
 const GIT_ENV = {
   GIT_AUTHOR_NAME: "ThunderAgent",
@@ -57,15 +54,38 @@ export async function createTestbed(
       await mkdir(dirname(target), { recursive: true });
       await writeFile(target, content);
     }
-    const git = (...args: string[]) =>
-      execFileAsync("git", args, { cwd: dir, env: { ...process.env, ...GIT_ENV } });
-    await git("init", "-q", "-b", "main");
-    await git("add", "-A");
-    await git("commit", "-q", "--allow-empty", "-m", "base");
-    const head = await git("rev-parse", "HEAD");
-    return { dir, baseCommit: String(head.stdout).trim(), remove };
+    const head = await git(dir, "init", "-q", "-b", "main")
+      .then(() => git(dir, "add", "-A"))
+      .then(() => git(dir, "commit", "-q", "--allow-empty", "-m", "base"))
+      .then(() => git(dir, "rev-parse", "HEAD"));
+    return { dir, baseCommit: head.trim(), remove };
   } catch (error) {
     await remove();
     throw error;
   }
+}
+
+/**
+ * `git args` in `dir`, forked by this process's command spawner (like the environment's
+ * commands, so the process running the agents does not fork); its output, or an error with it.
+ */
+async function git(dir: string, ...args: string[]): Promise<string> {
+  const env = Object.fromEntries(
+    Object.entries({ ...process.env, ...GIT_ENV }).filter(
+      (e): e is [string, string] => e[1] !== undefined,
+    ),
+  );
+  const r = await sharedSpawner().run({
+    file: "git",
+    args,
+    cwd: dir,
+    env,
+    backstopMs: 120_000,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  if (r.code !== 0) {
+    const why = `git ${args[0]} failed (${r.code ?? r.signal}): ${r.output.trim()}`;
+    throw new AgentCoreError("testbed_failed", why);
+  }
+  return r.output;
 }
