@@ -39,7 +39,7 @@ export function sharedProject(name: string, overrides: TestUserConfig = {}) {
  * listens, connects, spawns or makes a temp directory, so a misfiled test shows up at once.
  */
 export const INTEGRATION_TESTS: Record<string, readonly string[]> = {
-  "packages/cli-kit": ["test/shutdown-process.test.ts"],
+  "packages/cli-kit": ["test/entry-process.test.ts", "test/shutdown-process.test.ts"],
   "packages/protocol": [],
   "packages/router-core": [],
   "packages/engine-sim": [
@@ -59,6 +59,7 @@ export const INTEGRATION_TESTS: Record<string, readonly string[]> = {
     "test/docker-environment.test.ts",
     "test/environment-registry.test.ts",
     "test/local-environment.test.ts",
+    "test/local-spawner.test.ts",
     "test/openai-model.test.ts",
   ],
   "apps/proxy": [
@@ -99,6 +100,7 @@ export const INTEGRATION_TESTS: Record<string, readonly string[]> = {
     "test/dashboard-url.test.ts",
     "test/end-to-end.test.ts",
     "test/process.test.ts",
+    "test/program-journal.test.ts",
     "test/run-batch.test.ts",
     "test/procs.test.ts",
     "test/router-preflight.test.ts",

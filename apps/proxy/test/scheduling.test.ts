@@ -85,6 +85,9 @@ describe("migration between two backends", () => {
       router: "tr",
       bufferPerProgram: 100,
       sharedCredit: "always",
+      // The original's placement: a restore goes to the roomiest backend at once (the default,
+      // origin-first, waits 60 s for the origin first; policy-scenarios.test.ts covers it).
+      resumePlacement: "best-fit",
     });
     closers.push(() => proxy.close());
     // e2 is not up yet: both programs land on e1.
