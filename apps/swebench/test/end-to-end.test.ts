@@ -6,11 +6,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type StartedEngineServer, startEngineServer } from "@thunderagent/engine-sim";
-import { buildApp, createRouter, makeConfig } from "@thunderagent/proxy";
+import type { StartedEngineServer } from "@thunderagent/engine-sim";
 import { ProgramsResponse, parseOrThrow } from "@thunderagent/protocol";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadInstances, resolveConfig, runBatch } from "../src/index.js";
+import { proxyInFront, scriptedEngine } from "./helpers/servers.js";
 import { readValidatedOutput } from "./helpers/validate-output.js";
 
 const closers: Array<() => Promise<void>> = [];
@@ -20,19 +20,8 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-async function engine(): Promise<StartedEngineServer> {
-  const e = await startEngineServer({
-    timeScale: 0.01,
-    enablePromptTokensDetails: true,
-    maxModelLen: 131072,
-    scripted: {
-      seed: 7,
-      steps: { median: 4, p90: 6, min: 3, max: 8 },
-      outputTokens: { median: 60, p90: 200, min: 24, max: 400 },
-    },
-  });
-  closers.push(() => e.close());
-  return e;
+function engine(): Promise<StartedEngineServer> {
+  return scriptedEngine(closers);
 }
 
 async function runSample(baseUrl: string, specs: string[] = ["swebench.yaml"]) {
@@ -97,15 +86,7 @@ describe("end to end on the sample dataset (local environment, 3 workers)", () =
 
   it("runner → proxy → engine-sim: programs carry program_id and all are released", async () => {
     const e = await engine();
-    const config = makeConfig({
-      host: "127.0.0.1",
-      port: 0,
-      backends: [e.url],
-      metricsInterval: 1,
-    });
-    const app = await buildApp({ config, router: createRouter(config) });
-    const proxyUrl = await app.listen({ host: "127.0.0.1", port: 0 });
-    closers.push(() => app.close());
+    const proxyUrl = await proxyInFront(closers, e.url);
     // Watch /programs while the run goes on: the proxy must see our programs, then drop them.
     const seen = new Set<string>();
     let polling = true;

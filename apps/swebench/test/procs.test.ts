@@ -6,9 +6,10 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type StartedEngineServer, startEngineServer } from "@thunderagent/engine-sim";
+import type { StartedEngineServer } from "@thunderagent/engine-sim";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadInstances, resolveConfig, runBatch } from "../src/index.js";
+import { scriptedEngine } from "./helpers/servers.js";
 import { readValidatedOutput } from "./helpers/validate-output.js";
 
 const closers: Array<() => Promise<void>> = [];
@@ -18,19 +19,8 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-async function engine(timeScale: number): Promise<StartedEngineServer> {
-  const e = await startEngineServer({
-    timeScale,
-    enablePromptTokensDetails: true,
-    maxModelLen: 131072,
-    scripted: {
-      seed: 7,
-      steps: { median: 4, p90: 6, min: 3, max: 8 },
-      outputTokens: { median: 60, p90: 200, min: 24, max: 400 },
-    },
-  });
-  closers.push(() => e.close());
-  return e;
+function engine(timeScale: number): Promise<StartedEngineServer> {
+  return scriptedEngine(closers, timeScale);
 }
 
 function alive(pid: number): boolean {

@@ -6,7 +6,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { startEngineServer } from "@thunderagent/engine-sim";
-import { buildApp, createRouter, makeConfig } from "@thunderagent/proxy";
+import { proxyInFront } from "./helpers/servers.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { preflight, resolveConfig } from "../src/index.js";
 
@@ -42,15 +42,7 @@ describe("start-up check of the router's /health", () => {
   it("a real proxy in front of engine-sim passes", async () => {
     const e = await startEngineServer({ timeScale: 0.01, maxModelLen: 131072 });
     closers.push(() => e.close());
-    const config = makeConfig({
-      host: "127.0.0.1",
-      port: 0,
-      backends: [e.url],
-      metricsInterval: 1,
-    });
-    const app = await buildApp({ config, router: createRouter(config) });
-    const proxyUrl = await app.listen({ host: "127.0.0.1", port: 0 });
-    closers.push(() => app.close());
+    const proxyUrl = await proxyInFront(closers, e.url);
     await expect(preflight(configFor(`${proxyUrl}/v1`))).resolves.toBeUndefined();
   }, 60_000);
 
