@@ -22,7 +22,9 @@ export function standInPath(): string {
   return `${BIN}${delimiter}${process.env.PATH ?? ""}`;
 }
 
-let nextPort = 20000 + Math.floor(Math.random() * 20000);
+// Below Linux's ephemeral range (32768 up): a port there may be held by any outgoing connection
+// on the machine, and a stand-in that cannot bind leaves the orchestrator waiting on its health.
+let nextPort = 20000 + Math.floor(Math.random() * 12000);
 /** Distinct ports per test (files run in parallel workers; a random base avoids clashes). */
 export function ports(n: number): number[] {
   const out = Array.from({ length: n }, (_, i) => nextPort + i);
