@@ -8,12 +8,13 @@ import { histogramSamples, type MetricFamily, type Sample } from "./exposition.j
 
 const P = "thunderagent_";
 
-function counter(name: string, help: string, value: number): MetricFamily {
-  return { name: `${P}${name}`, help, type: "counter", samples: [{ value }] };
-}
-
-function labelledCounter(name: string, help: string, samples: Sample[]): MetricFamily {
-  return { name: `${P}${name}`, help, type: "counter", samples };
+function counter(name: string, help: string, samples: Sample[] | number): MetricFamily {
+  return {
+    name: `${P}${name}`,
+    help,
+    type: "counter",
+    samples: typeof samples === "number" ? [{ value: samples }] : samples,
+  };
 }
 
 function gauge(name: string, help: string, samples: Sample[] | number): MetricFamily {
@@ -217,10 +218,10 @@ function proxyFamilies(ctx: ProxyContext): MetricFamily[] {
       "Streams forwarded, every route (by route: route_streams_total).",
       sum(routes.map((r) => r.streams)),
     ),
-    labelledCounter("route_requests_total", "Data-plane requests accepted, by wire format.", [
+    counter("route_requests_total", "Data-plane requests accepted, by wire format.", [
       ...routeSamples(c, "requests"),
     ]),
-    labelledCounter("route_streams_total", "Streams forwarded, by wire format.", [
+    counter("route_streams_total", "Streams forwarded, by wire format.", [
       ...routeSamples(c, "streams"),
     ]),
     gauge("inflight_requests", "Data-plane requests being served or waiting.", c.inflight),
