@@ -5,6 +5,7 @@
  * (reproduce's, engine-sim's `EngineSimError` when a server does not start).
  * @module
  */
+import { CodedError } from "@thunderagent/protocol";
 
 export type BenchErrorCode =
   /** bench:vs-original: the Python original's router failed before it answered. */
@@ -32,16 +33,6 @@ export type BenchErrorCode =
   /** bench:proxy: wrk failed or printed no result. */
   | "wrk_failed";
 
-export class BenchError extends Error {
+export class BenchError extends CodedError<BenchErrorCode> {
   override readonly name: string = "BenchError";
-  /** Whether the same call may succeed if tried again. */
-  readonly retryable: boolean;
-  constructor(
-    readonly code: BenchErrorCode,
-    message: string,
-    options?: { cause?: unknown; retryable?: boolean },
-  ) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.retryable = options?.retryable ?? false;
-  }
 }

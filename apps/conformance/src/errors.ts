@@ -5,6 +5,7 @@
  * uses keep their own base (engine-sim's `EngineSimError` when a router does not start).
  * @module
  */
+import { CodedError } from "@thunderagent/protocol";
 
 export type ConformanceErrorCode =
   /** A scenario file that does not parse or validate. */
@@ -22,16 +23,6 @@ export type ConformanceErrorCode =
   /** A scenario whose replay failed (the cause, with the router's output). */
   | "scenario_failed";
 
-export class ConformanceError extends Error {
+export class ConformanceError extends CodedError<ConformanceErrorCode> {
   override readonly name: string = "ConformanceError";
-  /** Whether the same call may succeed if tried again. */
-  readonly retryable: boolean;
-  constructor(
-    readonly code: ConformanceErrorCode,
-    message: string,
-    options?: { cause?: unknown; retryable?: boolean },
-  ) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.retryable = options?.retryable ?? false;
-  }
 }

@@ -5,6 +5,7 @@
  * never by `name` or message text. The subclasses keep their names.
  * @module
  */
+import { CodedError } from "@thunderagent/protocol";
 
 export type ReproduceErrorCode =
   /** The options do not make a runnable plan (PlanError). */
@@ -30,16 +31,6 @@ export type ReproduceErrorCode =
   /** Before a sweep cell: a backend, the router or the Docker host does not answer (PreflightError). */
   | "preflight";
 
-export class ReproduceError extends Error {
+export class ReproduceError extends CodedError<ReproduceErrorCode> {
   override readonly name: string = "ReproduceError";
-  /** Whether the same call may succeed if tried again (a server that was slow to start). */
-  readonly retryable: boolean;
-  constructor(
-    readonly code: ReproduceErrorCode,
-    message: string,
-    options?: { cause?: unknown; retryable?: boolean },
-  ) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.retryable = options?.retryable ?? false;
-  }
 }

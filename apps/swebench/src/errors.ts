@@ -6,6 +6,7 @@
  * @module
  */
 import { AgentCoreError } from "@thunderagent/agent-core";
+import { CodedError } from "@thunderagent/protocol";
 
 export type SwebenchErrorCode =
   | "usage"
@@ -15,18 +16,8 @@ export type SwebenchErrorCode =
   | "dataset_unavailable"
   | "preflight_failed";
 
-export class SwebenchError extends Error {
+export class SwebenchError extends CodedError<SwebenchErrorCode> {
   override readonly name: string = "SwebenchError";
-  /** Whether the same call may succeed if tried again (a datasets server that was down). */
-  readonly retryable: boolean;
-  constructor(
-    readonly code: SwebenchErrorCode,
-    message: string,
-    options?: { cause?: unknown; retryable?: boolean },
-  ) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.retryable = options?.retryable ?? false;
-  }
 }
 
 /** A bad flag or flag value (exit 2 with the usage text). */

@@ -6,6 +6,7 @@
  * (mini-swe-agent's `type(e).__name__`).
  * @module
  */
+import { CodedError } from "@thunderagent/protocol";
 
 export type AgentCoreErrorCode =
   | "invalid_config"
@@ -16,18 +17,8 @@ export type AgentCoreErrorCode =
   | "environment_unavailable"
   | "testbed_failed";
 
-export class AgentCoreError extends Error {
+export class AgentCoreError extends CodedError<AgentCoreErrorCode> {
   override readonly name: string = "AgentCoreError";
-  /** Whether the same call may succeed if tried again (an engine that was busy, say). */
-  readonly retryable: boolean;
-  constructor(
-    readonly code: AgentCoreErrorCode,
-    message: string,
-    options?: { cause?: unknown; retryable?: boolean },
-  ) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.retryable = options?.retryable ?? false;
-  }
 }
 
 /** A config layer or the merged config is invalid (bad YAML, wrong type, unknown class…). */

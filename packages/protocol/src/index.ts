@@ -53,6 +53,7 @@ export {
   formatSeconds,
 } from "./step-profile.js";
 export type { DecodeStepProfilesOptions } from "./step-profile.js";
+export { CodedError } from "./coded-error.js";
 export { hashString, lognormal, mulberry32, normal } from "./random.js";
 export { Prediction, Predictions, SweBenchInstance, sweBenchImageName } from "./swebench.js";
 export { ExitStatus, StepTiming, Trajectory, TrajectoryMessage } from "./trajectory.js";

@@ -4,6 +4,7 @@
  * text. Pure like the rest of the package (nothing here does I/O, so nothing is retryable).
  * @module
  */
+import { CodedError } from "@thunderagent/protocol";
 
 export type RouterCoreErrorCode =
   /** A Router built without backends. */
@@ -19,13 +20,6 @@ export type RouterCoreErrorCode =
   /** A request id that is already in flight or waiting. */
   | "duplicate_request";
 
-export class RouterCoreError extends Error {
+export class RouterCoreError extends CodedError<RouterCoreErrorCode> {
   override readonly name: string = "RouterCoreError";
-  constructor(
-    readonly code: RouterCoreErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-  }
 }

@@ -6,6 +6,7 @@
  * lives in the model, the package's pure bottom layer, so that every part can import it.
  * @module
  */
+import { CodedError } from "@thunderagent/protocol";
 
 export type EngineSimErrorCode =
   /** A request id that is already in the engine. */
@@ -21,16 +22,6 @@ export type EngineSimErrorCode =
   /** A server started as a child process did not answer `/health` in time. */
   | "health_timeout";
 
-export class EngineSimError extends Error {
+export class EngineSimError extends CodedError<EngineSimErrorCode> {
   override readonly name: string = "EngineSimError";
-  /** Whether the same call may succeed if tried again (a server that was slow to start). */
-  readonly retryable: boolean;
-  constructor(
-    readonly code: EngineSimErrorCode,
-    message: string,
-    options?: { cause?: unknown; retryable?: boolean },
-  ) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.retryable = options?.retryable ?? false;
-  }
 }
