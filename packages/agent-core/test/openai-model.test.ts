@@ -1,5 +1,6 @@
 import { type Server, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import OpenAI from "openai";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   ContextLengthExceededError,
@@ -8,9 +9,15 @@ import {
   backoffDelayS,
   exponentialRetryPolicy,
   matchContextLength,
+  normalizeError,
 } from "../src/index.js";
 
-type Handler = (body: Record<string, unknown>) => { status: number; body: string; sse?: boolean };
+type Handler = (body: Record<string, unknown>) => {
+  status: number;
+  body: string;
+  sse?: boolean;
+  headers?: Record<string, string>;
+};
 
 let server: Server | null = null;
 const requests: Record<string, unknown>[] = [];
@@ -27,6 +34,7 @@ async function serve(handlers: Handler[]): Promise<string> {
       const out = h(body);
       res.writeHead(out.status, {
         "content-type": out.sse ? "text/event-stream" : "application/json",
+        ...out.headers,
       });
       res.end(out.body);
     });
@@ -165,6 +173,35 @@ describe("OpenAIModel", () => {
     });
     expect(requests).toHaveLength(1);
     expect(sleeps).toEqual([]);
+  });
+
+  it("an HTTP error is the SDK's error class, with the response's headers and a text body's message", async () => {
+    const text = () => ({
+      status: 503,
+      body: "overloaded",
+      headers: { "content-type": "text/plain", "retry-after": "7" },
+    });
+    const model = makeModel(await serve([text]), { retry: { max_attempts: 1 } });
+    const err = await model.query([{ role: "user", content: "hi" }]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.InternalServerError);
+    expect((err as Error).message).toBe("503 overloaded");
+    expect(normalizeError(err)).toMatchObject({ status: 503, retryAfterS: 7 });
+  });
+
+  it("a request timeout and an abort are the SDK's errors", async () => {
+    server = createServer(() => undefined); // never answers
+    await new Promise<void>((r) => server!.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+    const slow = makeModel(url, { timeout: 0.2, retry: { max_attempts: 1 } });
+    const timedOut = await slow.query([{ role: "user", content: "hi" }]).catch((e: unknown) => e);
+    expect(timedOut).toBeInstanceOf(OpenAI.APIConnectionTimeoutError);
+    const abort = new AbortController();
+    const pending = makeModel(url).query([{ role: "user", content: "hi" }], {
+      signal: abort.signal,
+    });
+    setTimeout(() => abort.abort(), 50);
+    expect(await pending.catch((e: unknown) => e)).toBeInstanceOf(OpenAI.APIUserAbortError);
+    server.closeAllConnections();
   });
 
   it("gives up after max_attempts", async () => {

@@ -8,7 +8,7 @@
  */
 import OpenAI from "openai";
 import type { ModelUsage, WireToolCall } from "./model.js";
-import { readSseData } from "./sse-reader.js";
+import { SseDataParser } from "./sse-reader.js";
 
 export interface StreamedReply {
   content: string;
@@ -18,49 +18,71 @@ export interface StreamedReply {
   usage: ModelUsage | null;
 }
 
-type Chunk = Partial<OpenAI.ChatCompletionChunk> & { error?: unknown };
-
+/**
+ * Reads the stream's events into one reply; `headers` gives the response's headers for the
+ * `APIError` of a mid-stream error event.
+ */
 export async function readChatStream(
-  response: Response,
+  body: AsyncIterable<Uint8Array | string>,
+  headers: () => Headers,
   now: () => number,
 ): Promise<StreamedReply> {
-  const parts: string[] = [];
-  const calls: WireToolCall[] = [];
-  let firstToken: number | null = null;
-  let usage: ModelUsage | null = null;
-  let finishReason: string | null = null;
-  let done = false;
-  for await (const data of readSseData(response.body)) {
-    if (done || data === "[DONE]") {
-      done = true;
-      continue;
+  const reply = new ReplyBuilder(now);
+  const parser = new SseDataParser();
+  for await (const chunk of body) {
+    for (const data of parser.push(chunk)) reply.add(data, headers);
+  }
+  for (const data of parser.end()) reply.add(data, headers);
+  return reply.done();
+}
+
+type Chunk = Partial<OpenAI.ChatCompletionChunk> & { error?: unknown };
+
+/** One reply assembled event by event (the events after `[DONE]` are read and ignored). */
+class ReplyBuilder {
+  readonly #parts: string[] = [];
+  readonly #calls: WireToolCall[] = [];
+  #firstToken: number | null = null;
+  #usage: ModelUsage | null = null;
+  #finishReason: string | null = null;
+  #done = false;
+
+  constructor(readonly now: () => number) {}
+
+  add(data: string, headers: () => Headers): void {
+    if (this.#done || data === "[DONE]") {
+      this.#done = true;
+      return;
     }
     const chunk = JSON.parse(data) as Chunk;
     if (chunk.error !== undefined && chunk.error !== null) {
       const err = chunk.error as { message?: unknown };
       const message = typeof err.message === "string" ? err.message : JSON.stringify(chunk.error);
-      throw new OpenAI.APIError(undefined, chunk.error as object, message, response.headers);
+      throw new OpenAI.APIError(undefined, chunk.error as object, message, headers());
     }
     const choice = chunk.choices?.[0];
     const delta = choice?.delta;
     if (delta?.content) {
-      if (firstToken === null) firstToken = now();
-      parts.push(delta.content);
+      if (this.#firstToken === null) this.#firstToken = this.now();
+      this.#parts.push(delta.content);
     }
     if (delta?.tool_calls) {
-      if (firstToken === null) firstToken = now();
-      for (const d of delta.tool_calls) addToolCallDelta(calls, d);
+      if (this.#firstToken === null) this.#firstToken = this.now();
+      for (const d of delta.tool_calls) addToolCallDelta(this.#calls, d);
     }
-    if (choice?.finish_reason) finishReason = choice.finish_reason;
-    if (chunk.usage) usage = usageOf(chunk.usage);
+    if (choice?.finish_reason) this.#finishReason = choice.finish_reason;
+    if (chunk.usage) this.#usage = usageOf(chunk.usage);
   }
-  return {
-    content: parts.join(""),
-    toolCalls: calls.filter(Boolean),
-    finishReason,
-    firstToken,
-    usage,
-  };
+
+  done(): StreamedReply {
+    return {
+      content: this.#parts.join(""),
+      toolCalls: this.#calls.filter(Boolean),
+      finishReason: this.#finishReason,
+      firstToken: this.#firstToken,
+      usage: this.#usage,
+    };
+  }
 }
 
 function addToolCallDelta(

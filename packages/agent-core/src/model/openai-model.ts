@@ -1,14 +1,16 @@
 /**
- * The model adapter on the official `openai` SDK, with the semantics of ThunderAgent's vLLM model
+ * The model adapter for OpenAI-compatible chat APIs, with the semantics of ThunderAgent's vLLM model
  * for mini-swe-agent: `program_id` at the top level of every request (where the router reads it),
  * `stream: true` by default with `stream_options.include_usage`, `max_completion_tokens` 2048
  * unless set, the temperature and other OpenAI parameters from `model_kwargs`, our own retries
- * (the SDK's are off) and vLLM's context-length errors turned into ContextLengthExceededError.
+ * and vLLM's context-length errors turned into ContextLengthExceededError. The request goes out on
+ * undici (chat-http.ts), its errors shaped as the `openai` SDK's.
  * @module
  */
 import OpenAI from "openai";
 import type { ModelSection } from "../config/mini-config.js";
 import { matchContextLength } from "./context-length.js";
+import { postChat, responseHeaders } from "./chat-http.js";
 import { readChatStream, toolCallsOf, usageOf } from "./chat-stream.js";
 import {
   type ChatMessage,
@@ -53,14 +55,11 @@ export interface OpenAIModelOptions {
   retryPolicy?: RetryPolicy;
   /** Called before each retry (for logs). */
   onRetry?: (info: { attempt: number; delayS: number; error: unknown }) => void;
-  /** Overrides the SDK client (tests); by default one is built from the config. */
-  client?: OpenAI;
 }
 
 export class OpenAIModel implements Model {
   readonly modelName: string;
   #nCalls = 0;
-  readonly #client: OpenAI;
   readonly #config: ModelSection;
   readonly #programId: string;
   readonly #dockerIds: readonly string[];
@@ -78,15 +77,6 @@ export class OpenAIModel implements Model {
     this.#sleep = options.sleep ?? abortableSleep;
     this.#policy = options.retryPolicy ?? exponentialRetryPolicy(options.config.retry);
     this.#onRetry = options.onRetry;
-    this.#client =
-      options.client ??
-      new OpenAI({
-        baseURL: resolveBaseUrl(options.config),
-        apiKey: options.config.api_key || "EMPTY",
-        maxRetries: 0,
-        fetch: nestLegacyErrorBodies,
-        timeout: options.config.timeout === null ? 24 * 3600_000 : options.config.timeout * 1000,
-      });
   }
 
   get nCalls(): number {
@@ -160,28 +150,28 @@ export class OpenAIModel implements Model {
     body: Record<string, unknown>,
     signal: AbortSignal | undefined,
   ): Promise<Omit<ModelResponse, "attempts">> {
-    const requestOptions = signal ? { signal } : {};
-    if (!this.#config.stream) {
-      const res = (await this.#client.chat.completions.create(
-        body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming,
-        requestOptions,
-      )) as OpenAI.ChatCompletion;
-      const choice = res.choices[0];
+    const config = this.#config;
+    const res = await postChat({
+      baseUrl: resolveBaseUrl(config),
+      apiKey: config.api_key || "EMPTY",
+      body: JSON.stringify(body),
+      timeoutMs: config.timeout === null ? null : config.timeout * 1000,
+      signal,
+    });
+    if (!config.stream) {
+      const completion = (await res.body.json()) as OpenAI.ChatCompletion;
+      const choice = completion.choices[0];
       return {
         content: choice?.message.content ?? "",
         toolCalls: toolCallsOf(choice?.message),
         finishReason: choice?.finish_reason ?? null,
         firstToken: null,
         lastToken: this.#now(),
-        usage: usageOf(res.usage),
+        usage: usageOf(completion.usage),
       };
     }
-    // The SDK builds and sends the request and turns HTTP errors into APIError; the body is read
-    // with a linear-time SSE reader (see sse-reader.ts).
-    const response = await this.#client.chat.completions
-      .create(body as unknown as OpenAI.ChatCompletionCreateParamsStreaming, requestOptions)
-      .asResponse();
-    const reply = await readChatStream(response, this.#now);
+    res.body.setEncoding("utf8");
+    const reply = await readChatStream(res.body, () => responseHeaders(res), this.#now);
     const lastToken = this.#now();
     return { ...reply, firstToken: reply.firstToken ?? lastToken, lastToken };
   }
@@ -194,32 +184,6 @@ function wireMessage(m: ChatMessage): Record<string, unknown> {
   if (m.tool_call_id !== undefined) out["tool_call_id"] = m.tool_call_id;
   return out;
 }
-
-/**
- * vLLM ≤ 0.10.0 answers errors flat (`{"object":"error","message":…}`); the SDK only reads the
- * nested `{"error":{…}}` form, so flat bodies are nested before the SDK sees them.
- */
-export const nestLegacyErrorBodies: typeof fetch = async (input, init) => {
-  const res = await fetch(input, init);
-  if (res.ok || !(res.headers.get("content-type") ?? "").includes("json")) return res;
-  const text = await res.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return new Response(text, {
-      status: res.status,
-      statusText: res.statusText,
-      headers: res.headers,
-    });
-  }
-  const flat = typeof body === "object" && body !== null && !("error" in body) && "message" in body;
-  return new Response(flat ? JSON.stringify({ error: body }) : text, {
-    status: res.status,
-    statusText: res.statusText,
-    headers: res.headers,
-  });
-};
 
 /** `model_kwargs.api_base`/`base_url` (litellm style) win over `base_url`, as in the seed. */
 export function resolveBaseUrl(config: ModelSection): string {

@@ -1,40 +1,58 @@
 /**
- * A linear-time reader for server-sent events: yields the `data` of each event (multi-line data
- * joined with "\n"). vLLM sends `data: <json>\n\n` per chunk; the openai SDK's own SSE iterator
- * copies its byte buffer once per event, which dominated the agent's CPU at 128 concurrent
- * streams, so the adapter reads the raw response body with this instead.
+ * A linear-time reader for server-sent events: the `data` of each event (multi-line data joined
+ * with "\n"). vLLM sends `data: <json>\n\n` per chunk. `SseDataParser` is synchronous, chunk by
+ * chunk (the model adapter parses every event of a network read in one go, without a promise per
+ * event); `readSseData` is the same as an async iterator of events.
  * @module
  */
 
-export async function* readSseData(
-  body: AsyncIterable<Uint8Array> | null | undefined,
-): AsyncGenerator<string> {
-  if (!body) return;
-  const decoder = new TextDecoder();
-  let buffer = "";
-  let data: string[] = [];
+export class SseDataParser {
+  readonly #decoder = new TextDecoder();
+  #buffer = "";
+  #data: string[] = [];
 
-  function* lines(final: boolean): Generator<string> {
+  /** The data of each event that `chunk` completes. */
+  push(chunk: Uint8Array | string): string[] {
+    this.#buffer +=
+      typeof chunk === "string" ? chunk : this.#decoder.decode(chunk, { stream: true });
+    return this.#lines(false);
+  }
+
+  /** The end of the stream: the events still open (a missing final blank line ends one). */
+  end(): string[] {
+    this.#buffer += this.#decoder.decode();
+    const out = this.#lines(true);
+    if (this.#data.length > 0) {
+      out.push(this.#data.join("\n"));
+      this.#data = [];
+    }
+    return out;
+  }
+
+  #lines(final: boolean): string[] {
+    const out: string[] = [];
+    const buffer = this.#buffer;
     let start = 0;
     for (;;) {
       const nl = buffer.indexOf("\n", start);
       if (nl === -1) break;
-      yield buffer.slice(start, nl);
+      this.#line(buffer.slice(start, nl), out);
       start = nl + 1;
     }
-    buffer = buffer.slice(start);
-    if (final && buffer !== "") {
-      yield buffer;
-      buffer = "";
+    this.#buffer = start === 0 ? buffer : buffer.slice(start);
+    if (final && this.#buffer !== "") {
+      this.#line(this.#buffer, out);
+      this.#buffer = "";
     }
+    return out;
   }
 
-  function* handle(rawLine: string): Generator<string> {
+  #line(rawLine: string, out: string[]): void {
     const line = rawLine.endsWith("\r") ? rawLine.slice(0, -1) : rawLine;
     if (line === "") {
-      if (data.length > 0) {
-        yield data.join("\n");
-        data = [];
+      if (this.#data.length > 0) {
+        out.push(this.#data.join("\n"));
+        this.#data = [];
       }
       return;
     }
@@ -44,14 +62,15 @@ export async function* readSseData(
     if (field !== "data") return;
     let value = colon === -1 ? "" : line.slice(colon + 1);
     if (value.startsWith(" ")) value = value.slice(1);
-    data.push(value);
+    this.#data.push(value);
   }
+}
 
-  for await (const chunk of body) {
-    buffer += decoder.decode(chunk, { stream: true });
-    for (const line of lines(false)) yield* handle(line);
-  }
-  buffer += decoder.decode();
-  for (const line of lines(true)) yield* handle(line);
-  if (data.length > 0) yield data.join("\n");
+export async function* readSseData(
+  body: AsyncIterable<Uint8Array | string> | null | undefined,
+): AsyncGenerator<string> {
+  if (!body) return;
+  const parser = new SseDataParser();
+  for await (const chunk of body) yield* parser.push(chunk);
+  yield* parser.end();
 }
