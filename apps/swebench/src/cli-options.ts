@@ -83,6 +83,23 @@ export const SWEBENCH_FLAGS = {
       "=SLOTS: at most that many at once; repeatable: each container goes to the least-loaded " +
       "host that has its image, one that fails is drained",
   },
+  "docker-ping-interval": {
+    value: "S",
+    help:
+      "with --docker-host: seconds between the runner's health pings of each host " +
+      "(environment.docker_health.interval_s; default 10, 0: no pings)",
+    expect: "a number of seconds ≥ 0",
+  },
+  "docker-ping-failures": {
+    value: "N",
+    help: "unanswered health pings in a row that drain a host (fail_after; default 2)",
+    expect: "an integer ≥ 1",
+  },
+  "docker-ping-recover": {
+    value: "N",
+    help: "answered health pings in a row that bring a drained host back (recover_after; default 3, 0: never)",
+    expect: "an integer ≥ 0",
+  },
   "base-url": { value: "URL", help: "model.base_url (the router's or vLLM's /v1 URL)" },
   "router-api-key": {
     value: "KEY",
@@ -136,6 +153,9 @@ const Options = z.object({
   environmentClass: z.enum(ENVIRONMENT_CLASS_NAMES).optional(),
   baseUrl: z.url("must be a URL").optional(),
   dockerHost: z.array(z.string().superRefine(checkDockerHost)).default([]),
+  dockerPingInterval: z.coerce.number().nonnegative().optional(),
+  dockerPingFailures: z.coerce.number().int().min(1).optional(),
+  dockerPingRecover: z.coerce.number().int().nonnegative().optional(),
   routerApiKey: z.string().min(1).optional(),
 });
 export type CliOptions = z.infer<typeof Options>;

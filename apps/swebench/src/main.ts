@@ -44,6 +44,11 @@ async function startUp(
     baseUrl: cli.baseUrl,
     environmentClass: cli.environmentClass,
     dockerHosts: cli.dockerHost,
+    dockerHealth: {
+      interval_s: cli.dockerPingInterval,
+      fail_after: cli.dockerPingFailures,
+      recover_after: cli.dockerPingRecover,
+    },
     strict: cli.strict,
     onWarning: (w) => process.stderr.write(`swebench: config warning: ${w.path}: ${w.message}\n`),
   });

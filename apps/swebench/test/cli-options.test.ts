@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { UsageError, checkSubset, parseCli, readCommandLine } from "../src/index.js";
+import { UsageError, checkSubset, parseCli, readCommandLine, resolveConfig } from "../src/index.js";
 
 const parse = (argv: string[], env: Record<string, string> = {}) => {
   const o = parseCli(argv, { env, cwd: "/repo" });
@@ -76,5 +76,40 @@ describe("swebench command line", () => {
     expect(() => parse(["-o", "/x", "--docker-host", "ftp://h"])).toThrow(
       "ftp://h: must be unix:///path, tcp://host:port or ssh://user@host",
     );
+  });
+
+  it("takes --docker-ping-interval/-failures/-recover into environment.docker_health, naming a bad one", () => {
+    const o = parse([
+      "-o",
+      "/x",
+      "--docker-ping-interval",
+      "2.5",
+      "--docker-ping-failures",
+      "3",
+      "--docker-ping-recover",
+      "0",
+    ]);
+    expect([o.dockerPingInterval, o.dockerPingFailures, o.dockerPingRecover]).toEqual([2.5, 3, 0]);
+    const config = resolveConfig(["swebench.yaml", "environment.docker_health.timeout_s=1"], {
+      dockerHealth: { interval_s: o.dockerPingInterval, fail_after: o.dockerPingFailures },
+    });
+    expect(config.environment.docker_health).toEqual({
+      interval_s: 2.5,
+      timeout_s: 1,
+      fail_after: 3,
+      recover_after: 3,
+    });
+    expect(() => parse(["-o", "/x", "--docker-ping-failures", "0"])).toThrow(
+      "--docker-ping-failures",
+    );
+    expect(() => parse(["-o", "/x", "--docker-ping-interval", "soon"])).toThrow(
+      "--docker-ping-interval",
+    );
+    expect(() => parse(["-o", "/x", "--docker-ping-recover", "-1"])).toThrow(
+      "--docker-ping-recover",
+    );
+    expect(() =>
+      resolveConfig(["swebench.yaml", "environment.docker_health.fail_after=0"]),
+    ).toThrow("environment.docker_health.fail_after: Too small");
   });
 });

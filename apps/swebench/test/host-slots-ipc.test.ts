@@ -3,7 +3,8 @@
  * ParentHostSlots over one real HostPool (messages passed asynchronously, checked against the
  * zod schemas as the real channel would). The limits hold across both; a cancelled wait gives back
  * a slot granted meanwhile; a child that dies gives back what it held; a drained host is logged
- * once, by the runner.
+ * once, by the runner; a drain in the runner (its health pings) reaches the environments watching
+ * the host in every child, and a host brought back is watched afresh.
  */
 import { HostPool } from "@thunderagent/agent-core/docker";
 import { describe, expect, it, vi } from "vitest";
@@ -24,6 +25,8 @@ function connect(pool: HostPool, warnings: string[]) {
       const message = parseMessage(ToChild, JSON.parse(JSON.stringify(m)), "runner");
       if (message.type === "slot" || message.type === "slot-error") {
         setImmediate(() => child.onReply(message));
+      } else if (message.type === "host-drained" || message.type === "host-back") {
+        setImmediate(() => child.onHostNews(message));
       }
     },
     (line) => warnings.push(line),
@@ -82,5 +85,38 @@ describe("host slots over the --procs messages", () => {
     await tick();
     expect(warnings).toEqual(["docker host a taken out: ECONNREFUSED; 1 left (b)"]);
     expect(await p2.child.acquire("img")).toBe("b");
+  });
+
+  it("a host drained in the runner reaches the watchers in every child; back in, it is watched again", async () => {
+    const pool = new HostPool([{ url: "a" }, { url: "b" }]);
+    const [p1, p2] = [connect(pool, []), connect(pool, [])];
+    const heard: string[] = [];
+    p1.child.watch("a", (why) => heard.push(`1a: ${why}`));
+    p2.child.watch("a", (why) => heard.push(`2a: ${why}`));
+    p2.child.watch("b", (why) => heard.push(`2b: ${why}`));
+    pool.takeOut("a", "no answer to 2 health pings in a row");
+    await vi.waitFor(() => expect(heard).toHaveLength(2));
+    expect(heard.sort()).toEqual([
+      "1a: no answer to 2 health pings in a row",
+      "2a: no answer to 2 health pings in a row",
+    ]);
+    // Watching it while it is out: told at once (a container made just before the news came).
+    p1.child.watch("a", (why) => heard.push(`late: ${why}`));
+    await tick();
+    expect(heard).toContain("late: no answer to 2 health pings in a row");
+    pool.bringBack("a", "answered 3 health pings in a row");
+    await tick();
+    const after: string[] = [];
+    p1.child.watch("a", (why) => after.push(why));
+    await tick();
+    expect(after).toEqual([]);
+    pool.takeOut("a", "again");
+    await vi.waitFor(() => expect(after).toEqual(["again"]));
+    // A closed child's side hears no more.
+    p2.parent.close();
+    p2.child.watch("b", (why) => heard.push(`closed: ${why}`));
+    pool.takeOut("b", "gone");
+    await tick();
+    expect(heard.filter((h) => h.startsWith("closed") || h.startsWith("2b"))).toEqual([]);
   });
 });

@@ -12,6 +12,7 @@ export {
   AgentSection,
   DEFAULT_TIMEOUT_TEMPLATE,
   DOCKER_HOST_URL,
+  DockerHealthSection,
   DockerHostSpec,
   EnvironmentSection,
   MiniConfig,
@@ -107,6 +108,8 @@ export type {
   EnvironmentClass,
   EnvironmentInstance,
   HostSlots,
+  Monitor,
+  MonitorOptions,
   PrepareImagesOptions,
   SweepOptions,
 } from "./environment/environment-class.js";

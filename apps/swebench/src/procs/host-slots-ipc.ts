@@ -2,8 +2,9 @@
  * Host slots across `--procs N`: the runner's process owns the one pool of Docker hosts (counts,
  * slot limits, drained hosts; agent-core's HostPool), and each agent process asks it through
  * messages. `ChildHostSlots` is the agent process's side (a HostSlots whose acquire is a request
- * and a reply); `ParentHostSlots` serves one agent process and gives back the slots it held when
- * it exits, so that a crashed child cannot keep a host full.
+ * and a reply); `ParentHostSlots` serves one agent process, tells it which hosts are taken out
+ * (by anyone: another process's failed command, the runner's health pings) and brought back, and
+ * gives back the slots it held when it exits, so that a crashed child cannot keep a host full.
  * @module
  */
 import type { HostSlots } from "@thunderagent/agent-core";
@@ -11,6 +12,7 @@ import type { HostPool } from "@thunderagent/agent-core/docker";
 import type { FromChild, ToChild } from "./proc-messages.js";
 
 type SlotReply = Extract<ToChild, { type: "slot" | "slot-error" }>;
+type HostNews = Extract<ToChild, { type: "host-drained" | "host-back" }>;
 type SlotRequest = Extract<
   FromChild,
   { type: "slot-acquire" | "slot-cancel" | "slot-release" | "host-out" }
@@ -29,6 +31,9 @@ interface Asked {
 export class ChildHostSlots implements HostSlots {
   #next = 0;
   readonly #asked = new Map<number, Asked>();
+  /** The hosts the runner says are out, and why. */
+  readonly #out = new Map<string, string>();
+  readonly #watchers = new Map<string, Set<(why: string) => void>>();
 
   constructor(private readonly send: (message: SlotRequest) => void) {}
 
@@ -61,6 +66,30 @@ export class ChildHostSlots implements HostSlots {
     return null;
   }
 
+  watch(url: string, onOut: (why: string) => void): () => void {
+    const why = this.#out.get(url);
+    if (why !== undefined) {
+      queueMicrotask(() => onOut(why));
+      return () => undefined;
+    }
+    let set = this.#watchers.get(url);
+    if (!set) this.#watchers.set(url, (set = new Set()));
+    set.add(onOut);
+    return () => set.delete(onOut);
+  }
+
+  /** The runner's news: a host taken out (its watchers are told) or back in. */
+  onHostNews(message: HostNews): void {
+    if (message.type === "host-back") {
+      this.#out.delete(message.url);
+      return;
+    }
+    this.#out.set(message.url, message.why);
+    const set = this.#watchers.get(message.url);
+    this.#watchers.delete(message.url);
+    for (const onOut of set ?? []) onOut(message.why);
+  }
+
   /** The runner's answer to an acquire. */
   onReply(message: SlotReply): void {
     const asked = this.#asked.get(message.req);
@@ -78,12 +107,19 @@ export class ParentHostSlots {
   /** The slots this child holds, by host URL. */
   readonly #held = new Map<string, number>();
   #closed = false;
+  readonly #unlisten: () => void;
 
   constructor(
     private readonly pool: HostPool,
-    private readonly reply: (message: SlotReply) => void,
+    private readonly reply: (message: SlotReply | HostNews) => void,
     private readonly warn: (line: string) => void,
-  ) {}
+  ) {
+    this.#unlisten = pool.onChange((c) =>
+      reply(
+        c.up ? { type: "host-back", url: c.url } : { type: "host-drained", url: c.url, why: c.why },
+      ),
+    );
+  }
 
   handle(message: SlotRequest): void {
     switch (message.type) {
@@ -126,6 +162,7 @@ export class ParentHostSlots {
   /** The child is gone: its waiting requests end and its slots go back. */
   close(): void {
     this.#closed = true;
+    this.#unlisten();
     for (const ac of this.#waiting.values()) ac.abort();
     for (const [url, n] of this.#held) for (let i = 0; i < n; i++) this.pool.release(url);
     this.#held.clear();

@@ -105,6 +105,10 @@ function onMessage(raw: unknown): void {
     case "slot-error":
       hostSlots.onReply(message);
       return;
+    case "host-drained":
+    case "host-back":
+      hostSlots.onHostNews(message);
+      return;
     case "run":
       void run(message.instance);
       return;

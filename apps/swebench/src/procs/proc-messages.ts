@@ -25,6 +25,9 @@ export const ToChild = z.discriminatedUnion("type", [
   /** A host slot the child asked for (`docker_hosts`), or why there is none. */
   z.object({ type: z.literal("slot"), req: z.number().int(), url: z.string() }),
   z.object({ type: z.literal("slot-error"), req: z.number().int(), message: z.string() }),
+  /** A host of the runner's pool taken out (its environments are lost) or brought back. */
+  z.object({ type: z.literal("host-drained"), url: z.string(), why: z.string() }),
+  z.object({ type: z.literal("host-back"), url: z.string() }),
   /** Start nothing new (the parent sends no more), interrupt the running agents. */
   z.object({ type: z.literal("stop") }),
   /** No more work: report the stats and exit. */

@@ -4,7 +4,7 @@
  * `-c swebench.yaml -c agent.step_limit=10` keeps it, `-c agent.step_limit=10` alone does not
  * (a warning says so). Shipped names when no such file exists here: `swebench.yaml`/`default`
  * (v1), `swebench-v2.yaml` (v2, tool calling), `swebench-v2-backticks.yaml` (v2, text mode).
- * `-m`, `--base-url` and `--environment-class` are applied last. Unknown or misplaced keys are
+ * `-m`, `--base-url`, `--environment-class`, `--docker-host` and `--docker-ping-*` are applied last. Unknown or misplaced keys are
  * warnings (errors with `strict`).
  * @module
  */
@@ -30,6 +30,14 @@ export interface ConfigOverrides {
   environmentClass?: EnvironmentClassName | undefined;
   /** `--docker-host`s: replace `environment.docker_hosts` when given. */
   dockerHosts?: readonly string[] | undefined;
+  /** `--docker-ping-*`: over `environment.docker_health`'s keys. */
+  dockerHealth?:
+    | {
+        interval_s?: number | undefined;
+        fail_after?: number | undefined;
+        recover_after?: number | undefined;
+      }
+    | undefined;
   /** Unknown or misplaced keys are an error. */
   strict?: boolean | undefined;
   onWarning?: ((warning: ConfigWarning) => void) | undefined;
@@ -71,6 +79,10 @@ export function resolveConfig(
   const environment: Record<string, unknown> = {};
   if (overrides.environmentClass) environment["environment_class"] = overrides.environmentClass;
   if (overrides.dockerHosts?.length) environment["docker_hosts"] = [...overrides.dockerHosts];
+  const health = Object.fromEntries(
+    Object.entries(overrides.dockerHealth ?? {}).filter(([, v]) => v !== undefined),
+  );
+  if (Object.keys(health).length > 0) environment["docker_health"] = health;
   if (Object.keys(environment).length > 0) cli["environment"] = environment;
   const merged = mergeConfigs(...layers, cli);
   // --base-url wins over litellm-style model_kwargs.api_base/base_url from the files.

@@ -4,13 +4,20 @@
  * every instance, show progress, and stop cleanly when the signal fires (nothing new starts,
  * running agents are interrupted, their environments closed, preds.json stays valid), and sweep
  * what this run's environment class left behind (docker: containers labelled with the run).
+ * While it runs, the class's monitor watches what the environments depend on (docker: health
+ * pings of the hosts of `docker_hosts`, draining one that stops answering).
  * @module
  */
 import { randomUUID } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import { mkdir, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { type MiniConfig, loadEnvironmentClass, unixNow } from "@thunderagent/agent-core";
+import {
+  type MiniConfig,
+  type Monitor,
+  loadEnvironmentClass,
+  unixNow,
+} from "@thunderagent/agent-core";
 import type { SweBenchInstance } from "@thunderagent/protocol";
 import { removeStaleTemps } from "../atomic-write.js";
 import { loadInstances } from "../dataset/load-instances.js";
@@ -198,6 +205,29 @@ function startView(
   return view;
 }
 
+/**
+ * The environment class's monitor for the run, in this process (which owns the Docker host pool,
+ * also with `--procs`): docker pings its hosts and drains or brings them back; each such change
+ * goes to run.log and, as one line, to the progress stream.
+ */
+async function startMonitor(options: BatchOptions, ctx: InstanceContext): Promise<Monitor | null> {
+  const { runId, logger } = ctx;
+  const config = options.config.environment;
+  const envClass = await loadEnvironmentClass(config.environment_class);
+  const stream = options.progressStream === undefined ? process.stderr : options.progressStream;
+  return (
+    envClass.monitor?.({
+      config,
+      runId,
+      warn: (line) => {
+        logger.warn(line);
+        stream?.write(`[swebench] ${line}\n`);
+      },
+      info: (line) => logger.info(line),
+    }) ?? null
+  );
+}
+
 /** With `procs` > 1, the agent processes, told the run's settings. */
 function startProcs(options: BatchOptions, ctx: InstanceContext): ProcPool | null {
   const n = Math.min(options.procs ?? 1, options.workers);
@@ -213,8 +243,25 @@ function startProcs(options: BatchOptions, ctx: InstanceContext): ProcPool | nul
   return new ProcPool(n, init, ctx);
 }
 
-/** Runs the instances, in this process or (`procs` > 1) in agent processes ended afterwards. */
+/**
+ * Runs the instances, in this process or (`procs` > 1) in agent processes ended afterwards, with
+ * the environment class's monitor running meanwhile.
+ */
 async function runAllIn(
+  todo: readonly SweBenchInstance[],
+  options: BatchOptions,
+  ctx: InstanceContext,
+  preds: PredsStore,
+): Promise<{ outcomes: InstanceOutcome[]; procStats?: ProcStats[] }> {
+  const monitor = await startMonitor(options, ctx);
+  try {
+    return await runAllWith(todo, options, ctx, preds);
+  } finally {
+    monitor?.stop();
+  }
+}
+
+async function runAllWith(
   todo: readonly SweBenchInstance[],
   options: BatchOptions,
   ctx: InstanceContext,

@@ -12,6 +12,7 @@ import {
   type AgentResult,
   EXIT_STATUS,
   type Environment,
+  EnvironmentError,
   type HostSlots,
   INSTANCE_ID_LABEL,
   type MiniConfig,
@@ -162,6 +163,9 @@ async function runOnce(
   let image: string | null = null;
   let setupS = 0;
   let result: AgentResult;
+  // Lost under the agent (its Docker host drained): the agent stops now, not at its next command.
+  const lost = new AbortController();
+  const signal = AbortSignal.any([ctx.signal, lost.signal]);
   try {
     const envClass = await loadEnvironmentClass(config.environment.environment_class);
     image = envClass.imageFor(instance, config.environment);
@@ -173,11 +177,12 @@ async function runOnce(
       signal: ctx.signal,
       onStatus: (status) => ctx.progress.update(id, { status }),
       onWarning: (line) => attempt.log.warn(line),
+      onLost: (why) => lost.abort(new EnvironmentError(why)),
       ...(ctx.testbedDir ? { workspaceDir: ctx.testbedDir } : {}),
       ...(ctx.hostSlots ? { hostSlots: ctx.hostSlots } : {}),
     });
     setupS = attempt.now() - attempt.startedAt;
-    result = await runAgentIn(env, instance, ctx, attempt);
+    result = await runAgentIn(env, instance, { ...ctx, signal }, attempt);
   } catch (error) {
     result = ctx.signal.aborted
       ? { ...failure(error), exitStatus: EXIT_STATUS.interrupted }
@@ -186,6 +191,10 @@ async function runOnce(
   } finally {
     ctx.progress.update(id, { status: "cleaning up" });
     await env?.close();
+  }
+  // Stopped because its environment was lost (not by the run's stop): that is the outcome.
+  if (env?.lost && !ctx.signal.aborted && result.exitStatus === EXIT_STATUS.interrupted) {
+    result = failure(new EnvironmentError(env.lost));
   }
   return { ran: { result, image, setupS }, lost: env?.lost };
 }

@@ -48,6 +48,7 @@ const ENVIRONMENT = [
   "pull_timeout",
   "container_timeout",
   "docker_hosts",
+  "docker_health",
   "hosts",
 ];
 /** Upstream keys this runner accepts and does not use. */

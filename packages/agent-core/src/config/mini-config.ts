@@ -4,6 +4,7 @@
  * `VllmModelConfig`); the seed's `swebench.yaml` is the default config (see default-config.ts).
  * @module
  */
+import { formatIssues } from "@thunderagent/protocol";
 import { z } from "zod";
 import { EnvironmentClassName } from "../environment/registry.js";
 import { ConfigError } from "../errors.js";
@@ -83,6 +84,20 @@ export interface DockerHostEntry {
   slots?: number;
 }
 
+/**
+ * Docker with `docker_hosts`: the runner pings every host (`GET /_ping`) each `interval_s`
+ * seconds (0 = no pings), an answer later than `timeout_s` (at most `interval_s`) counting as
+ * none; `fail_after` unanswered pings in a row drain the host, and a drained host comes back
+ * after `recover_after` answered pings in a row (0 = drained hosts stay out for the run).
+ */
+export const DockerHealthSection = z.strictObject({
+  interval_s: z.number().nonnegative().default(10),
+  timeout_s: z.number().positive().default(3),
+  fail_after: z.number().int().min(1).default(2),
+  recover_after: z.number().int().nonnegative().default(3),
+});
+export type DockerHealthSection = z.infer<typeof DockerHealthSection>;
+
 const envValue = z.union([z.string(), z.number(), z.boolean()]).transform(String);
 
 export const EnvironmentSection = z.looseObject({
@@ -101,6 +116,8 @@ export const EnvironmentSection = z.looseObject({
    * each `URL`, `URL=SLOTS` or `{url, slots}`; empty = the one engine DOCKER_HOST names.
    */
   docker_hosts: z.array(DockerHostSpec).default([]),
+  /** Docker with `docker_hosts`: the runner's health pings (DockerHealthSection). */
+  docker_health: DockerHealthSection.default(DockerHealthSection.parse({})),
   /** Docker: how long the container's keep-alive process sleeps (e.g. "24h"). */
   container_timeout: z.string().default("2h"),
 });
@@ -165,7 +182,10 @@ export function parseMiniConfig(raw: RawConfig, options: ParseConfigOptions = {}
   const normalized = normalizeDialect(raw, warnings);
   for (const w of warnings) options.onWarning?.(w);
   const parsed = MiniConfig.safeParse(normalized);
-  if (!parsed.success) throw new ConfigError(parsed.error.message, { cause: parsed.error });
+  // One line naming each bad key (`environment.docker_hosts[0].slots: …`), not zod's JSON.
+  if (!parsed.success) {
+    throw new ConfigError(formatIssues(parsed.error.issues), { cause: parsed.error });
+  }
   checkTemplates(parsed.data, options.extraVars);
   return parsed.data;
 }

@@ -3,8 +3,8 @@
  * `environment.image`), labelled with the run so that a run's leftovers can be swept. With
  * `environment.docker_hosts`, each container goes to the least-loaded host (relative to its
  * slots) that has its image, waiting for a free slot; a host that fails is taken out (one warning
- * line): the container is made on the next, and an instance whose host failed under it is marked
- * `lost` for the runner to start again.
+ * line): the container is made on the next, and an instance whose host failed under it (or was
+ * drained by the runner's health pings, `monitor`) is marked `lost` for the runner to start again.
  * @module
  */
 import { sweBenchImageName } from "@thunderagent/protocol";
@@ -16,7 +16,9 @@ import type {
 } from "../environment/environment-class.js";
 import { checkDockerHost, checkDockerHosts } from "./docker-check.js";
 import { DockerEnvironment, removeLabelledContainers } from "./docker-environment.js";
+import { EnvironmentError } from "../environment/environment.js";
 import { DOCKER_HOST_LABEL, dockerFor, isHostFailure } from "./docker-hosts.js";
+import { startHealthMonitor } from "./host-health-monitor.js";
 import { prepareHostImages } from "./host-images.js";
 import { hostPool } from "./host-slots.js";
 
@@ -52,38 +54,57 @@ async function createOnHosts(options: CreateEnvironmentOptions, image: string) {
       if (line) options.onWarning?.(line);
       continue;
     }
-    return onHost(env, url, image, slots, options.onWarning);
+    return onHost(env, { url, image, slots, options });
   }
 }
 
+/** How long closing an environment whose host was drained may wait for the host. */
+const LOST_CLOSE_MS = 5000;
+
 /**
- * The environment, giving its slot back when closed; a command that fails because the host is
- * gone drains the host and marks the environment `lost` (the runner starts the instance again).
+ * The environment, giving its slot back when closed. Its host drained, by anyone (a command of
+ * this or another environment that failed with a connection error, the runner's health pings),
+ * it is lost: `lost` says why, a running command is abandoned, `onLost` tells the runner (which
+ * stops the agent and starts the instance again elsewhere), and closing waits for the host at
+ * most LOST_CLOSE_MS (a container left there is swept by the run's label later).
  */
 function onHost(
   env: DockerEnvironment,
-  url: string,
-  image: string,
-  slots: HostSlots,
-  onWarning?: (line: string) => void,
+  at: { url: string; image: string; slots: HostSlots; options: CreateEnvironmentOptions },
 ): DockerEnvironment {
+  const { url, image, slots, options } = at;
   const close = env.close.bind(env);
   const execute = env.execute.bind(env);
+  let rejectLost: (error: Error) => void = () => undefined;
+  const lostWhile = new Promise<never>((_, reject) => (rejectLost = reject));
+  lostWhile.catch(() => undefined);
+  const lose = (why: string) => {
+    if (env.lost) return;
+    env.lost = `docker host ${url} failed: ${why}`;
+    rejectLost(new EnvironmentError(env.lost));
+    options.onLost?.(env.lost);
+  };
+  const unwatch = slots.watch(url, lose);
   let released = false;
   env.close = async () => {
-    await close();
+    unwatch();
+    if (env.lost) {
+      let timer: NodeJS.Timeout | undefined;
+      const limit = new Promise<void>((r) => (timer = setTimeout(r, LOST_CLOSE_MS)));
+      await Promise.race([close(), limit]).finally(() => clearTimeout(timer));
+    } else await close();
     if (!released) slots.release(url, image);
     released = true;
   };
-  env.execute = async (command, options) => {
+  env.execute = async (command, execOptions) => {
     try {
-      return await execute(command, options);
+      return await Promise.race([execute(command, execOptions), lostWhile]);
     } catch (error) {
-      if (isHostFailure(error) && !options?.signal?.aborted) {
+      if (isHostFailure(error) && !execOptions?.signal?.aborted && !env.lost) {
         const why = (error as Error).message;
-        env.lost ??= `docker host ${url} failed: ${why}`;
         const line = slots.takeOut(url, why);
-        if (line) onWarning?.(line);
+        if (line) options.onWarning?.(line);
+        lose(why); // when another process drained it first (--procs), its news may come later
       }
       throw error;
     }
@@ -121,6 +142,15 @@ export const dockerClass: EnvironmentClass = {
   prepareImages: async (options) => {
     if (options.config.docker_hosts.length > 0) await prepareHostImages(options);
   },
+  monitor: ({ config, runId, warn, info }) =>
+    config.docker_hosts.length > 0 && config.docker_health.interval_s > 0
+      ? startHealthMonitor({
+          pool: hostPool(runId, config.docker_hosts),
+          rules: config.docker_health,
+          warn,
+          info,
+        })
+      : null,
   prepare: async (config, warn) => {
     if (config.docker_hosts.length === 0) return config;
     const up: DockerHostEntry[] = [];

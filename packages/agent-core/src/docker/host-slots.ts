@@ -4,7 +4,9 @@
  * is up. A container goes to the least-loaded host relative to its slots among the up hosts that
  * have its image (any up host when none has it, or when images are unknown); when those are all
  * full it waits for a slot rather than overfilling. A host taken out is drained: nothing new goes
- * there and waiting containers are placed elsewhere. `chooseHost` is the pure rule; `HostPool`
+ * there, waiting containers are placed elsewhere, and whoever watches the host (each environment
+ * on it) is told, so that its instance starts again elsewhere; a host brought back (the runner's
+ * health pings, host-health.ts) takes containers again. `chooseHost` is the pure rule; `HostPool`
  * keeps the counts and the queue for one process (the runner's, which serves `--procs` children).
  * @module
  */
@@ -17,6 +19,8 @@ export interface HostState {
   readonly slots: number | undefined;
   running: number;
   up: boolean;
+  /** Why it was taken out (while it is out). */
+  why?: string | undefined;
   /** The images known to be on it; null = not checked (any image may be there). */
   images: Set<string> | null;
 }
@@ -43,6 +47,13 @@ export function chooseHost(hosts: readonly HostState[], image: string): HostStat
   return best ?? "wait";
 }
 
+/** A host taken out (`up: false`, with why) or brought back (`up: true`). */
+export interface HostChange {
+  url: string;
+  up: boolean;
+  why: string;
+}
+
 interface Waiter {
   image: string;
   resolve: (url: string) => void;
@@ -53,6 +64,7 @@ interface Waiter {
 export class HostPool implements HostSlots {
   readonly hosts: HostState[];
   readonly #waiting: Waiter[] = [];
+  readonly #listeners = new Set<(change: HostChange) => void>();
 
   constructor(entries: readonly DockerHostEntry[]) {
     this.hosts = entries.map((e) => ({
@@ -96,9 +108,53 @@ export class HostPool implements HostSlots {
     const h = this.host(url);
     if (!h.up) return null;
     h.up = false;
+    h.why = why;
     this.#wake();
-    const left = this.hosts.filter((x) => x.up).map((x) => x.url);
+    this.#emit({ url, up: false, why });
+    const left = this.#upUrls();
     return `docker host ${url} taken out: ${why}; ${left.length} left${left.length ? ` (${left.join(", ")})` : ""}`;
+  }
+
+  /** Takes a drained host back in (it answers again); the line to log, null when it was in. */
+  bringBack(url: string, why: string): string | null {
+    const h = this.host(url);
+    if (h.up) return null;
+    h.up = true;
+    h.why = undefined;
+    this.#emit({ url, up: true, why });
+    this.#wake();
+    const up = this.#upUrls();
+    return `docker host ${url} back in: ${why}; ${up.length} up (${up.join(", ")})`;
+  }
+
+  watch(url: string, onOut: (why: string) => void): () => void {
+    const h = this.host(url);
+    if (!h.up) {
+      const why = h.why ?? "taken out";
+      queueMicrotask(() => onOut(why));
+      return () => undefined;
+    }
+    const listener = (c: HostChange) => {
+      if (c.url !== url || c.up) return;
+      this.#listeners.delete(listener);
+      onOut(c.why);
+    };
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Every host taken out or brought back, until the returned function is called. */
+  onChange(listener: (change: HostChange) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #emit(change: HostChange): void {
+    for (const l of [...this.#listeners]) l(change);
+  }
+
+  #upUrls(): string[] {
+    return this.hosts.filter((x) => x.up).map((x) => x.url);
   }
 
   /** What the pre-run check found on a host. */

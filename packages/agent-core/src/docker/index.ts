@@ -13,6 +13,16 @@ export type { DockerEnvironmentOptions } from "./docker-environment.js";
 export { dockerClass } from "./docker-class.js";
 export { DOCKER_HOST_LABEL, dockerFor, dockerOptionsFor, isHostFailure } from "./docker-hosts.js";
 export { HostPool, chooseHost, hostPool } from "./host-slots.js";
-export type { HostState } from "./host-slots.js";
+export type { HostChange, HostState } from "./host-slots.js";
+export { afterPing, drainedElsewhere, healthy } from "./host-health.js";
+export type {
+  HealthChange,
+  HealthPhase,
+  HealthRules,
+  HostHealth,
+  PingResult,
+} from "./host-health.js";
+export { startHealthMonitor } from "./host-health-monitor.js";
+export type { HealthMonitorOptions } from "./host-health-monitor.js";
 export { planPulls, prepareHostImages } from "./host-images.js";
 export type { HostImages, PlannedPull } from "./host-images.js";

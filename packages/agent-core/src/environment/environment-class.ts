@@ -34,8 +34,13 @@ export interface HostSlots {
   acquire(image: string, signal?: AbortSignal): Promise<string>;
   /** Gives the slot back; `image` is on the host now (it was pulled there). */
   release(url: string, image?: string): void;
-  /** Drains the host for the rest of the run; the line to log (null: out already, or logged elsewhere). */
+  /** Drains the host; the line to log (null: out already, or logged elsewhere). */
   takeOut(url: string, why: string): string | null;
+  /**
+   * Calls `onOut` once with the reason when the host is taken out (by anyone: a failed
+   * operation, the runner's health pings), at once when it is out already; returns the unwatch.
+   */
+  watch(url: string, onOut: (why: string) => void): () => void;
 }
 
 export interface CreateEnvironmentOptions {
@@ -55,6 +60,26 @@ export interface CreateEnvironmentOptions {
   onWarning?: (line: string) => void;
   /** docker with `docker_hosts`: where the slots come from (default: this process's pool). */
   hostSlots?: HostSlots;
+  /**
+   * The environment was lost underneath it (docker: its host was drained), with what happened
+   * (as in `Environment.lost`): the caller stops what runs in it and may start again elsewhere.
+   */
+  onLost?: (lost: string) => void;
+}
+
+export interface MonitorOptions {
+  /** The run's environment config (after the start-up checks). */
+  config: EnvironmentSection;
+  runId: string;
+  /** A change the user should see (docker: a host drained by the pings, or back). */
+  warn: (line: string) => void;
+  /** Detail for the run log (docker: a host that missed a ping). */
+  info: (line: string) => void;
+}
+
+/** A running monitor; `stop` ends it (its timers and requests). */
+export interface Monitor {
+  stop(): void;
 }
 
 export interface SweepOptions {
@@ -92,6 +117,13 @@ export interface EnvironmentClass {
    * naming the image and each host's error when one cannot be had). Optional.
    */
   prepareImages?(options: PrepareImagesOptions): Promise<void>;
+  /**
+   * During the run, in the runner's process only (with `--procs N` too): watches what the
+   * environments depend on (docker with `docker_hosts`: pings every host, drains one that stops
+   * answering and brings it back once it answers again); null when there is nothing to watch.
+   * Optional.
+   */
+  monitor?(options: MonitorOptions): Monitor | null;
 }
 
 export interface PrepareImagesOptions {
