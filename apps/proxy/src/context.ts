@@ -15,7 +15,10 @@ import type { WeightSync } from "./weight-sync/weight-sync.js";
 
 /** Counters of the proxy itself (the Router keeps the scheduling ones). */
 export interface ProxyCounters {
-  /** Data-plane requests accepted and streams opened, by wire format (`chat`, `messages`, …). */
+  /**
+   * Data-plane requests accepted and streams opened, by wire format (`chat`, `messages`, …): the
+   * routes that have served a request, in the order of their first.
+   */
   byRoute: Map<string, RouteCounts>;
   inflight: number;
   upstreamErrors: number;
@@ -33,19 +36,15 @@ export interface ProxyCounters {
   retries: number;
 }
 
+/** One route's counts, made once where the route is registered and handed to each request. */
 export interface RouteCounts {
   requests: number;
   streams: number;
 }
 
-/** The counts of one route, created on its first request. */
-export function routeCounts(counters: ProxyCounters, route: string): RouteCounts {
-  let c = counters.byRoute.get(route);
-  if (c === undefined) {
-    c = { requests: 0, streams: 0 };
-    counters.byRoute.set(route, c);
-  }
-  return c;
+/** One request accepted on `route`; its first lists the route in `byRoute`. */
+export function countRequest(counters: ProxyCounters, route: string, counts: RouteCounts): void {
+  if (counts.requests++ === 0) counters.byRoute.set(route, counts);
 }
 
 export function newCounters(): ProxyCounters {

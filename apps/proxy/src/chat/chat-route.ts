@@ -8,7 +8,7 @@
  * @module
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { routeCounts, type ProxyContext } from "../context.js";
+import { countRequest, type ProxyContext, type RouteCounts } from "../context.js";
 import { WIRE_FORMATS, type WireFormat } from "../formats/index.js";
 import {
   awaitHealthyBackend,
@@ -27,7 +27,8 @@ import { forwardStream } from "./stream.js";
 export function chatRoute(app: FastifyInstance, ctx: ProxyContext): void {
   const ids = new RouterIds();
   for (const format of WIRE_FORMATS) {
-    app.post(format.path, (request, reply) => handleChat(ctx, ids, format, request, reply));
+    const counts: RouteCounts = { requests: 0, streams: 0 };
+    app.post(format.path, (request, reply) => handleChat(ctx, ids, format, counts, request, reply));
   }
 }
 
@@ -54,6 +55,7 @@ async function handleChat(
   ctx: ProxyContext,
   ids: RouterIds,
   format: WireFormat,
+  counts: RouteCounts,
   request: FastifyRequest,
   reply: FastifyReply,
 ): Promise<void> {
@@ -69,12 +71,13 @@ async function handleChat(
     request,
     reply,
     prepared,
+    routeCounts: counts,
     requestId,
     log: request.log,
     hangUp: new HangUp(),
     backend: "",
   };
-  routeCounts(ctx.counters, format.name).requests++;
+  countRequest(ctx.counters, format.name, counts);
   ctx.counters.inflight++;
   const onClose = () => {
     if (!reply.raw.writableFinished) x.hangUp.abort();

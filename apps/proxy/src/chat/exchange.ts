@@ -5,7 +5,7 @@
  * @module
  */
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from "fastify";
-import type { ProxyContext } from "../context.js";
+import type { ProxyContext, RouteCounts } from "../context.js";
 import { releaseProgram } from "../release-program.js";
 import type { Usage } from "../router-port.js";
 import type { BufferedResponse } from "../upstream/buffered.js";
@@ -22,6 +22,8 @@ export interface Exchange {
   readonly request: FastifyRequest;
   readonly reply: FastifyReply;
   readonly prepared: PreparedRequest;
+  /** The counts of its route (`prepared.format`), resolved where the route was registered. */
+  readonly routeCounts: RouteCounts;
   /**
    * The Router's id for the request: Fastify's `request.id` (the client's `x-request-id`, else
    * generated), with a suffix only while another request in flight holds the same id.

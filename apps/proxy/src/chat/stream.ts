@@ -9,7 +9,6 @@
  */
 import { withRetries } from "../reliability/retry.js";
 import type { StreamOutcome, StreamSink } from "../upstream/streaming.js";
-import { routeCounts } from "../context.js";
 import {
   finish,
   upstreamFailed,
@@ -76,7 +75,7 @@ function clientSink(x: Exchange, relay: SseRelay): StreamSink {
   const raw = x.reply.raw;
   return {
     start(contentType) {
-      routeCounts(counters, x.prepared.format.name).streams++;
+      x.routeCounts.streams++;
       x.reply.hijack();
       raw.writeHead(200, {
         "content-type": contentType ?? "text/event-stream; charset=utf-8",
