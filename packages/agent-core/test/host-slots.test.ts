@@ -41,7 +41,7 @@ describe("docker_hosts entries", () => {
     ["tcp://h:2375=", "slot count must be a whole number >= 1"],
     ["ftp://h", "must be unix:///path, tcp://host:port or ssh://user@host"],
     [{ url: "tcp://h:1", slots: 1.5 }, "slot count must be a whole number >= 1"],
-    [{ url: "tcp://h:1", slot: 2 }, "must be a URL, URL=SLOTS or {url, slots}"],
+    [{ url: "tcp://h:1", slot: 2 }, "unknown key slot (a host takes url, slots, identity"],
   ])("rejects %j with a clear error", (spec, message) => {
     const r = DockerHostSpec.safeParse(spec);
     expect(r.success).toBe(false);

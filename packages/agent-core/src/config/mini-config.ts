@@ -56,32 +56,74 @@ export const DOCKER_HOST_URL = /^(unix:\/\/\/.+|(tcp|http|https):\/\/[^/:]+(:\d+
 const HOST_URL_HINT = "must be unix:///path, tcp://host:port or ssh://user@host";
 const SLOTS_HINT = "the slot count must be a whole number >= 1 (URL=SLOTS)";
 
-/** `URL=SLOTS` to `{url, slots}` (the count left as text when it is not a number). */
+/**
+ * `URL[=SLOTS][,KEY=VALUE…]` to `{url, slots, KEY: VALUE}` (the count left as text when it is not
+ * a number; the keys checked by the schema).
+ */
 function splitHostSpec(spec: unknown): unknown {
   if (typeof spec !== "string") return spec;
-  const m = /^(.*?)=([^=/]*)$/.exec(spec);
-  if (!m) return { url: spec };
-  return { url: m[1], slots: /^\d+$/.test(m[2]!) ? Number(m[2]) : m[2] };
+  const [head, ...options] = spec.split(",");
+  const m = /^(.*?)=([^=/]*)$/.exec(head!);
+  const entry: Record<string, unknown> = m
+    ? { url: m[1], slots: /^\d+$/.test(m[2]!) ? Number(m[2]) : m[2] }
+    : { url: head };
+  for (const option of options) {
+    const eq = option.indexOf("=");
+    entry[eq < 0 ? option : option.slice(0, eq)] = eq < 0 ? "" : option.slice(eq + 1);
+  }
+  return entry;
 }
+
+const HOST_KEYS = "url, slots, identity, known_hosts, tls";
+const SSH_ONLY = "is for ssh:// hosts";
+const TLS_ONLY = "is for https:// and tcp:// hosts";
 
 /**
  * One Docker host: `URL` or `URL=SLOTS` (`tcp://10.0.0.7:2375=32`), or `{url, slots}`; to
- * `{url, slots?}`. Without slots the host takes as many containers as the workers give it.
+ * `{url, slots?}`. Without slots the host takes as many containers as the workers give it. How
+ * to reach it, per host (in text after commas, `ssh://u@h=8,identity=~/.ssh/k`): `identity` (a
+ * private key file) and `known_hosts` (a file, or `off` to accept any host key) for ssh://;
+ * `tls` (a directory with ca.pem, cert.pem, key.pem) for https:// and tcp://.
  */
 export const DockerHostSpec = z.preprocess(
   splitHostSpec,
-  z.strictObject(
-    {
-      url: z.string().regex(DOCKER_HOST_URL, HOST_URL_HINT),
-      slots: z.number({ error: SLOTS_HINT }).int(SLOTS_HINT).min(1, SLOTS_HINT).optional(),
-    },
-    { error: "must be a URL, URL=SLOTS or {url, slots}" },
-  ),
+  z
+    .strictObject(
+      {
+        url: z.string().regex(DOCKER_HOST_URL, HOST_URL_HINT),
+        slots: z.number({ error: SLOTS_HINT }).int(SLOTS_HINT).min(1, SLOTS_HINT).optional(),
+        identity: z.string().min(1, "must name a private key file").optional(),
+        known_hosts: z.string().min(1, "must name a known_hosts file, or be off").optional(),
+        tls: z.string().min(1, "must name a directory with ca.pem, cert.pem, key.pem").optional(),
+      },
+      {
+        error: (issue) =>
+          issue.code === "unrecognized_keys"
+            ? `unknown key ${issue.keys.join(", ")} (a host takes ${HOST_KEYS})`
+            : "must be a URL, URL=SLOTS or {url, slots}",
+      },
+    )
+    .superRefine((host, ctx) => {
+      const ssh = host.url.startsWith("ssh://");
+      const tlsOk = /^(https|tcp):\/\//.test(host.url);
+      for (const key of ["identity", "known_hosts"] as const) {
+        if (host[key] !== undefined && !ssh)
+          ctx.addIssue({ code: "custom", path: [key], message: SSH_ONLY });
+      }
+      if (host.tls !== undefined && !tlsOk)
+        ctx.addIssue({ code: "custom", path: ["tls"], message: TLS_ONLY });
+    }),
 ) as z.ZodType<DockerHostEntry, unknown>;
 export interface DockerHostEntry {
   url: string;
   /** At most this many of the run's containers on the host at once; absent = no limit. */
   slots?: number;
+  /** ssh://: the private key to log in with (default: the ssh agent, then ~/.ssh/id_*). */
+  identity?: string;
+  /** ssh://: the known_hosts file (default ~/.ssh/known_hosts), or `off`: any host key. */
+  known_hosts?: string;
+  /** https://, tcp://: Docker's TLS directory (default for https://: DOCKER_CERT_PATH). */
+  tls?: string;
 }
 
 /**

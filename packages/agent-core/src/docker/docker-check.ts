@@ -7,6 +7,7 @@
 import Dockerode from "dockerode";
 import type { EnvironmentSection } from "../config/mini-config.js";
 import { dockerFor } from "./docker-hosts.js";
+import { HOST_ACCESS_ERROR } from "./host-ssh.js";
 
 const TIMEOUT_MS = 5000;
 
@@ -34,6 +35,10 @@ export async function checkDockerHost(
     await withTimeout(docker.ping(), "ping");
   } catch (error) {
     const hint = name === host() ? "; set DOCKER_HOST" : "";
+    // It answered, but not to us (ssh keys, host key, TLS certificates: host-ssh.ts, host-tls.ts).
+    if ((error as { code?: unknown }).code === HOST_ACCESS_ERROR) {
+      return `the Docker host ${name} refuses the connection (${(error as Error).message})`;
+    }
     return `the Docker host ${name} does not answer (${(error as Error).message})${hint}`;
   }
   if (config.image === undefined) return null;
@@ -50,7 +55,7 @@ export async function checkDockerHost(
 /** Every host of `environment.docker_hosts` answers (and has the configured image); the first problem. */
 export async function checkDockerHosts(config: EnvironmentSection): Promise<string | null> {
   const problems = await Promise.all(
-    config.docker_hosts.map((h) => checkDockerHost(config, dockerFor(h.url), h.url)),
+    config.docker_hosts.map((h) => checkDockerHost(config, dockerFor(h), h.url)),
   );
   return problems.find((p) => p !== null) ?? null;
 }

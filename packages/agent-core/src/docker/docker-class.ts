@@ -46,7 +46,8 @@ async function createOnHosts(options: CreateEnvironmentOptions, image: string) {
     let env: DockerEnvironment;
     try {
       const labels = { ...options.labels, [DOCKER_HOST_LABEL]: url };
-      env = await createOn({ ...options, labels }, image, dockerFor(url));
+      const entry = options.config.docker_hosts.find((h) => h.url === url) ?? url;
+      env = await createOn({ ...options, labels }, image, dockerFor(entry));
     } catch (error) {
       slots.release(url);
       if (!isHostFailure(error) || options.signal?.aborted) throw error;
@@ -117,7 +118,7 @@ async function sweep(config: EnvironmentSection | undefined, runId?: string): Pr
   if (hosts.length === 0) return removeLabelledContainers(runId ? { runId } : {});
   const counts = await Promise.all(
     hosts.map((h) =>
-      removeLabelledContainers({ docker: dockerFor(h.url), ...(runId ? { runId } : {}) }).catch(
+      removeLabelledContainers({ docker: dockerFor(h), ...(runId ? { runId } : {}) }).catch(
         () => 0,
       ),
     ),

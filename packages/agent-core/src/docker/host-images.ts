@@ -72,6 +72,7 @@ async function imagesOn(url: string, images: Iterable<string>): Promise<Set<stri
 export async function prepareHostImages(options: PrepareImagesOptions): Promise<void> {
   const { config, images, warn } = options;
   const pool = hostPool(options.runId, config.docker_hosts);
+  for (const h of config.docker_hosts) dockerFor(h); // each URL's keys/certificates, for dockerFor(url)
   const found: HostImages[] = [];
   await Promise.all(
     pool.hosts
