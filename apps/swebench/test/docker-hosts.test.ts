@@ -6,43 +6,34 @@
  * containers over the two live endpoints (the host label); nothing of the run is left. Skipped without an engine unless
  * REQUIRE_CONTAINER_ENGINE=1 (then it fails).
  */
-import { mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
-import { CONTAINER_LABEL, DOCKER_HOST_LABEL } from "@thunderagent/agent-core/docker";
+import { DOCKER_HOST_LABEL } from "@thunderagent/agent-core/docker";
 import { afterEach, describe, expect, it } from "vitest";
-import type { MiniConfig } from "@thunderagent/agent-core";
-import { preflight, resolveConfig, runBatch, sweepRunLeftovers } from "../src/index.js";
+import { preflight, resolveConfig, runBatch } from "../src/index.js";
 import { type AgentServer, startAgentServer } from "./helpers/agent-server.js";
-import { IMAGE, REQUIRED, engineGet, probe, socket } from "./helpers/engine-api.js";
+import { IMAGE, REQUIRED, probe, runContainers, socket } from "./helpers/engine-api.js";
+import { RunGuard } from "./helpers/run-guard.js";
+import { tempDirs } from "./helpers/temp-dirs.js";
 
 const unavailable = await probe();
 if (unavailable && !REQUIRED) console.warn(`[swebench docker hosts] SKIPPED: ${unavailable}`);
 
-async function containers(runId: string): Promise<Array<{ Labels: Record<string, string> }>> {
-  const filters = encodeURIComponent(JSON.stringify({ label: [`${CONTAINER_LABEL}=${runId}`] }));
-  return JSON.parse((await engineGet(`/containers/json?all=true&filters=${filters}`)).body) as [];
-}
-
 describe.skipIf(unavailable !== null && !REQUIRED)("containers across several Docker hosts", () => {
   let server: AgentServer | null = null;
-  const dirs: string[] = [];
+  const dirs = tempDirs("ta-docker-hosts-");
   // A test that failed or timed out stops its run and sweeps what it left on every host.
-  let stop = new AbortController();
-  const runs: Array<{ config: MiniConfig; runId: string }> = [];
+  const guard = new RunGuard();
   afterEach(async () => {
-    stop.abort(new Error("test over"));
-    stop = new AbortController();
-    for (const r of runs.splice(0)) await sweepRunLeftovers(r.config, r.runId);
+    await guard.end();
     await server?.close();
-    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+    dirs.removeAll();
   }, 60_000);
 
   it("a dead host is taken out at start and at run time; containers spread; none left", async () => {
     if (unavailable) expect.fail(unavailable);
     server = await startAgentServer({ delayMs: 400 });
-    const dir = mkdtempSync(join(tmpdir(), "ta-docker-hosts-"));
-    dirs.push(dir);
+    const dir = dirs.make();
     symlinkSync(socket, join(dir, "b.sock"));
     const [a, b, dead] = [`unix://${socket}`, `unix://${dir}/b.sock`, `unix://${dir}/dead.sock`];
     const specs = ["swebench.yaml", `environment.image=${IMAGE}`, "environment.timeout=30"];
@@ -65,7 +56,6 @@ describe.skipIf(unavailable !== null && !REQUIRED)("containers across several Do
     const out = join(dir, "out");
     const runId = `hosts-${Date.now()}`;
     const config = make();
-    runs.push({ config, runId });
     const seen = new Map<string, number>();
     const run = runBatch({
       subset: "sample",
@@ -76,10 +66,11 @@ describe.skipIf(unavailable !== null && !REQUIRED)("containers across several Do
       config,
       runId,
       progressStream: null,
-      signal: stop.signal,
+      signal: guard.signal,
     });
+    guard.track(config, runId, run);
     const poll = setInterval(() => {
-      void containers(runId).then((list) => {
+      void runContainers(runId).then((list) => {
         if (list.length < 4) return;
         for (const c of list) seen.set(c.Labels[DOCKER_HOST_LABEL]!, 0);
         for (const c of list) {
@@ -93,6 +84,6 @@ describe.skipIf(unavailable !== null && !REQUIRED)("containers across several Do
     expect(Object.fromEntries(seen)).toEqual({ [a]: 2, [b]: 2 });
     const log = readFileSync(join(out, "run.log"), "utf8");
     expect(log).toContain(`docker host ${dead} taken out`);
-    expect(await containers(runId)).toHaveLength(0);
+    expect(await runContainers(runId)).toHaveLength(0);
   }, 180_000);
 });

@@ -5,21 +5,22 @@
  * the counts of both processes); the TCP service is killed under a running agent: the host is
  * drained, its instance is started again on the local host and everything is Submitted; the
  * service comes back and the end-of-run sweep leaves no container on either host. The pre-run
- * image check stops a run whose image no host can pull, naming the image and each host. Skipped
- * without the pair unless REQUIRE_REMOTE_DOCKER_HOST=1 (.ci/run provisions it; then it fails).
+ * image check stops a run whose image no host can pull, naming the image and each host. Skipped without the pair unless
+ * REQUIRE_REMOTE_DOCKER_HOST=1 (.ci/run provisions it; then it fails). The tests kill and restart
+ * the one TCP service, so they stay in this file (run one after another).
  */
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { CONTAINER_LABEL, DOCKER_HOST_LABEL } from "@thunderagent/agent-core/docker";
+import { DOCKER_HOST_LABEL } from "@thunderagent/agent-core/docker";
 import { afterAll, describe, expect, it } from "vitest";
 import { allowConsole } from "../../../testing/console-guard.js";
-import type { MiniConfig } from "@thunderagent/agent-core";
-import { preflight, resolveConfig, runBatch, sweepRunLeftovers } from "../src/index.js";
+import { preflight, resolveConfig, runBatch } from "../src/index.js";
 import { type AgentServer, startAgentServer } from "./helpers/agent-server.js";
-import { IMAGE, engineGetAt, probe, socket } from "./helpers/engine-api.js";
+import { IMAGE, probe, runContainers, socket } from "./helpers/engine-api.js";
+import { RunGuard } from "./helpers/run-guard.js";
+import { tempDirs } from "./helpers/temp-dirs.js";
 
 // The timing line below is for docs/results/agent.md.
 allowConsole();
@@ -34,39 +35,27 @@ if (unavailable && !REQUIRED) console.warn(`[swebench remote host] SKIPPED: ${un
 const remote = (command: "up" | "stop-service") =>
   promisify(execFile)("bash", [SCRIPT, command], { timeout: 60_000 });
 
-interface Listed {
-  Id: string;
-  Labels: Record<string, string>;
-}
-async function runContainers(host: string, runId: string): Promise<Listed[]> {
-  const filters = encodeURIComponent(JSON.stringify({ label: [`${CONTAINER_LABEL}=${runId}`] }));
-  const res = await engineGetAt(host, `/containers/json?all=true&filters=${filters}`);
-  return JSON.parse(res.body) as Listed[];
-}
-
 describe.skipIf(unavailable !== null && !REQUIRED)("a local and a TCP Podman host", () => {
-  let server: AgentServer | null = null;
-  const dirs: string[] = [];
+  const servers: AgentServer[] = [];
+  const dirs = tempDirs("ta-remote-host-");
   // A test that failed or timed out stops its run and sweeps what it left, on both hosts.
-  const stop = new AbortController();
-  const runs: Array<{ config: MiniConfig; runId: string }> = [];
+  const guard = new RunGuard();
   afterAll(async () => {
-    stop.abort(new Error("test over"));
     // Leave the remote service up for the next run (a test that failed midway may have killed it).
     if (existsSync(SCRIPT)) await remote("up").catch(() => undefined);
-    for (const r of runs) await sweepRunLeftovers(r.config, r.runId);
-    await server?.close();
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    await guard.end();
+    for (const s of servers) await s.close();
+    dirs.removeAll();
   }, 60_000);
-  const outDir = () => {
-    const d = mkdtempSync(join(tmpdir(), "ta-remote-host-"));
-    dirs.push(d);
-    return d;
+  const serve = async (options: Parameters<typeof startAgentServer>[0]) => {
+    const s = await startAgentServer(options);
+    servers.push(s);
+    return s;
   };
 
   it("slots hold across --procs 2; a host killed mid-run is drained, its instance finishes on the other; none left", async () => {
     if (unavailable) expect.fail(unavailable);
-    server = await startAgentServer({ delayMs: 300 });
+    const server = await serve({ delayMs: 300 });
     const config = resolveConfig(
       ["swebench.yaml", `environment.image=${IMAGE}`, "environment.timeout=30"],
       {
@@ -81,16 +70,15 @@ describe.skipIf(unavailable !== null && !REQUIRED)("a local and a TCP Podman hos
     ]);
     await preflight(config, { warn: (line) => expect.fail(line) });
 
-    const out = outDir();
+    const out = dirs.make();
     const runId = `remote-${Date.now()}`;
-    runs.push({ config, runId });
     const peak = { [LOCAL]: 0, [REMOTE]: 0 };
     const where = new Map<string, Set<string>>(); // instance id -> hosts it ran on
     let killed = false;
     let restarted: Promise<unknown> | null = null;
     const poll = async () => {
       for (const host of [LOCAL, REMOTE]) {
-        const list = await runContainers(host, runId).catch(() => null);
+        const list = await runContainers(runId, host).catch(() => null);
         if (!list) continue;
         // An engine lists only its own containers (separate storage), each labelled with it.
         for (const c of list) expect(c.Labels[DOCKER_HOST_LABEL]).toBe(host);
@@ -101,7 +89,7 @@ describe.skipIf(unavailable !== null && !REQUIRED)("a local and a TCP Podman hos
         }
         // Kill it once an agent runs there (its model request carried the container's id), so
         // that the host fails under a running agent, not during the container's start.
-        const agents = new Set(Object.values(server!.dockerIds).flat());
+        const agents = new Set(Object.values(server.dockerIds).flat());
         if (host === REMOTE && !killed && list.some((c) => agents.has(c.Id))) {
           killed = true;
           await remote("stop-service");
@@ -119,7 +107,7 @@ describe.skipIf(unavailable !== null && !REQUIRED)("a local and a TCP Podman hos
       }
     })();
     const started = Date.now();
-    const summary = await runBatch({
+    const run = runBatch({
       subset: "sample",
       split: "test",
       workers: 4,
@@ -128,8 +116,10 @@ describe.skipIf(unavailable !== null && !REQUIRED)("a local and a TCP Podman hos
       config,
       runId,
       progressStream: null,
-      signal: stop.signal,
-    }).finally(() => (polling = false));
+      signal: guard.signal,
+    });
+    guard.track(config, runId, run);
+    const summary = await run.finally(() => (polling = false));
     await poller;
     const elapsedS = (Date.now() - started) / 1000;
 
@@ -147,8 +137,8 @@ describe.skipIf(unavailable !== null && !REQUIRED)("a local and a TCP Podman hos
     const moved = [...where].filter(([, hosts]) => hosts.size === 2).map(([id]) => id);
     expect(moved).toHaveLength(1);
     // The end-of-run sweep reached the host once it was back: nothing of the run on either.
-    expect(await runContainers(LOCAL, runId)).toHaveLength(0);
-    expect(await runContainers(REMOTE, runId)).toHaveLength(0);
+    expect(await runContainers(runId, LOCAL)).toHaveLength(0);
+    expect(await runContainers(runId, REMOTE)).toHaveLength(0);
     console.log(
       `[swebench remote host] 6 instances over ${LOCAL}=2 + ${REMOTE}=1, --procs 2: ` +
         `${elapsedS.toFixed(1)} s, moved ${moved.join(", ")}`,
@@ -157,14 +147,14 @@ describe.skipIf(unavailable !== null && !REQUIRED)("a local and a TCP Podman hos
 
   it("an image no host has or can pull stops the run before any worker, naming it and each host", async () => {
     if (unavailable) expect.fail(unavailable);
-    server ??= await startAgentServer({ delayMs: 300 });
+    const server = await serve({ delayMs: 300 });
     const image = "127.0.0.1:9/thunderagent/not-there:latest";
     const config = resolveConfig(["swebench.yaml", `environment.image=${image}`], {
       baseUrl: server.url,
       environmentClass: "docker",
       dockerHosts: [`${LOCAL}=2`, REMOTE],
     });
-    const out = outDir();
+    const out = dirs.make();
     const requests = server.requests;
     const run = runBatch({
       subset: "sample",

@@ -1,23 +1,19 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadInstances, resolveConfig, runBatch } from "../src/index.js";
 import { type AgentServer, startAgentServer } from "./helpers/agent-server.js";
+import { tempDirs } from "./helpers/temp-dirs.js";
 import { readValidatedOutput } from "./helpers/validate-output.js";
 
 let server: AgentServer | null = null;
-const dirs: string[] = [];
+const dirs = tempDirs("ta-swebench-");
 afterEach(async () => {
   await server?.close();
   server = null;
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  dirs.removeAll();
 });
-const tmp = () => {
-  const d = mkdtempSync(join(tmpdir(), "ta-swebench-"));
-  dirs.push(d);
-  return d;
-};
+const tmp = dirs.make;
 
 describe("runBatch on the sample dataset, local environment", () => {
   it("runs every instance with 3 workers: preds, trajectories, releases, summary", async () => {

@@ -1,9 +1,10 @@
 /**
  * The container engine (Podman's Docker API) as the docker tests see it: its socket (from
- * DOCKER_HOST), a GET on it (or on another host's engine), and whether it is usable (the
- * provisioned testbed image present).
+ * DOCKER_HOST), a GET on it (or on another host's engine), a run's containers there, and whether
+ * it is usable (the provisioned testbed image present).
  */
 import { request } from "node:http";
+import { CONTAINER_LABEL } from "@thunderagent/agent-core/docker";
 import { sweBenchImageName } from "@thunderagent/protocol";
 
 export const REQUIRED = process.env["REQUIRE_CONTAINER_ENGINE"] === "1";
@@ -44,4 +45,19 @@ export async function probe(host = `unix://${socket}`): Promise<string | null> {
   } catch (error) {
     return `no container engine at ${host} (${(error as Error).message})`;
   }
+}
+
+export interface ListedContainer {
+  Id: string;
+  Labels: Record<string, string>;
+}
+
+/** The containers (running or not) of run `runId` on the engine at `host` (default: DOCKER_HOST's). */
+export async function runContainers(
+  runId: string,
+  host = `unix://${socket}`,
+): Promise<ListedContainer[]> {
+  const filters = encodeURIComponent(JSON.stringify({ label: [`${CONTAINER_LABEL}=${runId}`] }));
+  const res = await engineGetAt(host, `/containers/json?all=true&filters=${filters}`);
+  return JSON.parse(res.body) as ListedContainer[];
 }
