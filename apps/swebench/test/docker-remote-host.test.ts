@@ -4,8 +4,11 @@
  * counts places containers on both hosts and never more than the slots at once (the runner owns
  * the counts of both processes); the TCP service is killed under a running agent: the host is
  * drained, its instance is started again on the local host and everything is Submitted; the
- * service comes back and the end-of-run sweep leaves no container on either host. The pre-run
- * image check stops a run whose image no host can pull, naming the image and each host. Skipped without the pair unless
+ * service comes back and the end-of-run sweep leaves no container on either host. The runner's
+ * health pings drain the TCP host when it stops answering while its agent waits on the model (no
+ * command fails there), move that instance to the local host, and bring the host back once it
+ * answers again, where the next instance goes. The pre-run image check stops a run whose image no
+ * host can pull, naming the image and each host. Skipped without the pair unless
  * REQUIRE_REMOTE_DOCKER_HOST=1 (.ci/run provisions it; then it fails). The tests kill and restart
  * the one TCP service, so they stay in this file (run one after another).
  */
@@ -19,10 +22,11 @@ import { allowConsole } from "../../../testing/console-guard.js";
 import { preflight, resolveConfig, runBatch } from "../src/index.js";
 import { type AgentServer, startAgentServer } from "./helpers/agent-server.js";
 import { IMAGE, probe, runContainers, socket } from "./helpers/engine-api.js";
+import { waitUntil } from "./helpers/mid-run.js";
 import { RunGuard } from "./helpers/run-guard.js";
 import { tempDirs } from "./helpers/temp-dirs.js";
 
-// The timing line below is for docs/results/agent.md.
+// The timing lines below are for docs/results/agent.md.
 allowConsole();
 
 const REMOTE = process.env["REMOTE_DOCKER_HOST"] ?? "tcp://10.203.0.2:12375";
@@ -144,6 +148,156 @@ describe.skipIf(unavailable !== null && !REQUIRED)("a local and a TCP Podman hos
         `${elapsedS.toFixed(1)} s, moved ${moved.join(", ")}`,
     );
   }, 90_000);
+
+  it("a host that stops answering pings while its agent waits is drained by the pings; the instance finishes on the other; back in, it takes the next; none left", async (test) => {
+    if (unavailable) expect.fail(unavailable);
+    const health = { interval_s: 1, fail_after: 2, recover_after: 2 };
+    const TIMEOUT_S = 1;
+    // The containers on the TCP host (polled), and a gate on every model reply: closed from the
+    // first request of an agent whose container is there until the host is back in, so that its
+    // agent is waiting on the model (no command runs there) when the service is killed, and the
+    // instances not yet started start after the host is back.
+    const onRemote = new Map<string, { instance: string; seenAt: number }>();
+    let open: () => void = () => undefined;
+    let gate: Promise<void> | null = null;
+    let heldOnRemote: string | null = null; // the instance whose agent waits there
+    const server = await serve({
+      delayMs: 300,
+      hold: ({ dockerIds }) => {
+        const there = dockerIds.map((id) => onRemote.get(id)).find((c) => c !== undefined);
+        if (!gate && there) {
+          heldOnRemote = there.instance;
+          gate = new Promise<void>((r) => (open = r));
+        }
+        return gate ?? undefined;
+      },
+    });
+    const config = resolveConfig(
+      [
+        "swebench.yaml",
+        `environment.image=${IMAGE}`,
+        "environment.timeout=30",
+        `environment.docker_health.timeout_s=${TIMEOUT_S}`,
+      ],
+      {
+        baseUrl: server.url,
+        environmentClass: "docker",
+        dockerHosts: [`${LOCAL}=3`, `${REMOTE}=1`],
+        dockerHealth: health,
+      },
+    );
+    expect(config.environment.docker_health).toEqual({ ...health, timeout_s: TIMEOUT_S });
+    await preflight(config, { warn: (line) => expect.fail(line) });
+
+    const out = dirs.make();
+    const runId = `ping-${Date.now()}`;
+    const log = () => readFileSync(join(out, "run.log"), "utf8");
+    // On failure, what run.log says about the hosts and restarts (for CI).
+    test.onTestFailed(() => {
+      const lines = existsSync(join(out, "run.log")) ? log().split("\n") : [];
+      const about = lines.filter((l) => /docker host|starting the instance again|finished/.test(l));
+      console.log(`[swebench remote host] run.log:\n${about.join("\n")}`);
+    });
+    const where = new Map<string, Set<string>>(); // instance id -> hosts it ran on
+    let polling = true;
+    const poller = (async () => {
+      while (polling) {
+        for (const host of [LOCAL, REMOTE]) {
+          const list = await runContainers(runId, host).catch(() => null);
+          for (const c of list ?? []) {
+            const id = c.Labels["thunderagent.instance_id"]!;
+            where.set(id, new Set([...(where.get(id) ?? []), host]));
+            if (host === REMOTE && !onRemote.has(c.Id))
+              onRemote.set(c.Id, { instance: id, seenAt: Date.now() });
+          }
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+    const drainLine = `docker host ${REMOTE} taken out: no answer to ${health.fail_after} health pings in a row`;
+    const times = { killing: 0, killed: 0, upping: 0, up: 0 };
+    // Kill the service once an agent there waits; wait for the pings to drain the host; bring the
+    // service back; once the pings have taken the host back in, let the model answer again.
+    const scenario = (async () => {
+      await waitUntil(() => gate !== null, { what: "an agent on the TCP host", timeoutMs: 60_000 });
+      times.killing = Date.now();
+      await remote("stop-service");
+      times.killed = Date.now();
+      await waitUntil(() => log().includes(drainLine), {
+        what: "the ping drain",
+        timeoutMs: 20_000,
+      });
+      times.upping = Date.now();
+      await remote("up");
+      times.up = Date.now();
+      await waitUntil(() => log().includes(`docker host ${REMOTE} back in`), {
+        what: "the host back in",
+        timeoutMs: 20_000,
+      });
+    })().finally(() => open()); // a failed step must not leave the run waiting
+    const started = Date.now();
+    const run = runBatch({
+      subset: "sample",
+      split: "test",
+      workers: 3,
+      procs: 2,
+      output: out,
+      config,
+      runId,
+      progressStream: null,
+      signal: guard.signal,
+    });
+    guard.track(config, runId, run);
+    const summary = await run.finally(() => (polling = false));
+    await poller;
+    await scenario;
+    const elapsedS = (Date.now() - started) / 1000;
+
+    expect(summary.exitStatuses).toEqual({ Submitted: 6 });
+    // When run.log says it happened (pino's time, ms): the drain, the missed ping just before
+    // it (fail_after 2), back in.
+    const lines = log()
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { time: number; msg: string });
+    const last = (prefix: string, before = Infinity) =>
+      lines.filter((l) => l.msg.startsWith(prefix) && l.time <= before).at(-1)?.time ?? NaN;
+    const drained = last(drainLine);
+    const missed = last(`docker host ${REMOTE} missed a health ping`, drained);
+    const back = last(`docker host ${REMOTE} back in`);
+    // The service died between the two ends of the kill command; refused pings every second
+    // drain it within about fail_after intervals of that (plus room for a loaded machine).
+    expect(missed).toBeGreaterThanOrEqual(times.killing);
+    expect(drained).toBeGreaterThan(missed);
+    expect(drained - times.killed).toBeLessThan(
+      (health.fail_after * health.interval_s + TIMEOUT_S + 2) * 1000,
+    );
+    const text = log();
+    // Drained by the pings only, once: no command or create failed there first.
+    expect(text.split(`docker host ${REMOTE} taken out`)).toHaveLength(2);
+    expect(text).toContain(`docker host ${REMOTE} failed: no answer to 2 health pings`);
+    expect(text).toContain("starting the instance again");
+    // The instance whose agent waited there finished on the local host.
+    expect(heldOnRemote).not.toBeNull();
+    expect([...where.get(heldOnRemote!)!].sort()).toEqual([REMOTE, LOCAL].sort());
+    const moved = [...where].filter(([, hosts]) => hosts.size === 2).map(([id]) => id);
+    expect(moved).toEqual([heldOnRemote]);
+    // Back in, the host took the next instance (the least loaded again).
+    const placedAfter = [...onRemote.values()].filter((c) => c.seenAt > back);
+    expect(placedAfter.length).toBeGreaterThanOrEqual(1);
+    expect(await runContainers(runId, LOCAL)).toHaveLength(0);
+    expect(await runContainers(runId, REMOTE)).toHaveLength(0);
+    const s = (ms: number) => (ms / 1000).toFixed(2);
+    console.log(
+      `[swebench remote host] pings every ${health.interval_s} s (drain after ${health.fail_after}, ` +
+        `back after ${health.recover_after}): kill command ${s(times.killed - times.killing)} s, ` +
+        `missed ping ${s(missed - times.killing)} s after it began, drained ${s(drained - missed)} s ` +
+        `later (${s(drained - times.killing)} s after the kill began); up command ` +
+        `${s(times.up - times.upping)} s, back in ${s(back - times.up)} s after it; moved ` +
+        `${moved.join(", ")}; placed there after: ${placedAfter.map((c) => c.instance).join(", ")}; ` +
+        `6/6 Submitted in ${elapsedS.toFixed(1)} s; 0 containers left`,
+    );
+  }, 240_000);
 
   it("an image no host has or can pull stops the run before any worker, naming it and each host", async () => {
     if (unavailable) expect.fail(unavailable);

@@ -14,6 +14,11 @@ export interface AgentServerOptions {
   noRelease?: boolean;
   /** More model names for `GET /v1/models` (it always lists the seed config's model). */
   models?: string[];
+  /**
+   * Asked for every chat request (its program and the docker_ids it carried): a promise returned
+   * holds the reply until it settles (the agent waits on its model; its container is idle).
+   */
+  hold?: (request: { programId: string | undefined; dockerIds: string[] }) => Promise<void> | void;
 }
 
 export interface AgentServer {
@@ -85,7 +90,12 @@ export async function startAgentServer(options: AgentServerOptions = {}): Promis
         state.programIds.push(body.program_id);
       const step = body.messages.filter((m) => m.role === "assistant").length + 1;
       const content = agentReply(step);
-      setTimeout(() => {
+      const held = options.hold?.({
+        programId: body.program_id,
+        dockerIds: body.docker_ids ?? [],
+      });
+      const answer = () => {
+        if (res.destroyed) return; // the agent stopped waiting (a held reply)
         res.writeHead(200, { "content-type": "text/event-stream" });
         const chunk = (delta: object, extra: object = {}) =>
           `data: ${JSON.stringify({ id: "x", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta, finish_reason: null }], ...extra })}\n\n`;
@@ -96,7 +106,8 @@ export async function startAgentServer(options: AgentServerOptions = {}): Promis
           `data: ${JSON.stringify({ id: "x", object: "chat.completion.chunk", created: 1, model: "m", choices: [], usage: { prompt_tokens: 100 * step, completion_tokens: 20, total_tokens: 100 * step + 20 } })}\n\n`,
         );
         res.end("data: [DONE]\n\n");
-      }, options.delayMs ?? 0);
+      };
+      void Promise.resolve(held).then(() => setTimeout(answer, options.delayMs ?? 0));
     });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
