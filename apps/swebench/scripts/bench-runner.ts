@@ -126,6 +126,7 @@ process.stdout.write(
     cpu_ms_per_step: {
       total: perStep(mainCpuMs + childCpuMs + spawnerCpuMs),
       main: perStep(mainCpuMs),
+      agent_procs: perStep(childCpuMs),
       spawners: perStep(spawnerCpuMs),
     },
     idle_control_lag_ms: {
