@@ -97,6 +97,8 @@ export const INTEGRATION_TESTS: Record<string, readonly string[]> = {
     "test/docker-hosts.test.ts",
     "test/docker-remote-host.test.ts",
     "test/docker-run.test.ts",
+    "test/docker-ssh-host.test.ts",
+    "test/docker-tls-host.test.ts",
     "test/dashboard-url.test.ts",
     "test/end-to-end.test.ts",
     "test/process.test.ts",
