@@ -22,6 +22,7 @@ import {
   RESUME_PLACEMENTS,
   SHARED_CREDIT_MODES,
   TOKEN_ESTIMATES,
+  type RouterOptions,
 } from "@thunderagent/router-core";
 import { PROXY_CLI, RESTORE_ORDERS } from "./flags.js";
 import { reliabilityConfig } from "./reliability/options.js";
@@ -251,4 +252,13 @@ export function loadConfig(
   const cl = readCommandLine(argv, env);
   if (cl.kind !== "run") throw new ConfigError(`--${cl.kind} asks for text, not a configuration`);
   return { config: cl.config };
+}
+
+/**
+ * The router options of the `--policy` preset that proxy arguments select, read by the proxy's own
+ * parser (the last `--policy` wins, abbreviations as the proxy accepts them; no environment).
+ * Throws {@link ConfigError} for arguments the proxy would refuse.
+ */
+export function policyPresetOf(argv: readonly string[]): RouterOptions {
+  return POLICY_OPTIONS[loadConfig(argv, {}).config.policy];
 }

@@ -5,7 +5,8 @@
  * @module
  */
 import { join } from "node:path";
-import { DEFAULT_ROUTER_OPTIONS, ORIGINAL_THUNDERAGENT_OPTIONS } from "@thunderagent/router-core";
+import { ConfigError, policyPresetOf } from "@thunderagent/proxy/config";
+import { DEFAULT_ROUTER_OPTIONS } from "@thunderagent/router-core";
 import { PROXY_ENTRY, fmtNum, tsEntry } from "./entries.js";
 import type { Options } from "./options.js";
 import type { PlanSettings } from "./plan-settings.js";
@@ -30,14 +31,17 @@ export function routerLaunch(o: Options, s: PlanSettings, profileDir: string): R
   };
 }
 
-/** The `--policy` preset the proxy arguments ask for (the last one given), else the default. */
+/**
+ * The `--policy` preset the proxy arguments ask for, read by the proxy's parser. Arguments it
+ * refuses keep the default here: the proxy says what is wrong when it starts.
+ */
 function presetOf(proxyArgs: readonly string[]) {
-  let policy = "default";
-  proxyArgs.forEach((a, i) => {
-    if (a === "--policy" && i + 1 < proxyArgs.length) policy = proxyArgs[i + 1]!;
-    else if (a.startsWith("--policy=")) policy = a.slice("--policy=".length);
-  });
-  return policy === "original" ? ORIGINAL_THUNDERAGENT_OPTIONS : DEFAULT_ROUTER_OPTIONS;
+  try {
+    return policyPresetOf(proxyArgs);
+  } catch (err) {
+    if (err instanceof ConfigError) return DEFAULT_ROUTER_OPTIONS;
+    throw err;
+  }
 }
 
 /**

@@ -252,6 +252,8 @@ describe("plan", () => {
     // The original has no lease: none is switched on for it.
     expect(args(["--proxy-arg=--policy", "--proxy-arg=original"])).not.toContain("--acting-lease");
     expect(args(["--proxy-arg=--policy=original"])).not.toContain("--acting-lease");
+    // Read by the proxy's own parser: an abbreviation the proxy accepts counts too.
+    expect(args(["--proxy-arg=--pol", "--proxy-arg=original"])).not.toContain("--acting-lease");
   });
 
   it("rejects bad flags with the flag's name", () => {
