@@ -31,9 +31,25 @@ let ctx: InstanceContext | null = null;
 const hostSlots = new ChildHostSlots((message) => send(message));
 let running = 0;
 
+/** Messages of this turn of the event loop, sent as one batch (one write, one wake-up). */
+let batch: FromChild[] = [];
+let afterBatch: Array<() => void> = [];
+
 function send(message: FromChild, then?: () => void): void {
-  if (process.connected) process.send!(message, undefined, {}, () => then?.());
-  else then?.();
+  if (!process.connected) return then?.();
+  batch.push(message);
+  if (then) afterBatch.push(then);
+  if (batch.length === 1) setImmediate(flush);
+}
+
+function flush(): void {
+  const messages = batch;
+  const callbacks = afterBatch;
+  batch = [];
+  afterBatch = [];
+  const done = () => callbacks.forEach((f) => f());
+  if (process.connected) process.send!(messages, undefined, {}, done);
+  else done();
 }
 
 async function stats(): Promise<ProcStats> {

@@ -3,7 +3,8 @@
  * parent sends the run's settings once, then instances to run, and finally a stop or an end; a
  * child sends back what the in-process runner would have done to the shared state (progress,
  * predictions, exit statuses), each instance's outcome, and its own CPU and event-loop lag; with
- * Docker hosts, the child asks the parent for host slots and gives them back.
+ * Docker hosts, the child asks the parent for host slots and gives them back. A child sends what
+ * one turn of its event loop produced as one array of these messages, each checked on its own.
  * @module
  */
 import { MiniConfig } from "@thunderagent/agent-core";

@@ -60,9 +60,12 @@ export class ProcPool {
         proc.slots = new ParentHostSlots(pool, (m) => send(proc, m), warn);
       }
       proc.stats = new Promise((resolve) => {
+        // A child sends the messages of one turn of its event loop as an array.
         child.on("message", (raw) => {
-          const message = this.#handle(proc, raw);
-          if (message?.type === "stats") resolve(message.stats);
+          for (const one of Array.isArray(raw) ? raw : [raw]) {
+            const message = this.#handle(proc, one);
+            if (message?.type === "stats") resolve(message.stats);
+          }
         });
         child.once("exit", (code, signal) => {
           proc.alive = false;
