@@ -6,6 +6,7 @@
  */
 import { existsSync } from "node:fs";
 import {
+  DOCKER_HOST_FORMS,
   DockerHostSpec,
   ENVIRONMENT_CLASS_NAMES,
   SHIPPED_CONFIGS,
@@ -76,12 +77,13 @@ export const SWEBENCH_FLAGS = {
     expect: ENVIRONMENT_CLASS_NAMES.join(" or "),
   },
   "docker-host": {
-    value: "URL[=SLOTS]",
+    value: "URL[=SLOTS][,KEY=VALUE]",
     repeat: true,
     help:
-      "a Docker-API host for the containers (unix:///path, tcp://host:port, ssh://user@host), " +
-      "=SLOTS: at most that many at once; repeatable: each container goes to the least-loaded " +
-      "host that has its image, one that fails is drained",
+      `a Docker-API host for the containers (${DOCKER_HOST_FORMS}), ` +
+      "=SLOTS: at most that many at once; ,identity=KEY ,known_hosts=FILE|off (ssh) ,tls=DIR " +
+      "(https, tcp); repeatable: each container goes to the least-loaded host that has its " +
+      "image, one that fails is drained",
   },
   "docker-ping-interval": {
     value: "S",

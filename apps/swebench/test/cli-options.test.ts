@@ -74,7 +74,7 @@ describe("swebench command line", () => {
       "tcp://h:2375=0: the slot count must be a whole number >= 1 (URL=SLOTS)",
     );
     expect(() => parse(["-o", "/x", "--docker-host", "ftp://h"])).toThrow(
-      "ftp://h: must be unix:///path, tcp://host:port or ssh://user@host",
+      "ftp://h: must be unix:///path, tcp://host:port, https://host:port or ssh://user@host",
     );
   });
 

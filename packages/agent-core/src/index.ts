@@ -11,6 +11,7 @@ export type { AgentCoreErrorCode } from "./errors.js";
 export {
   AgentSection,
   DEFAULT_TIMEOUT_TEMPLATE,
+  DOCKER_HOST_FORMS,
   DOCKER_HOST_URL,
   DockerHealthSection,
   DockerHostSpec,

@@ -39,7 +39,7 @@ describe("docker_hosts entries", () => {
     ["tcp://h:2375=0", "slot count must be a whole number >= 1"],
     ["tcp://h:2375=many", "slot count must be a whole number >= 1"],
     ["tcp://h:2375=", "slot count must be a whole number >= 1"],
-    ["ftp://h", "must be unix:///path, tcp://host:port or ssh://user@host"],
+    ["ftp://h", "must be unix:///path, tcp://host:port, https://host:port or ssh://user@host"],
     [{ url: "tcp://h:1", slots: 1.5 }, "slot count must be a whole number >= 1"],
     [{ url: "tcp://h:1", slot: 2 }, "unknown key slot (a host takes url, slots, identity"],
   ])("rejects %j with a clear error", (spec, message) => {

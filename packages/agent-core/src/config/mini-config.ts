@@ -53,7 +53,10 @@ export type AgentSection = z.infer<typeof AgentSection>;
 /** The Docker host URL forms dockerode speaks: unix sockets, TCP (plain or TLS) and SSH. */
 export const DOCKER_HOST_URL = /^(unix:\/\/\/.+|(tcp|http|https):\/\/[^/:]+(:\d+)?\/?|ssh:\/\/.+)$/;
 
-const HOST_URL_HINT = "must be unix:///path, tcp://host:port or ssh://user@host";
+/** The URL forms {@link DOCKER_HOST_URL} takes, as error messages name them. */
+export const DOCKER_HOST_FORMS =
+  "unix:///path, tcp://host:port, https://host:port or ssh://user@host";
+const HOST_URL_HINT = `must be ${DOCKER_HOST_FORMS}`;
 const SLOTS_HINT = "the slot count must be a whole number >= 1 (URL=SLOTS)";
 
 /**

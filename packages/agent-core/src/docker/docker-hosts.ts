@@ -7,7 +7,7 @@
  */
 import type { Agent } from "node:http";
 import Dockerode from "dockerode";
-import { DOCKER_HOST_URL, type DockerHostEntry } from "../config/mini-config.js";
+import { DOCKER_HOST_FORMS, DOCKER_HOST_URL, type DockerHostEntry } from "../config/mini-config.js";
 import { HOST_ACCESS_ERROR, SshDockerAgent, localUser } from "./host-ssh.js";
 import { TlsDockerAgent } from "./host-tls.js";
 
@@ -27,9 +27,7 @@ export function dockerOptionsFor(host: string | DockerHostEntry): DockerHostOpti
   const entry = typeof host === "string" ? { url: host } : host;
   const url = entry.url;
   if (!DOCKER_HOST_URL.test(url)) {
-    throw new Error(
-      `not a Docker host URL: ${url} (unix:///path, tcp://host:port, https://host:port or ssh://user@host)`,
-    );
+    throw new Error(`not a Docker host URL: ${url} (${DOCKER_HOST_FORMS})`);
   }
   const u = new URL(url);
   if (u.protocol === "unix:") return { socketPath: decodeURIComponent(u.pathname) };
