@@ -8,11 +8,17 @@
  */
 import { readFileSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
-import { DOCKER_HOST_LABEL } from "@thunderagent/agent-core/docker";
 import { afterEach, describe, expect, it } from "vitest";
 import { preflight, resolveConfig, runBatch } from "../src/index.js";
 import { type AgentServer, startAgentServer } from "./helpers/agent-server.js";
-import { IMAGE, REQUIRED, probe, runContainers, socket } from "./helpers/engine-api.js";
+import {
+  IMAGE,
+  REQUIRED,
+  probe,
+  runContainers,
+  socket,
+  watchRunContainers,
+} from "./helpers/engine-api.js";
 import { RunGuard } from "./helpers/run-guard.js";
 import { tempDirs } from "./helpers/temp-dirs.js";
 
@@ -56,7 +62,7 @@ describe.skipIf(unavailable !== null && !REQUIRED)("containers across several Do
     const out = join(dir, "out");
     const runId = `hosts-${Date.now()}`;
     const config = make();
-    const seen = new Map<string, number>();
+    const watched = watchRunContainers(runId, 300);
     const run = runBatch({
       subset: "sample",
       split: "test",
@@ -69,19 +75,10 @@ describe.skipIf(unavailable !== null && !REQUIRED)("containers across several Do
       signal: guard.signal,
     });
     guard.track(config, runId, run);
-    const poll = setInterval(() => {
-      void runContainers(runId).then((list) => {
-        if (list.length < 4) return;
-        for (const c of list) seen.set(c.Labels[DOCKER_HOST_LABEL]!, 0);
-        for (const c of list) {
-          const h = c.Labels[DOCKER_HOST_LABEL]!;
-          seen.set(h, (seen.get(h) ?? 0) + 1);
-        }
-      });
-    }, 300);
-    const summary = await run.finally(() => clearInterval(poll));
+    const summary = await run.finally(() => watched.stop());
     expect(summary.exitStatuses).toEqual({ Submitted: 4 });
-    expect(Object.fromEntries(seen)).toEqual({ [a]: 2, [b]: 2 });
+    const counts = [...watched.byHost].map(([host, ids]) => [host, ids.size]);
+    expect(Object.fromEntries(counts)).toEqual({ [a]: 2, [b]: 2 });
     const log = readFileSync(join(out, "run.log"), "utf8");
     expect(log).toContain(`docker host ${dead} taken out`);
     expect(await runContainers(runId)).toHaveLength(0);

@@ -9,20 +9,22 @@
  * agent. Skipped without Podman, sshd or socat unless REQUIRE_CONTAINER_ENGINE=1 (then it fails).
  */
 import { join } from "node:path";
-import { DOCKER_HOST_LABEL } from "@thunderagent/agent-core/docker";
 import { afterAll, describe, expect, it } from "vitest";
 import { allowConsole } from "../../../testing/console-guard.js";
 import { preflight, resolveConfig, runBatch } from "../src/index.js";
 import { type AgentServer, startAgentServer } from "./helpers/agent-server.js";
-import { IMAGE, REQUIRED, probe, socket } from "./helpers/engine-api.js";
 import {
-  type SshFront,
-  cleanup,
-  containersOfRun,
-  sshFrontUnavailable,
-  startSshFront,
-} from "./helpers/remote-fronts.js";
+  IMAGE,
+  REQUIRED,
+  probe,
+  runContainers,
+  socket,
+  watchRunContainers,
+} from "./helpers/engine-api.js";
+import { type SshFront, sshFrontUnavailable, startSshFront } from "./helpers/remote-fronts.js";
+import { RunGuard } from "./helpers/run-guard.js";
 import { spawnRunner } from "./helpers/spawn-runner.js";
+import { tempDirs } from "./helpers/temp-dirs.js";
 
 // The timing line below is for docs/results/agent.md.
 allowConsole();
@@ -34,16 +36,18 @@ if (unavailable && !REQUIRED) console.warn(`[swebench ssh host] SKIPPED: ${unava
 describe.skipIf(unavailable !== null && !REQUIRED)("an ssh:// Docker host (sshd + socat)", () => {
   let server: AgentServer | null = null;
   let front: SshFront | null = null;
-  const guard = cleanup("ta-ssh-host-");
+  const guard = new RunGuard();
+  const tmp = tempDirs("ta-ssh-host-");
   afterAll(async () => {
     await guard.end();
+    tmp.removeAll();
     await front?.stop();
     await server?.close();
   }, 60_000);
   const ready = async () => {
     if (unavailable) expect.fail(unavailable);
     server ??= await startAgentServer({ delayMs: 200 });
-    front ??= await startSshFront(guard.dir(), socket);
+    front ??= await startSshFront(tmp.make(), socket);
     return { server, front };
   };
 
@@ -62,21 +66,10 @@ describe.skipIf(unavailable !== null && !REQUIRED)("an ssh:// Docker host (sshd 
     });
     await preflight(config, { warn: (line) => expect.fail(line) });
 
-    const out = join(guard.dir(), "out");
+    const out = join(tmp.make(), "out");
     const runId = `ssh-host-${Date.now()}`;
     guard.track(config, runId);
-    const seen = new Map<string, Set<string>>(); // host label -> container ids
-    const poll = setInterval(() => {
-      void containersOfRun(runId).then(
-        (list) => {
-          for (const c of list) {
-            const host = c.Labels[DOCKER_HOST_LABEL]!;
-            seen.set(host, new Set([...(seen.get(host) ?? []), c.Id]));
-          }
-        },
-        () => undefined,
-      );
-    }, 200);
+    const watched = watchRunContainers(runId);
     const started = Date.now();
     const summary = await runBatch({
       subset: "sample",
@@ -88,14 +81,14 @@ describe.skipIf(unavailable !== null && !REQUIRED)("an ssh:// Docker host (sshd 
       runId,
       progressStream: null,
       signal: guard.signal,
-    }).finally(() => clearInterval(poll));
+    }).finally(() => watched.stop());
     const elapsedS = (Date.now() - started) / 1000;
 
     expect(summary.exitStatuses).toEqual({ Submitted: 4 });
-    expect([...seen.keys()].sort()).toEqual([LOCAL, front.url].sort());
-    const onSsh = seen.get(front.url)!.size;
+    expect([...watched.byHost.keys()].sort()).toEqual([LOCAL, front.url].sort());
+    const onSsh = watched.byHost.get(front.url)!.size;
     expect(onSsh).toBeGreaterThanOrEqual(1);
-    expect(await containersOfRun(runId)).toHaveLength(0);
+    expect(await runContainers(runId)).toHaveLength(0);
     console.log(
       `[swebench ssh host] 4 instances over ${LOCAL}=1 + ssh=2 (sshd + socat): ` +
         `${elapsedS.toFixed(1)} s, ${onSsh} on ssh, ${front.accepted()} ssh logins`,
@@ -141,7 +134,7 @@ describe.skipIf(unavailable !== null && !REQUIRED)("an ssh:// Docker host (sshd 
     // None usable: the runner refuses to start with the first host's line, before any agent.
     const requests = server.requests;
     const runner = spawnRunner([
-      ...["--subset", "sample", "-o", join(guard.dir(), "out"), "--base-url", server.url],
+      ...["--subset", "sample", "-o", join(tmp.make(), "out"), "--base-url", server.url],
       ...["--environment-class", "docker", "--docker-host", badKey, "--docker-host", closed],
     ]);
     const { code } = await runner.exited;

@@ -11,14 +11,22 @@
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { DOCKER_HOST_LABEL } from "@thunderagent/agent-core/docker";
 import { afterAll, describe, expect, it } from "vitest";
 import { allowConsole } from "../../../testing/console-guard.js";
 import { preflight, resolveConfig, runBatch } from "../src/index.js";
 import { type AgentServer, startAgentServer } from "./helpers/agent-server.js";
-import { IMAGE, REQUIRED, probe, socket } from "./helpers/engine-api.js";
-import { type TlsFront, cleanup, containersOfRun, startTlsFront } from "./helpers/remote-fronts.js";
+import {
+  IMAGE,
+  REQUIRED,
+  probe,
+  runContainers,
+  socket,
+  watchRunContainers,
+} from "./helpers/engine-api.js";
+import { type TlsFront, startTlsFront } from "./helpers/remote-fronts.js";
+import { RunGuard } from "./helpers/run-guard.js";
 import { spawnRunner } from "./helpers/spawn-runner.js";
+import { tempDirs } from "./helpers/temp-dirs.js";
 
 // The timing line below is for docs/results/agent.md.
 allowConsole();
@@ -35,16 +43,18 @@ describe.skipIf(unavailable !== null && !REQUIRED)(
   () => {
     let server: AgentServer | null = null;
     let front: TlsFront | null = null;
-    const guard = cleanup("ta-tls-host-");
+    const guard = new RunGuard();
+    const tmp = tempDirs("ta-tls-host-");
     afterAll(async () => {
       await guard.end();
+      tmp.removeAll();
       await front?.stop();
       await server?.close();
     }, 60_000);
     const ready = async () => {
       if (unavailable) expect.fail(unavailable);
       server ??= await startAgentServer({ delayMs: 200 });
-      front ??= await startTlsFront(guard.dir(), socket);
+      front ??= await startTlsFront(tmp.make(), socket);
       return { server, front };
     };
 
@@ -62,20 +72,10 @@ describe.skipIf(unavailable !== null && !REQUIRED)(
       expect(config.environment.docker_hosts).toEqual([{ url, slots: 3, tls: front.dirs.good }]);
       await preflight(config, { warn: (line) => expect.fail(line) });
 
-      const out = join(guard.dir(), "out");
+      const out = join(tmp.make(), "out");
       const runId = `tls-host-${Date.now()}`;
       guard.track(config, runId);
-      const labels = new Set<string>();
-      let peak = 0;
-      const poll = setInterval(() => {
-        void containersOfRun(runId).then(
-          (list) => {
-            peak = Math.max(peak, list.length);
-            for (const c of list) labels.add(c.Labels[DOCKER_HOST_LABEL]!);
-          },
-          () => undefined,
-        );
-      }, 200);
+      const watched = watchRunContainers(runId);
       const started = Date.now();
       const summary = await runBatch({
         subset: "sample",
@@ -87,13 +87,14 @@ describe.skipIf(unavailable !== null && !REQUIRED)(
         runId,
         progressStream: null,
         signal: guard.signal,
-      }).finally(() => clearInterval(poll));
+      }).finally(() => watched.stop());
       const elapsedS = (Date.now() - started) / 1000;
 
       expect(summary.exitStatuses).toEqual({ Submitted: 3 });
-      expect([...labels]).toEqual([url]);
+      expect([...watched.byHost.keys()]).toEqual([url]);
+      const peak = watched.peak;
       expect(peak).toBeGreaterThanOrEqual(1);
-      expect(await containersOfRun(runId)).toHaveLength(0);
+      expect(await runContainers(runId)).toHaveLength(0);
       const connections = front.authorized();
       expect(connections).toBeGreaterThan(0);
 
@@ -150,7 +151,7 @@ describe.skipIf(unavailable !== null && !REQUIRED)(
 
       const requests = server.requests;
       const runner = spawnRunner([
-        ...["--subset", "sample", "-o", join(guard.dir(), "out"), "--base-url", server.url],
+        ...["--subset", "sample", "-o", join(tmp.make(), "out"), "--base-url", server.url],
         ...["--environment-class", "docker", "--docker-host", noCert, "--docker-host", wrongCa],
       ]);
       const { code } = await runner.exited;

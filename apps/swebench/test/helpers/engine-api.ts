@@ -4,7 +4,7 @@
  * it is usable (the provisioned testbed image present).
  */
 import { request } from "node:http";
-import { CONTAINER_LABEL } from "@thunderagent/agent-core/docker";
+import { CONTAINER_LABEL, DOCKER_HOST_LABEL } from "@thunderagent/agent-core/docker";
 import { sweBenchImageName } from "@thunderagent/protocol";
 
 export const REQUIRED = process.env["REQUIRE_CONTAINER_ENGINE"] === "1";
@@ -60,4 +60,35 @@ export async function runContainers(
   const filters = encodeURIComponent(JSON.stringify({ label: [`${CONTAINER_LABEL}=${runId}`] }));
   const res = await engineGetAt(host, `/containers/json?all=true&filters=${filters}`);
   return JSON.parse(res.body) as ListedContainer[];
+}
+
+/** What {@link watchRunContainers} saw while a run went. */
+export interface WatchedContainers {
+  /** Host label (`thunderagent.docker_host`) → the ids of the run's containers seen on it. */
+  byHost: Map<string, Set<string>>;
+  /** The most containers of the run listed at once. */
+  peak: number;
+  stop(): void;
+}
+
+/**
+ * Lists run `runId`'s containers every `everyMs` until `stop()`, keeping each one's host label
+ * and the peak count (a failed listing is skipped: the engine may be busy).
+ */
+export function watchRunContainers(runId: string, everyMs = 200): WatchedContainers {
+  const seen: WatchedContainers = { byHost: new Map(), peak: 0, stop: () => undefined };
+  const poll = setInterval(() => {
+    void runContainers(runId).then(
+      (list) => {
+        seen.peak = Math.max(seen.peak, list.length);
+        for (const c of list) {
+          const host = c.Labels[DOCKER_HOST_LABEL] ?? "";
+          seen.byHost.set(host, (seen.byHost.get(host) ?? new Set()).add(c.Id));
+        }
+      },
+      () => undefined,
+    );
+  }, everyMs);
+  seen.stop = () => clearInterval(poll);
+  return seen;
 }

@@ -5,62 +5,15 @@
  * without `docker system dial-stdio` is set up) and a TLS front that requires a client certificate
  * signed by its CA (Node's tls server piping each connection to the socket, as stunnel in front
  * of a docker socket would). Both stop with `stop()`, and the sshd also when the process exits.
- * Also what those tests clean up (`cleanup`) and list (`containersOfRun`).
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { type AddressInfo, type Server, connect, createServer } from "node:net";
 import { join } from "node:path";
 import { type TLSSocket, createServer as createTlsServer } from "node:tls";
 import { promisify } from "node:util";
-import type { MiniConfig } from "@thunderagent/agent-core";
-import { CONTAINER_LABEL } from "@thunderagent/agent-core/docker";
-import { sweepRunLeftovers } from "../../src/index.js";
-import { engineGet } from "./engine-api.js";
 
 const run = promisify(execFile);
-
-/** The containers of a run on the local engine (every front here reaches it), with labels. */
-export async function containersOfRun(
-  runId: string,
-): Promise<Array<{ Id: string; Labels: Record<string, string> }>> {
-  const filters = encodeURIComponent(JSON.stringify({ label: [`${CONTAINER_LABEL}=${runId}`] }));
-  const res = await engineGet(`/containers/json?all=true&filters=${filters}`);
-  return JSON.parse(res.body) as Array<{ Id: string; Labels: Record<string, string> }>;
-}
-
-/**
- * What a test file cleans up whatever happened: its temp dirs, and its runs (stopped through
- * `signal`, then every host of their config swept of the run's containers).
- */
-export interface Cleanup {
-  /** For runBatch: aborted by end(). */
-  signal: AbortSignal;
-  dir(): string;
-  track(config: MiniConfig, runId: string): void;
-  end(): Promise<void>;
-}
-
-export function cleanup(prefix: string): Cleanup {
-  const dirs: string[] = [];
-  const runs: Array<{ config: MiniConfig; runId: string }> = [];
-  const stop = new AbortController();
-  return {
-    signal: stop.signal,
-    dir: () => {
-      const d = mkdtempSync(join(tmpdir(), prefix));
-      dirs.push(d);
-      return d;
-    },
-    track: (config: MiniConfig, runId: string) => void runs.push({ config, runId }),
-    end: async () => {
-      stop.abort(new Error("test over"));
-      for (const r of runs.splice(0)) await sweepRunLeftovers(r.config, r.runId);
-      for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-    },
-  };
-}
 
 export const SSHD = "/usr/sbin/sshd";
 
