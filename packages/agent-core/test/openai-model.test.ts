@@ -11,6 +11,7 @@ import {
   matchContextLength,
   normalizeError,
 } from "../src/index.js";
+import { ERROR_BODY_LIMIT, headersTimeoutOf } from "../src/model/chat-http.js";
 
 type Handler = (body: Record<string, unknown>) => {
   status: number;
@@ -186,6 +187,26 @@ describe("OpenAIModel", () => {
     expect(err).toBeInstanceOf(OpenAI.InternalServerError);
     expect((err as Error).message).toBe("503 overloaded");
     expect(normalizeError(err)).toMatchObject({ status: 503, retryAfterS: 7 });
+  });
+
+  it("an error body is read up to 64 KiB, the message says where it was cut", async () => {
+    const huge = () => ({
+      status: 500,
+      body: "x".repeat(4 * 1024 * 1024),
+      headers: { "content-type": "text/plain" },
+    });
+    const model = makeModel(await serve([huge]), { retry: { max_attempts: 1 } });
+    const err = await model.query([{ role: "user", content: "hi" }]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.InternalServerError);
+    const message = (err as Error).message;
+    expect(message.endsWith(`… (cut at ${ERROR_BODY_LIMIT} bytes)`)).toBe(true);
+    expect(message.length).toBeLessThan(ERROR_BODY_LIMIT + 64);
+  });
+
+  it("no timeout configured: no limit on waiting for the first byte (not undici's 300 s)", () => {
+    expect(headersTimeoutOf(null)).toBe(0); // undici: 0 disables the timer
+    expect(headersTimeoutOf(1500)).toBe(1500);
+    expect(headersTimeoutOf(3_600_000)).toBe(3_600_000);
   });
 
   it("a request timeout and an abort are the SDK's errors", async () => {

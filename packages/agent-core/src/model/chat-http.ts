@@ -14,8 +14,8 @@ import OpenAI from "openai";
 import type { APIError } from "openai/error";
 import { Agent, type Dispatcher, request } from "undici";
 
-/** undici's (and Node's fetch's) default time to wait for response headers. */
-const DEFAULT_HEADERS_TIMEOUT_MS = 300_000;
+/** The most of an error response's body kept for its message (a server may send any amount). */
+export const ERROR_BODY_LIMIT = 64 * 1024;
 
 let pool: Agent | undefined;
 
@@ -25,7 +25,7 @@ export interface ChatPost {
   apiKey: string;
   /** The request body, already JSON. */
   body: string;
-  /** Time to wait for the response headers (the SDK's `timeout`); null = undici's default. */
+  /** Time to wait for the response headers (the SDK's `timeout`); null = no limit. */
   timeoutMs: number | null;
   signal?: AbortSignal | undefined;
 }
@@ -44,7 +44,7 @@ export async function postChat(post: ChatPost): Promise<Dispatcher.ResponseData>
         authorization: `Bearer ${post.apiKey}`,
       },
       dispatcher: (pool ??= new Agent()),
-      headersTimeout: Math.min(post.timeoutMs ?? Infinity, DEFAULT_HEADERS_TIMEOUT_MS),
+      headersTimeout: headersTimeoutOf(post.timeoutMs),
       ...(signal ? { signal } : {}),
     });
   } catch (error) {
@@ -52,6 +52,16 @@ export async function postChat(post: ChatPost): Promise<Dispatcher.ResponseData>
   }
   if (res.statusCode >= 400) throw await statusError(res);
   return res;
+}
+
+/**
+ * undici's `headersTimeout` for a request timeout: the timeout itself, or with none (the config's
+ * default) 0, i.e. no limit. Not undici's (and Node fetch's) 300 s default: behind a
+ * program-aware router a paused program's request may wait for its turn far longer than that
+ * before the first byte, and cutting it there would retry it at the back of the queue.
+ */
+export function headersTimeoutOf(timeoutMs: number | null): number {
+  return timeoutMs ?? 0;
 }
 
 /** `base` + `/chat/completions`, joined as the SDK joins them. */
@@ -67,7 +77,9 @@ function connectionError(error: unknown, signal: AbortSignal | undefined): Error
 }
 
 async function statusError(res: Dispatcher.ResponseData): Promise<APIError> {
-  const text = await res.body.text().catch((e: unknown) => (e as Error).message);
+  const text = await boundedText(res.body, ERROR_BODY_LIMIT).catch(
+    (e: unknown) => (e as Error).message,
+  );
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -85,6 +97,21 @@ async function statusError(res: Dispatcher.ResponseData): Promise<APIError> {
     body ? undefined : text,
     responseHeaders(res),
   );
+}
+
+/** The body's first `limit` bytes as text (the rest is not read: the connection is dropped). */
+async function boundedText(body: Dispatcher.ResponseData["body"], limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size >= limit) {
+      body.destroy();
+      return `${Buffer.concat(chunks).subarray(0, limit).toString("utf8")}… (cut at ${limit} bytes)`;
+    }
+  }
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 /** The response's headers as a `Headers` (what the SDK's errors carry). */
