@@ -4,12 +4,14 @@
  * against engine-sim `--instant` in its own process, with the agents in this process
  * (`--procs 1`) or in child processes (`--procs N`). Prints one JSON object: throughput, the
  * event-loop lag of the runner's main thread and of each agent process, the agents' overhead per
- * step (wall − model − tool, from the trajectories' step_timings), CPU per step (all processes of
- * the runner, the local environment's command spawners included), an idle control process's lag,
- * and the load average at start and end (the box is shared: compare runs made in the same
- * conditions, interleaved).
+ * step (wall − model − tool, from the trajectories' step_timings; and the whole step's wall
+ * time), how long command results waited for their agent's turn (`result_delivery_ms`, counted
+ * in tool time), CPU per step (all processes of the runner, the local environment's command
+ * spawners included), an idle control process's lag, and the load average at start and end (the
+ * box is shared: compare runs made in the same conditions, interleaved).
  *
  *   pnpm bench:runner --workers 128 --instances 256 --procs 4 [--env local|docker] [--steps 12]
+ *                     [--nice N] (environment.nice) [--keep] (keep the output: trajectories, run.log)
  * @module
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -17,10 +19,11 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parseArgs } from "node:util";
-import { sharedSpawner } from "@thunderagent/agent-core/local";
+import { sharedSpawnerStats } from "@thunderagent/agent-core/local";
 import type { SweBenchInstance } from "@thunderagent/protocol";
 import { z } from "zod";
 import { loadInstances, resolveConfig, runBatch } from "../src/index.js";
+import { histogramMs } from "../src/procs/proc-messages.js";
 import { startControl, startInstantSim } from "./bench-processes.js";
 import { quantile, readStepTimings, splitSteps } from "./step-overhead.js";
 
@@ -30,6 +33,9 @@ const Args = z.object({
   procs: z.coerce.number().int().min(1).default(1),
   env: z.enum(["local", "docker"]).default("local"),
   steps: z.coerce.number().int().min(1).default(12),
+  keep: z.boolean().default(false),
+  /** The local environment's command niceness (environment.nice); its default when absent. */
+  nice: z.coerce.number().int().min(0).max(19).optional(),
 });
 const { values } = parseArgs({
   options: {
@@ -38,6 +44,8 @@ const { values } = parseArgs({
     procs: { type: "string" },
     env: { type: "string" },
     steps: { type: "string" },
+    keep: { type: "boolean" },
+    nice: { type: "string" },
   },
 });
 const parsed = Args.safeParse(values);
@@ -61,6 +69,7 @@ const instances: SweBenchInstance[] = Array.from({ length: args.instances }, (_,
 // docker: every copy runs in the provisioned testbed image (.ci/provision-container-engine).
 const specs = ["swebench.yaml", "agent.step_limit=0"];
 if (args.env === "docker") specs.push("environment.image=testbed:latest");
+if (args.nice !== undefined) specs.push(`environment.nice=${args.nice}`);
 const config = resolveConfig(specs, { baseUrl: `${sim.url}/v1`, environmentClass: args.env });
 const out = mkdtempSync(join(tmpdir(), "ta-bench-runner-"));
 const loadStart = load();
@@ -83,20 +92,21 @@ lag.disable();
 const controlLag = await control.stop();
 sim.stop();
 // --procs 1: the agents' commands were forked by this process's spawner.
-const ownSpawnerCpuMs = await sharedSpawner().cpuMs();
+const ownSpawners = await sharedSpawnerStats();
 const split = splitSteps(
   readStepTimings(
     out,
     instances.map((i) => i.instance_id),
   ),
 );
-rmSync(out, { recursive: true, force: true });
+if (args.keep) process.stderr.write(`bench:runner: the run's output is kept in ${out}\n`);
+else rmSync(out, { recursive: true, force: true });
 
 const ms = (ns: number) => +(ns / 1e6).toFixed(1);
 const mainCpuMs = (cpu.user + cpu.system) / 1000;
 const procs = summary.procStats ?? [];
 const childCpuMs = procs.reduce((a, p) => a + p.cpuMs, 0);
-const spawnerCpuMs = ownSpawnerCpuMs + procs.reduce((a, p) => a + p.spawnerCpuMs, 0);
+const spawnerCpuMs = ownSpawners.cpuMs + procs.reduce((a, p) => a + p.spawnerCpuMs, 0);
 const round = (x: number) => +x.toFixed(1);
 const perStep = (cpuMs: number) => +(cpuMs / Math.max(1, summary.steps)).toFixed(2);
 const stepMs = (xs: number[], p: number) => +(quantile(xs, p) * 1000).toFixed(2);
@@ -120,7 +130,15 @@ process.stdout.write(
       p50: stepMs(split.overheads, 0.5),
       p90: stepMs(split.overheads, 0.9),
       p99: stepMs(split.overheads, 0.99),
+      after_model_p99: stepMs(split.afterModel, 0.99),
+      after_tool_p99: stepMs(split.afterTool, 0.99),
     },
+    // The wait of a command's result for its agent's turn (counted in tool time, not overhead).
+    result_delivery_ms: [
+      ...(args.procs === 1 ? [histogramMs(ownSpawners.deliveryDelay)] : []),
+      ...procs.map((p) => p.spawnerDeliveryMs),
+    ].map((d) => ({ p50: round(d.p50), p99: round(d.p99), max: round(d.max) })),
+    step_ms: { p50: stepMs(split.stepTimes, 0.5), p99: stepMs(split.stepTimes, 0.99) },
     model_ms_p50: stepMs(split.modelTimes, 0.5),
     tool_ms: { p50: stepMs(split.toolTimes, 0.5), p99: stepMs(split.toolTimes, 0.99) },
     cpu_ms_per_step: {

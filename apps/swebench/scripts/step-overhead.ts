@@ -11,22 +11,39 @@ import { trajectoryPath } from "../src/index.js";
 
 export interface StepSplit {
   overheads: number[];
+  /** The overhead's first part: the model's last token to the tool's start (or the step's end). */
+  afterModel: number[];
+  /** Its second part: the tool's end to the next query (0 for a step without a tool). */
+  afterTool: number[];
   modelTimes: number[];
   toolTimes: number[];
+  /** Each step's whole wall time: its query start to the next step's (or to its own end). */
+  stepTimes: number[];
 }
 
 /** Seconds per step, over every run's steps. */
 export function splitSteps(runs: readonly StepTiming[][]): StepSplit {
-  const split: StepSplit = { overheads: [], modelTimes: [], toolTimes: [] };
+  const split: StepSplit = {
+    overheads: [],
+    afterModel: [],
+    afterTool: [],
+    modelTimes: [],
+    toolTimes: [],
+    stepTimes: [],
+  };
   for (const run of runs) {
     run.forEach((t, i) => {
       const model = t.last_token - t.query_start;
       const tool = t.tool_start !== null && t.tool_end !== null ? t.tool_end - t.tool_start : 0;
       const next = run[i + 1];
       const end = next ? next.query_start : (t.tool_end ?? t.last_token);
+      split.stepTimes.push(end - t.query_start);
       split.modelTimes.push(model);
       split.toolTimes.push(tool);
       split.overheads.push(end - t.query_start - model - tool);
+      const toolRan = t.tool_start !== null && t.tool_end !== null;
+      split.afterModel.push((toolRan ? t.tool_start! : end) - t.last_token);
+      split.afterTool.push(toolRan ? end - t.tool_end! : 0);
     });
   }
   return split;

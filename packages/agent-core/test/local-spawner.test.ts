@@ -2,15 +2,16 @@
  * The local environment's command spawner, with real processes: one helper serves every command
  * (none is forked by the test's own process), a timeout or an abort kills the command's whole
  * process group, a dead helper fails its commands and is replaced, and the helper never outlives
- * the process that started it.
+ * the process that started it; commands run at the configured niceness, and results that arrive
+ * together are handed to their agents one at a time.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { getPriority, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { CommandTimeoutError, EnvironmentSection, nodeEntry } from "../src/index.js";
-import { LocalEnvironment, Spawner } from "../src/local/index.js";
+import { LocalEnvironment, Spawner, sharedSpawner } from "../src/local/index.js";
 
 const dir = realpathSync(mkdtempSync(join(tmpdir(), "ta-spawner-")));
 const spawners: Spawner[] = [];
@@ -106,6 +107,49 @@ describe("local command spawner", () => {
     const next = Number((await env.execute(FORKER)).output);
     expect(next).toBe(spawner.pid);
     expect(next).not.toBe(first);
+  }, 30_000);
+
+  it("commands run at environment.nice: 10 by default, 0 = the runner's own priority", async () => {
+    const own = getPriority();
+    const niceOf = async (config: Record<string, unknown>) => {
+      const parsed = EnvironmentSection.parse({ environment_class: "local", ...config });
+      const env = new LocalEnvironment({ config: parsed, cwd: dir });
+      return Number((await env.execute("nice")).output.trim());
+    };
+    expect(await niceOf({})).toBe(Math.max(own, 10));
+    expect(await niceOf({ nice: 0 })).toBe(own);
+    expect(await niceOf({ nice: 19 })).toBe(19);
+    // One spawner per niceness, each reused.
+    expect(sharedSpawner(10).pid).toBeGreaterThan(0);
+    expect(sharedSpawner(10)).toBe(sharedSpawner());
+    expect(sharedSpawner(19).pid).not.toBe(sharedSpawner(10).pid);
+    spawners.push(sharedSpawner(0), sharedSpawner(10), sharedSpawner(19));
+    expect(() => EnvironmentSection.parse({ nice: 20 })).toThrow();
+    expect(() => EnvironmentSection.parse({ nice: -1 })).toThrow();
+  }, 30_000);
+
+  it("results that arrive in one read are delivered one at a time, each continuation run to its end", async () => {
+    const { env, spawner } = makeEnv();
+    await env.execute("true");
+    const order: string[] = [];
+    const agent = async (i: number) => {
+      await env.execute("sleep 0.2");
+      // The agent's continuation: several awaits, as the next request's preparation has.
+      for (let hop = 0; hop < 4; hop++) {
+        order.push(`${i}`);
+        await null;
+      }
+    };
+    const before = spawner.deliveryDelay.count;
+    const agents = Array.from({ length: 4 }, (_, i) => agent(i));
+    // Busy while the commands end, so that their exits are waiting in the channel together.
+    const until = Date.now() + 1_000;
+    while (Date.now() < until);
+    await Promise.all(agents);
+    const runs = order.join("").match(/(.)\1*/g)!;
+    expect(runs.every((r) => r.length === 4)).toBe(true);
+    expect(spawner.deliveryDelay.count - before).toBe(4);
+    expect(spawner.deliveryDelay.max).toBeGreaterThan(0);
   }, 30_000);
 
   describe("the spawner ends with the process that started it", () => {

@@ -9,13 +9,19 @@
  */
 import { setMaxListeners } from "node:events";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { sharedSpawner } from "@thunderagent/agent-core/local";
+import { sharedSpawnerStats } from "@thunderagent/agent-core/local";
 import type { Prediction, SweBenchInstance } from "@thunderagent/protocol";
 import { type InstanceContext, runInstance } from "../run/run-instance.js";
 import { ProgramJournal } from "../run/program-journal.js";
 import { openRunLog } from "../run/run-log.js";
 import { ChildHostSlots } from "./host-slots-ipc.js";
-import { type FromChild, type ProcStats, ToChild, parseMessage } from "./proc-messages.js";
+import {
+  type FromChild,
+  type ProcStats,
+  ToChild,
+  histogramMs,
+  parseMessage,
+} from "./proc-messages.js";
 
 /** After the parent is gone, the longest the agents' cleanup may take. */
 const ORPHAN_EXIT_MS = 30_000;
@@ -53,19 +59,14 @@ function flush(): void {
 }
 
 async function stats(): Promise<ProcStats> {
-  const spawnerCpuMs = await sharedSpawner().cpuMs();
+  const spawners = await sharedSpawnerStats();
   const cpu = process.cpuUsage(cpu0);
-  const ms = (ns: number) => (Number.isFinite(ns) ? ns / 1e6 : 0);
   return {
     pid: process.pid,
     cpuMs: (cpu.user + cpu.system) / 1000,
-    spawnerCpuMs,
-    lagMs: {
-      mean: ms(lag.mean),
-      p50: ms(lag.percentile(50)),
-      p99: ms(lag.percentile(99)),
-      max: ms(lag.max),
-    },
+    spawnerCpuMs: spawners.cpuMs,
+    spawnerDeliveryMs: histogramMs(spawners.deliveryDelay),
+    lagMs: histogramMs(lag),
   };
 }
 

@@ -9,6 +9,7 @@
  */
 import { MiniConfig } from "@thunderagent/agent-core";
 import { Prediction, SweBenchInstance } from "@thunderagent/protocol";
+import type { Histogram } from "node:perf_hooks";
 import { z } from "zod";
 
 export { parseMessage } from "@thunderagent/agent-core";
@@ -52,13 +53,22 @@ export const LagStats = z.object({
 });
 export type LagStats = z.infer<typeof LagStats>;
 
+/** A perf_hooks histogram of nanoseconds as LagStats in ms (zeros when it is empty). */
+export function histogramMs(h: Histogram): LagStats {
+  const ms = (ns: number) => (Number.isFinite(ns) ? ns / 1e6 : 0);
+  if (h.count === 0) return { mean: 0, p50: 0, p99: 0, max: 0 };
+  return { mean: ms(h.mean), p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max) };
+}
+
 /** One agent process's totals, reported when it ends. */
 export const ProcStats = z.object({
   pid: z.number().int(),
   /** User + system CPU of the process, ms. */
   cpuMs: z.number(),
-  /** User + system CPU of its local-environment command spawner, ms (0 without one). */
+  /** User + system CPU of its local-environment command spawners, ms (0 without one). */
   spawnerCpuMs: z.number(),
+  /** How long the spawners' results waited for their turn to be delivered, ms. */
+  spawnerDeliveryMs: LagStats,
   /** Its event-loop delay, ms (monitorEventLoopDelay, 10 ms resolution). */
   lagMs: LagStats,
 });

@@ -47,6 +47,7 @@ const ENVIRONMENT = [
   "image",
   "pull_timeout",
   "container_timeout",
+  "nice",
   "docker_hosts",
   "docker_health",
   "hosts",

@@ -143,6 +143,9 @@ export const DockerHealthSection = z.strictObject({
 });
 export type DockerHealthSection = z.infer<typeof DockerHealthSection>;
 
+/** The niceness the local environment's commands run at unless `environment.nice` says. */
+export const DEFAULT_COMMAND_NICE = 10;
+
 const envValue = z.union([z.string(), z.number(), z.boolean()]).transform(String);
 
 export const EnvironmentSection = z.looseObject({
@@ -152,6 +155,13 @@ export const EnvironmentSection = z.looseObject({
   /** Per-command timeout in seconds. */
   timeout: z.number().positive().default(30),
   env: z.record(z.string(), envValue).default({}),
+  /**
+   * Local: the CPU niceness the commands run at (0–19, as nice(1)); by default 10, so that on a
+   * machine the sandboxes share with the runner (and the router, the engine) a busy command yields
+   * the CPU to them. 0 runs commands at the runner's own priority. Docker: not used (a
+   * container's CPU share is the engine's setting, `--cpu-shares` on its host).
+   */
+  nice: z.number().int().min(0).max(19).default(DEFAULT_COMMAND_NICE),
   /** Docker: the image; by default the instance's SWE-bench image. */
   image: z.string().optional(),
   /** Docker: seconds allowed for pulling a missing image. */

@@ -8,5 +8,5 @@ export type { LocalEnvironmentOptions } from "./local-environment.js";
 export { createTestbed, repoFilesOf } from "./local-testbed.js";
 export type { Testbed } from "./local-testbed.js";
 export { localClass } from "./local-class.js";
-export { Spawner, sharedSpawner } from "./spawner.js";
-export type { SpawnRequest, SpawnResult } from "./spawner.js";
+export { Spawner, sharedSpawner, sharedSpawnerStats } from "./spawner.js";
+export type { SpawnRequest, SpawnResult, SpawnerOptions } from "./spawner.js";

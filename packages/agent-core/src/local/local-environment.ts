@@ -25,7 +25,7 @@ export interface LocalEnvironmentOptions {
   baseEnv?: Record<string, string | undefined>;
   /** Run once by the first `close()`, after the commands are killed (e.g. removing the testbed). */
   onClose?: () => Promise<void>;
-  /** Where the commands are forked (default: this process's shared spawner). */
+  /** Where the commands are forked (default: this process's shared spawner at `config.nice`). */
   spawner?: Spawner;
 }
 
@@ -45,7 +45,7 @@ export class LocalEnvironment implements Environment {
   constructor(options: LocalEnvironmentOptions) {
     this.#config = options.config;
     this.#onClose = options.onClose;
-    this.#spawner = options.spawner ?? sharedSpawner();
+    this.#spawner = options.spawner ?? sharedSpawner(options.config.nice);
     this.cwd = options.cwd ?? (options.config.cwd || process.cwd());
     const env = { ...(options.baseEnv ?? process.env), ...options.config.env };
     this.#env = Object.fromEntries(

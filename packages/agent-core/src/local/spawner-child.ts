@@ -7,8 +7,27 @@
  * @module
  */
 import { spawn } from "node:child_process";
+import { getPriority, setPriority } from "node:os";
 import { parseMessage } from "../node-child.js";
 import { type FromSpawner, ToSpawner } from "./spawner-messages.js";
+
+/**
+ * Lowers this helper's CPU priority to the niceness its parent asked for (argv[2]); its commands
+ * inherit it. Never raises it (that needs privileges): a runner started under a higher nice
+ * keeps it.
+ */
+function lowerPriority(): void {
+  const nice = Number(process.argv[2] ?? "0");
+  if (!Number.isInteger(nice) || nice <= getPriority()) return;
+  try {
+    setPriority(Math.min(19, nice));
+  } catch (error) {
+    process.stderr.write(
+      `agent-core: the command spawner could not lower its priority to nice ${nice}: ${(error as Error).message}\n`,
+    );
+  }
+}
+lowerPriority();
 
 /** Request id → the process group of its command while it runs. */
 const running = new Map<number, number>();

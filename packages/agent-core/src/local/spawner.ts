@@ -4,9 +4,21 @@
  * command after it. It does not keep this process alive when no command is running, and it ends
  * with this process (its IPC channel closes). If it dies, the commands it was running fail and the
  * next command starts a new one.
+ *
+ * Priority: the helper lowers its own CPU priority to `nice` (as nice(1); its commands inherit
+ * it), so on a machine the sandboxes share with the runner and the router, commands yield the
+ * CPU to them instead of delaying every agent's next step behind a busy test suite.
+ *
+ * Delivery: one read of the IPC channel can carry the exits of several commands. Each is handed
+ * to its agent in a macrotask of its own (setImmediate), so that agent's whole continuation
+ * (observation, next request) runs before the next agent's starts, instead of all of them
+ * interleaving microtask by microtask and each finishing only when the last does. The time a
+ * result waits for its turn is kept (`deliveryDelay`) so that a bench can report it.
  * @module
  */
 import { type ChildProcess, fork } from "node:child_process";
+import { type RecordableHistogram, createHistogram } from "node:perf_hooks";
+import { DEFAULT_COMMAND_NICE } from "../config/mini-config.js";
 import { nodeEntry, parseMessage } from "../node-child.js";
 import { FromSpawner, type ToSpawner } from "./spawner-messages.js";
 
@@ -20,10 +32,22 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
+export interface SpawnerOptions {
+  /** The helper's (and so its commands') niceness, 0–19 (default 0: this process's). */
+  nice?: number;
+}
+
 export class Spawner {
+  readonly nice: number;
+  /** Time each result waited, after its message arrived, for its turn to be delivered (ns). */
+  readonly deliveryDelay: RecordableHistogram = createHistogram();
   #child: ChildProcess | null = null;
   #pending = new Map<number, Pending>();
   #nextId = 1;
+
+  constructor(options: SpawnerOptions = {}) {
+    this.nice = options.nice ?? 0;
+  }
 
   /** The helper's pid (undefined before the first command or after it ended). */
   get pid(): number | undefined {
@@ -89,7 +113,7 @@ export class Spawner {
   #ensure(): ChildProcess {
     if (this.#child) return this.#child;
     const { path, execArgv } = nodeEntry(import.meta.url, "./spawner-child");
-    const child = fork(path, [], {
+    const child = fork(path, [String(this.nice)], {
       execArgv,
       serialization: "advanced",
       stdio: ["ignore", "inherit", "inherit", "ipc"],
@@ -116,8 +140,13 @@ export class Spawner {
       return;
     }
     const pending = this.#pending.get(message.id);
-    if (message.type === "failed") pending?.reject(new Error(message.message));
-    else pending?.resolve(message);
+    if (!pending) return;
+    const arrived = performance.now();
+    setImmediate(() => {
+      this.deliveryDelay.record(Math.max(1, Math.round((performance.now() - arrived) * 1e6)));
+      if (message.type === "failed") pending.reject(new Error(message.message));
+      else pending.resolve(message);
+    });
   }
 
   #send(child: ChildProcess, message: ToSpawner): void {
@@ -125,10 +154,26 @@ export class Spawner {
   }
 }
 
-let shared: Spawner | undefined;
+const shared = new Map<number, Spawner>();
 
-/** This process's spawner, shared by every local environment in it. */
-export function sharedSpawner(): Spawner {
-  shared ??= new Spawner();
-  return shared;
+/**
+ * This process's spawner for commands at `nice` (default DEFAULT_COMMAND_NICE), shared by every
+ * local environment (and testbed) in it that uses that niceness.
+ */
+export function sharedSpawner(nice = DEFAULT_COMMAND_NICE): Spawner {
+  let spawner = shared.get(nice);
+  if (!spawner) shared.set(nice, (spawner = new Spawner({ nice })));
+  return spawner;
+}
+
+/** Every shared spawner of this process: their CPU so far (ms) and their delivery delays. */
+export async function sharedSpawnerStats(): Promise<{
+  cpuMs: number;
+  deliveryDelay: RecordableHistogram;
+}> {
+  const spawners = [...shared.values()];
+  const deliveryDelay = createHistogram();
+  for (const s of spawners) if (s.deliveryDelay.count > 0) deliveryDelay.add(s.deliveryDelay);
+  const cpu = await Promise.all(spawners.map((s) => s.cpuMs()));
+  return { cpuMs: cpu.reduce((a, b) => a + b, 0), deliveryDelay };
 }
