@@ -97,17 +97,18 @@ export class Spawner {
   /** Sends a request and waits for its answer; the channel keeps this process alive meanwhile. */
   #ask(child: ChildProcess, message: ToSpawner): Promise<Answer> {
     return new Promise<Answer>((resolve, reject) => {
-      const done = () => {
-        this.#pending.delete(message.id);
-        if (this.#pending.size === 0) child.channel?.unref();
-      };
-      this.#pending.set(message.id, {
-        resolve: (a) => (done(), resolve(a)),
-        reject: (e) => (done(), reject(e)),
-      });
+      this.#pending.set(message.id, { resolve, reject });
       child.channel?.ref();
       this.#send(child, message);
     });
+  }
+
+  /** Removes request `id`'s waiter (the answer is in; the channel may let the process end). */
+  #take(child: ChildProcess, id: number): Pending | undefined {
+    const pending = this.#pending.get(id);
+    this.#pending.delete(id);
+    if (this.#pending.size === 0) child.channel?.unref();
+    return pending;
   }
 
   #ensure(): ChildProcess {
@@ -125,7 +126,7 @@ export class Spawner {
     child.once("exit", (code, signal) => {
       if (this.#child === child) this.#child = null;
       const error = new Error(`the command spawner (pid ${child.pid}) exited (${signal ?? code})`);
-      for (const p of [...this.#pending.values()]) p.reject(error);
+      for (const id of [...this.#pending.keys()]) this.#take(child, id)?.reject(error);
     });
     this.#child = child;
     return child;
@@ -139,7 +140,8 @@ export class Spawner {
       process.stderr.write(`agent-core: ${(error as Error).message}\n`);
       return;
     }
-    const pending = this.#pending.get(message.id);
+    // Taken now: a helper that exits after answering does not fail this request.
+    const pending = this.#take(child, message.id);
     if (!pending) return;
     const arrived = performance.now();
     setImmediate(() => {
