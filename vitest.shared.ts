@@ -58,6 +58,7 @@ export const INTEGRATION_TESTS: Record<string, readonly string[]> = {
   "packages/agent-core": [
     "test/docker-environment.test.ts",
     "test/environment-registry.test.ts",
+    "test/exit-marker.test.ts",
     "test/local-environment.test.ts",
     "test/local-spawner.test.ts",
     "test/openai-model.test.ts",

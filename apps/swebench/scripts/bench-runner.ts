@@ -117,6 +117,7 @@ process.stdout.write(
     procs: args.procs,
     instances: args.instances,
     done: summary.done,
+    exit_statuses: summary.exitStatuses,
     steps: summary.steps,
     wall_s: round(summary.elapsedS),
     steps_per_min: Math.round(summary.stepsPerMin),

@@ -4,6 +4,10 @@
  * REQUIRE_CONTAINER_ENGINE=1, in which case it fails.
  */
 import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { type Socket, connect, createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import Dockerode from "dockerode";
 import { sweBenchImageName } from "@thunderagent/protocol";
 import { afterAll, describe, expect, it } from "vitest";
@@ -85,6 +89,30 @@ describe.skipIf(unavailable !== null)("docker environment", () => {
     await expect(env.container.inspect()).rejects.toMatchObject({ statusCode: 404 });
   });
 
+  it("gives the exit code even when the engine has forgotten the exec session", async () => {
+    // A loaded engine answers late: here every exec inspect reaches Podman 30 s late, after
+    // it has removed the ended session (exit_command_delay: 10 s in CI's containers.conf). An
+    // exit code read with an inspect is then a 404; one carried in the output is not.
+    const slow = await slowExecInspectProxy(30_000);
+    try {
+      const env = await DockerEnvironment.create({
+        config,
+        image: IMAGE,
+        docker: new Dockerode({ socketPath: slow.socketPath }),
+        runId: RUN_ID,
+      });
+      try {
+        const r = await env.execute("printf 'no newline'; exit 7");
+        expect(r).toEqual({ output: "no newline", returncode: 7 });
+        expect(slow.inspects()).toBe(0);
+      } finally {
+        await env.close();
+      }
+    } finally {
+      await slow.close();
+    }
+  }, 90_000);
+
   it("reports a missing image clearly (pull disabled, and pull failing)", async () => {
     const image = `localhost/thunderagent-missing-${randomUUID().slice(0, 8)}:latest`;
     await expect(
@@ -100,3 +128,49 @@ describe.skipIf(unavailable !== null)("docker environment", () => {
     expect((err as Error).message).toContain(`cannot pull image ${image}`);
   }, 60_000);
 });
+
+/**
+ * A unix-socket relay to the engine that holds back each exec inspect request
+ * (`GET …/exec/<id>/json`) for `delayMs`, as an engine too busy to answer would; everything else
+ * (the hijacked exec streams too) passes at once.
+ */
+async function slowExecInspectProxy(delayMs: number): Promise<{
+  socketPath: string;
+  inspects: () => number;
+  close: () => Promise<void>;
+}> {
+  const target = new URL(process.env["DOCKER_HOST"] ?? "unix:///var/run/docker.sock");
+  const dir = mkdtempSync(join(tmpdir(), "ta-slow-engine-"));
+  const socketPath = join(dir, "engine.sock");
+  const sockets = new Set<Socket>();
+  let inspects = 0;
+  const server = createServer((client) => {
+    const upstream =
+      target.protocol === "unix:"
+        ? connect(target.pathname)
+        : connect(Number(target.port), target.hostname);
+    sockets.add(client).add(upstream);
+    let queue = Promise.resolve();
+    client.on("data", (chunk: Buffer) => {
+      const late = /^GET [^ ]*\/exec\/[0-9a-f]+\/json/.test(chunk.toString("latin1", 0, 200));
+      if (late) inspects++;
+      queue = queue
+        .then(() => (late ? new Promise((r) => setTimeout(r, delayMs)) : undefined))
+        .then(() => void upstream.write(chunk));
+    });
+    upstream.pipe(client);
+    const end = () => (client.destroy(), upstream.destroy());
+    client.on("close", end).on("error", end);
+    upstream.on("close", end).on("error", end);
+  });
+  await new Promise<void>((r) => server.listen(socketPath, r));
+  return {
+    socketPath,
+    inspects: () => inspects,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => server.close(r));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

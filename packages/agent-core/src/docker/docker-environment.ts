@@ -2,8 +2,8 @@
  * The `docker` environment adapter (dockerode): one container per instance from the instance's
  * SWE-bench image, kept alive by `sleep`, each command a `bash -lc` exec in `/testbed` under
  * `timeout -s KILL` (closing the stream would not stop it), output demultiplexed and merged in
- * arrival order, the exit code read right after the stream ends (Podman forgets exec sessions
- * within seconds). Containers carry labels so leftovers can be found, and are force-removed by
+ * arrival order, the exit code carried in the output (exit-marker.ts: Podman forgets ended exec
+ * sessions, so an inspect after a late stream end can find nothing). Containers carry labels so leftovers can be found, and are force-removed by
  * `close()` on every exit path. A missing image is pulled, with errors in the progress stream
  * detected (a failed pull still answers HTTP 200).
  * @module
@@ -21,6 +21,7 @@ import {
   hardTimeoutArgv,
   isTimeoutKill,
 } from "../environment/environment.js";
+import { takeExitMarker, withExitMarker } from "./exit-marker.js";
 
 /** Label on every container we create; its value is the creating run's id. */
 export const CONTAINER_LABEL = "org.thunderagent.run";
@@ -102,8 +103,9 @@ export class DockerEnvironment implements Environment {
   async execute(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     const timeoutS = options.timeoutS ?? this.config.timeout;
     if (options.signal?.aborted) throw options.signal.reason;
+    const nonce = randomUUID();
     const exec = await this.container.exec({
-      Cmd: hardTimeoutArgv(["bash", "-lc"], command, timeoutS),
+      Cmd: withExitMarker(hardTimeoutArgv(["bash", "-lc"], command, timeoutS), nonce),
       AttachStdout: true,
       AttachStderr: true,
       AttachStdin: false,
@@ -151,9 +153,16 @@ export class DockerEnvironment implements Environment {
       stream.on("close", () => finish());
       stream.on("error", (error: Error) => finish(error));
     });
-    const output = new TextDecoder().decode(Buffer.concat(chunks));
-    const info = await exec.inspect();
-    const returncode = typeof info.ExitCode === "number" ? info.ExitCode : -1;
+    const raw = new TextDecoder().decode(Buffer.concat(chunks));
+    const marked = takeExitMarker(raw, nonce);
+    let output = raw;
+    let returncode: number;
+    if (marked) ({ output, status: returncode } = marked);
+    else {
+      // No marker: the wrapper itself was killed. The engine may still know the exit code.
+      const info = await exec.inspect();
+      returncode = typeof info.ExitCode === "number" ? info.ExitCode : -1;
+    }
     if (isTimeoutKill(returncode, (performance.now() - started) / 1000, timeoutS)) {
       throw new CommandTimeoutError(command, timeoutS, output);
     }
