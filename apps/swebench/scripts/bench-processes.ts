@@ -1,7 +1,8 @@
 /**
  * The two helper processes of the runner benches (agent-overhead.ts, bench-runner.ts): engine-sim
  * in instant mode, and an idle Node process measuring its own event-loop lag over the same period
- * (the control: how much lag the machine's contention alone causes).
+ * (the control: how much lag the machine's contention alone causes). Both end with this process:
+ * they exit when their stdin, a pipe from it, closes.
  * @module
  */
 import { spawn } from "node:child_process";
@@ -22,7 +23,9 @@ export async function startInstantSim(steps: number): Promise<{ url: string; sto
       join(here, "engine-sim-instant.ts"),
       String(steps),
     ],
-    { stdio: ["ignore", "pipe", "inherit"] },
+    // stdin is a pipe from this process: the sim exits when it closes (this process ended, even
+    // by SIGKILL), so a bench stopped half-way leaves no engine behind.
+    { stdio: ["pipe", "pipe", "inherit"] },
   );
   const url = await new Promise<string>((resolve, reject) => {
     sim.stdout!.once("data", (c: Buffer) => resolve(c.toString().trim()));
@@ -41,9 +44,10 @@ export function startControl(): { stop: () => Promise<Partial<LagSummary>> } {
       "-e",
       `const h=require("perf_hooks").monitorEventLoopDelay({resolution:10});h.enable();
      process.on("SIGTERM",()=>{h.disable();process.stdout.write(JSON.stringify({mean:h.mean/1e6,p50:h.percentile(50)/1e6,p99:h.percentile(99)/1e6,max:h.max/1e6}));process.exit(0)});
+     process.stdin.on("end",()=>process.exit(0));process.stdin.resume();
      setInterval(()=>{},1000);`,
     ],
-    { stdio: ["ignore", "pipe", "inherit"] },
+    { stdio: ["pipe", "pipe", "inherit"] },
   );
   let out = "";
   control.stdout!.on("data", (c: Buffer) => (out += c.toString()));

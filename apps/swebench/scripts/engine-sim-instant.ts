@@ -22,3 +22,6 @@ process.stdout.write(`${server.url}\n`);
 const stop = () => void server.close().then(() => process.exit(0));
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);
+// The bench that started this holds stdin: when it is gone (however it ended), so is this.
+process.stdin.on("end", stop);
+process.stdin.resume();
