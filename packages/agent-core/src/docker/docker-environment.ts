@@ -3,8 +3,8 @@
  * SWE-bench image, kept alive by `sleep`, each command a `bash -lc` exec in `/testbed` under
  * `timeout -s KILL` (closing the stream would not stop it), output demultiplexed and merged in
  * arrival order, the exit code carried in the output (exit-marker.ts: Podman forgets ended exec
- * sessions, so an inspect after a late stream end can find nothing). Containers carry labels so leftovers can be found, and are force-removed by
- * `close()` on every exit path. A missing image is pulled, with errors in the progress stream
+ * sessions, so an inspect after a late stream end can find nothing). Containers carry labels so
+ * leftovers can be found, and are force-removed by `close()` on every exit path. A missing image is pulled, with errors in the progress stream
  * detected (a failed pull still answers HTTP 200).
  * @module
  */
